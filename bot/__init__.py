@@ -1,0 +1,1 @@
+"""The composition root: settings, the app factory, middlewares, scheduler, ``python -m bot``."""

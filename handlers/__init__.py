@@ -1,0 +1,1 @@
+"""aiogram routers: parse the update, call storage and scoring, render the answer."""

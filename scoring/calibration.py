@@ -1,0 +1,119 @@
+"""Calibration sessions (Typical cl. 11, 19–24): windows, the panel's composition, the vote."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from .text import Text
+from .workdays import WorkCalendar
+
+
+@dataclass(frozen=True, slots=True)
+class CalibrationRules:
+    """The methodology's calibration settings (docs/methodology-format.md)."""
+
+    clause: str
+    request_window_working_days: int
+    window_starts_at: str  # "delivery" | "acknowledgement"
+    decision_working_days: int
+    session_working_days: int
+    protocol_posting_working_days: int
+    majority_of: str  # "members" | "participants"
+    min_members: int
+    odd_members: bool
+    exclude_appellant: bool
+    exclude_evaluator: bool
+    require_hr: bool
+    require_evaluators: bool
+    feedback_topics: tuple[Text, ...]
+
+    def request_deadline(self, delivered_on: date, acknowledged_on: date | None,
+                         cal: WorkCalendar) -> date | None:
+        """The last day a request is accepted; ``None`` while the window has not started."""
+        start = delivered_on if self.window_starts_at == "delivery" else acknowledged_on
+        if start is None:
+            return None
+        return cal.add_working_days(start, self.request_window_working_days)
+
+    def decision_deadline(self, requested_on: date, cal: WorkCalendar) -> date:
+        """The official decides and approves the panel by this day (cl. 20)."""
+        return cal.add_working_days(requested_on, self.decision_working_days)
+
+    def session_deadline(self, requested_on: date, cal: WorkCalendar) -> date:
+        """The session is held by this day (cl. 21)."""
+        return cal.add_working_days(requested_on, self.session_working_days)
+
+    def protocol_deadline(self, signed_on: date, cal: WorkCalendar) -> date:
+        """HR posts the protocol by this day (cl. 23)."""
+        return cal.add_working_days(signed_on, self.protocol_posting_working_days)
+
+
+@dataclass(frozen=True, slots=True)
+class PanelMember:
+    """A proposed member: who, and whether he works in HR or evaluates others."""
+
+    id: int | str
+    is_hr: bool = False
+    is_evaluator: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PanelProblem:
+    """A composition rule the panel breaks: ``code`` for programs, ``clause`` for people."""
+
+    code: str
+    clause: str
+    member: int | str | None = None
+
+
+def panel_problems(
+    rules: CalibrationRules,
+    members: Sequence[PanelMember],
+    *,
+    appellant: int | str,
+    evaluators: Sequence[int | str],
+) -> list[PanelProblem]:
+    """Every rule of cl. 20 the proposed panel breaks (empty: the panel is valid).
+
+    ``evaluators`` are the people whose score is under review; "includes evaluators" means
+    at least one member who evaluates other servants.
+    """
+    problems: list[PanelProblem] = []
+    ids = [m.id for m in members]
+    for member_id, count in Counter(ids).items():
+        if count > 1:
+            problems.append(PanelProblem("duplicate_member", rules.clause, member_id))
+    size = len(set(ids))
+    if size < rules.min_members:
+        problems.append(PanelProblem("too_few_members", rules.clause))
+    if rules.odd_members and size % 2 == 0:
+        problems.append(PanelProblem("even_members", rules.clause))
+    if rules.exclude_appellant and appellant in ids:
+        problems.append(PanelProblem("includes_appellant", rules.clause, appellant))
+    if rules.exclude_evaluator:
+        problems += [PanelProblem("includes_evaluator", rules.clause, e)
+                     for e in evaluators if e in ids]
+    if rules.require_hr and not any(m.is_hr for m in members):
+        problems.append(PanelProblem("no_hr_member", rules.clause))
+    others = [m for m in members if m.is_evaluator and m.id not in evaluators]
+    if rules.require_evaluators and not others:
+        problems.append(PanelProblem("no_evaluator_member", rules.clause))
+    return problems
+
+
+def majority_score(rules: CalibrationRules, votes: Mapping[int | str, Decimal],
+                   members: int) -> Decimal | None:
+    """The score a majority voted for, or ``None`` (vote again).
+
+    ``majority_of = "members"``: more than half of all members (Typical cl. 23);
+    ``"participants"``: more than half of those who voted (justice cl. 47).
+    """
+    if not votes:
+        return None
+    score, count = Counter(votes.values()).most_common(1)[0]
+    base = members if rules.majority_of == "members" else len(votes)
+    return score if count * 2 > base else None

@@ -1,0 +1,113 @@
+"""The older model (seeds 001, 002): KPIs counted, behavioural indicators, the commission."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+
+from .text import Text
+
+
+@dataclass(frozen=True, slots=True)
+class CountGrade:
+    min_achieved: int
+    code: str
+    label: Text
+
+
+@dataclass(frozen=True, slots=True)
+class KpiPlanRules:
+    """An annual plan of ``count`` KPIs graded by how many were fully achieved."""
+
+    clause: str
+    count: int
+    plan_within_working_days: int
+    resubmit_working_days: int
+    grades: tuple[CountGrade, ...]  # best first
+
+    def grade(self, achieved: int) -> CountGrade:
+        if not 0 <= achieved <= self.count:
+            raise ValueError(f"achieved KPIs must be 0–{self.count}, got {achieved}")
+        return next(g for g in self.grades if achieved >= g.min_achieved)
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorGroup:
+    id: str
+    title: Text
+    categories: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Indicators:
+    group: str
+    effective: tuple[Text, ...]
+    ineffective: tuple[Text, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AssessedCompetency:
+    id: str
+    title: Text
+    service_recipient: bool
+    indicators: tuple[Indicators, ...]
+
+    def for_group(self, group: str) -> Indicators | None:
+        return next((i for i in self.indicators if i.group == group), None)
+
+
+@dataclass(frozen=True, slots=True)
+class CompetencyAssessmentRules:
+    clause: str
+    threshold: Decimal
+    max_indicators: int
+    meets_label: Text
+    does_not_meet_label: Text
+    groups: tuple[IndicatorGroup, ...]
+    competencies: tuple[AssessedCompetency, ...]
+
+    def applicable(self, *, public_services: bool) -> tuple[AssessedCompetency, ...]:
+        """The service-recipient competencies are skipped for positions without public services."""
+        return tuple(c for c in self.competencies if public_services or not c.service_recipient)
+
+    def meets(self, observed: int, total: int) -> bool:
+        """'Meets expectations' when at least the threshold share (3/4) was observed."""
+        if total < 1 or not 0 <= observed <= total:
+            raise ValueError(f"observed must be 0–{total} of {total} indicators")
+        return Decimal(observed) >= self.threshold * total
+
+
+@dataclass(frozen=True, slots=True)
+class CommissionRules:
+    clause: str
+    min_members: int
+    quorum: Fraction
+    chair_casting_vote: bool
+    secretary_votes: bool
+    schedule_notice_working_days: int
+    sheets_to_commission_working_days: int
+    acquaint_working_days: int
+    appeal_working_days: int
+    min_months_in_position: int
+
+    def has_quorum(self, present: int, members: int) -> bool:
+        """A meeting is valid when at least the quorum share of members is present."""
+        return members > 0 and Fraction(present, members) >= self.quorum
+
+    def decide(self, votes: Mapping[int | str, str], *, chair: int | str,
+               secretary: int | str | None = None) -> str | None:
+        """The option most voters chose; on a tie the chair's vote decides, else ``None``."""
+        counted = {v: c for v, c in votes.items() if self.secretary_votes or v != secretary}
+        tally = Counter(counted.values()).most_common()
+        if not tally:
+            return None
+        best = [option for option, n in tally if n == tally[0][1]]
+        if len(best) == 1:
+            return best[0]
+        if self.chair_casting_vote and counted.get(chair) in best:
+            return counted[chair]
+        return None
+

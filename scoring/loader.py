@@ -1,0 +1,659 @@
+"""Load and validate methodology TOML files (docs/methodology-format.md).
+
+Every problem raises ``MethodologyError`` naming the file, the key and what is wrong. A file may
+``extends = "typical-2025"`` (or a path) and give only what differs: tables merge key by key,
+lists of tables with ``id`` merge by id, any other value replaces the base's.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from functools import cache
+from importlib import resources
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+from .calibration import CalibrationRules
+from .eligibility import EligibilityRules
+from .errors import MethodologyError, ScoreError
+from .kpi import KpiRow, KpiTable, validate_rows
+from .legacy import (
+    AssessedCompetency,
+    CommissionRules,
+    CompetencyAssessmentRules,
+    CountGrade,
+    IndicatorGroup,
+    Indicators,
+    KpiPlanRules,
+)
+from .methodology import (
+    SANCTIONS,
+    CorpsARules,
+    Deadlines,
+    Form,
+    GradeBand,
+    KpiRules,
+    Methodology,
+    Parameter,
+    SanctionCap,
+    Sanctions,
+    Scale,
+)
+from .routing import Routing, RoutingRule, normalize_category
+from .survey import (
+    Competency,
+    CompetencySet,
+    FrequencyOption,
+    Statement,
+    Survey360Rules,
+    SurveyOption,
+    SurveyQuestion,
+    WorkingConditionsSurvey,
+)
+from .text import LANGUAGES, Text
+
+BUILTIN = ("typical-2025", "trade-2025", "justice-2023", "legacy-2018")
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+_MISSING: Any = object()
+
+
+def load_methodology(name_or_path: str | Path) -> Methodology:
+    """A built-in methodology by name, or an agency's file by path."""
+    if isinstance(name_or_path, str) and name_or_path in BUILTIN:
+        return _load_builtin(name_or_path)
+    path = Path(name_or_path)
+    if not path.is_file():
+        raise MethodologyError(
+            str(name_or_path), "",
+            f"no such file, and not a built-in methodology ({', '.join(BUILTIN)})",
+        )
+    return _build(path.name, _read_with_base(path.name, path.read_text("utf-8"), path.parent))
+
+
+@cache
+def _load_builtin(name: str) -> Methodology:
+    return _build(f"{name}.toml", _read_with_base(f"{name}.toml", _builtin_text(name), None))
+
+
+def _builtin_text(name: str) -> str:
+    return (resources.files("scoring") / "methodologies" / f"{name}.toml").read_text("utf-8")
+
+
+def _read_with_base(file: str, text: str, folder: Path | None, seen: tuple[str, ...] = ()
+                    ) -> dict[str, Any]:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise MethodologyError(file, "", f"not valid TOML: {exc}") from None
+    base = data.pop("extends", None)
+    if base is None:
+        return data
+    if not isinstance(base, str):
+        raise MethodologyError(file, "extends", "must be a methodology name or a path")
+    if base in seen or file in seen:
+        raise MethodologyError(file, "extends", f"circular: {' -> '.join((*seen, file, base))}")
+    if base in BUILTIN:
+        parent = _read_with_base(f"{base}.toml", _builtin_text(base), None, (*seen, file))
+    else:
+        path = (folder or Path.cwd()) / base
+        if not path.is_file():
+            raise MethodologyError(file, "extends", f"no such methodology: {base}")
+        parent = _read_with_base(path.name, path.read_text("utf-8"), path.parent, (*seen, file))
+    return _merge(parent, data)
+
+
+def _merge(base: Any, override: Any) -> Any:
+    if isinstance(base, dict) and isinstance(override, dict):
+        merged = dict(base)
+        for key, value in override.items():
+            merged[key] = _merge(base[key], value) if key in base else value
+        return merged
+    if _id_list(base) and _id_list(override):
+        merged_list = [dict(item) for item in base]
+        index = {item["id"]: i for i, item in enumerate(merged_list)}
+        for item in override:
+            if item["id"] in index:
+                merged_list[index[item["id"]]] = _merge(merged_list[index[item["id"]]], item)
+            else:
+                merged_list.append(item)
+        return merged_list
+    return override
+
+
+def _id_list(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(
+        isinstance(item, dict) and "id" in item for item in value
+    )
+
+
+class _Node:
+    """A TOML table being read: typed getters that report the full key path on error."""
+
+    def __init__(self, file: str, data: Any, path: str) -> None:
+        self.file, self.path = file, path
+        if not isinstance(data, dict):
+            self.fail("", "must be a table")
+        self.data: dict[str, Any] = data
+        self.used: set[str] = set()
+
+    def key(self, key: str) -> str:
+        return f"{self.path}.{key}" if self.path else key
+
+    def fail(self, key: str, problem: str) -> None:
+        raise MethodologyError(self.file, self.key(key) if key else self.path, problem)
+
+    def raw(self, key: str, default: Any = _MISSING) -> Any:
+        self.used.add(key)
+        if key in self.data:
+            return self.data[key]
+        if default is _MISSING:
+            self.fail(key, "missing")
+        return default
+
+    def has(self, key: str) -> bool:
+        return key in self.data
+
+    def done(self) -> None:
+        """Refuse keys nobody read: a typo must not be silently ignored."""
+        unknown = sorted(set(self.data) - self.used)
+        if unknown:
+            self.fail(unknown[0], "unknown key")
+
+    def str(self, key: str, default: Any = _MISSING, choices: tuple[str, ...] = ()) -> str:
+        value = self.raw(key, default)
+        if not isinstance(value, str) or not value.strip():
+            self.fail(key, "must be a non-empty string")
+        if choices and value not in choices:
+            self.fail(key, f"must be one of {', '.join(choices)}, not {value!r}")
+        return value
+
+    def ident(self, key: str) -> str:
+        value = self.str(key)
+        if not _ID.match(value):
+            self.fail(key, f"{value!r} must be lower-case ascii letters, digits and _")
+        return value
+
+    def int(self, key: str, default: Any = _MISSING, low: int = 0, high: int = 10**6) -> int:
+        value = self.raw(key, default)
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.fail(key, "must be an integer")
+        if not low <= value <= high:
+            self.fail(key, f"must be between {low} and {high}, not {value}")
+        return value
+
+    def bool(self, key: str, default: Any = _MISSING) -> bool:
+        value = self.raw(key, default)
+        if not isinstance(value, bool):
+            self.fail(key, "must be true or false")
+        return value
+
+    def dec(self, key: str, default: Any = _MISSING) -> Decimal:
+        value = self.raw(key, default)
+        if isinstance(value, Decimal):
+            return value
+        if not isinstance(value, str):
+            self.fail(key, f'must be a number in quotes, like "4.75" (got {value!r})')
+        try:
+            number = Decimal(value.replace(",", "."))
+        except InvalidOperation:
+            number = None
+        if number is None or not number.is_finite():
+            self.fail(key, f"{value!r} is not a number")
+        return number
+
+    def text(self, key: str, optional: bool = False) -> Text | None:
+        if optional and key not in self.data:
+            self.used.add(key)
+            return None
+        return _text(self.child(key))
+
+    def texts(self, key: str) -> tuple[Text, ...]:
+        return tuple(_text(node) for node in self.items(key))
+
+    def child(self, key: str) -> _Node:
+        return _Node(self.file, self.raw(key), self.key(key))
+
+    def opt_child(self, key: str) -> _Node | None:
+        return self.child(key) if self.raw(key, None) is not None else None
+
+    def items(self, key: str, default: Any = _MISSING, allow_empty: bool = False) -> list[_Node]:
+        value = self.raw(key, default)
+        if not isinstance(value, list) or (not value and not allow_empty):
+            self.fail(key, "must be a non-empty list of tables")
+        return [_Node(self.file, item, f"{self.key(key)}[{i}]") for i, item in enumerate(value)]
+
+    def strs(self, key: str, default: Any = _MISSING) -> tuple[str, ...]:
+        value = self.raw(key, default)
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            self.fail(key, "must be a list of strings")
+        return tuple(value)
+
+    def categories(self, key: str, default: Any = _MISSING) -> frozenset[str]:
+        codes = set()
+        for code in self.strs(key, default):
+            try:
+                codes.add(normalize_category(code))
+            except ScoreError as exc:
+                self.fail(key, str(exc))
+        return frozenset(codes)
+
+
+def _text(node: _Node) -> Text:
+    values = {}
+    for language in LANGUAGES:
+        value = node.raw(language)
+        if not isinstance(value, str) or not value.strip():
+            node.fail(language, "must be a non-empty string")
+        values[language] = value.strip()
+    node.done()
+    return Text(**values)
+
+
+def _build(file: str, data: dict[str, Any]) -> Methodology:
+    root = _Node(file, data, "")
+    if root.int("schema") != 1:
+        root.fail("schema", "this bagalau reads schema 1")
+    methodology_id = root.str("id")
+    if not re.match(r"^[a-z0-9][a-z0-9-]*$", methodology_id):
+        root.fail("id", "must be lower-case letters, digits and -")
+    languages = root.strs("official_languages")
+    if not set(languages) <= set(LANGUAGES):
+        root.fail("official_languages", f"must be among {', '.join(LANGUAGES)}")
+
+    scale_node = root.opt_child("scale")
+    scale = _scale(scale_node) if scale_node else None
+    grades = _bands(root, "grades", scale) if root.has("grades") else ()
+    forms = _forms(root.child("forms"), scale)
+    scored = [f.id for f in forms.values() if f.kind in ("parameters", "kpi")]
+    if scored and (scale is None or not grades):
+        root.fail("grades" if scale else "scale", f"required by the scored form {scored[0]!r}")
+
+    kpi_tables = _kpi_tables(root.opt_child("kpi_tables"))
+    sanctions = _sanctions(root.opt_child("sanctions"), forms, scale)
+    methodology = Methodology(
+        id=methodology_id,
+        title=root.text("title"),
+        source=root.str("source"),
+        corps=root.str("corps", choices=("B",)),
+        period=root.str("period", choices=("quarter", "year")),
+        official_languages=languages,
+        notes=root.strs("notes", ()),
+        scale=scale,
+        grades=grades,
+        forms=forms,
+        routing=_routing(root.child("routing"), forms),
+        eligibility_rules=_eligibility(root.child("eligibility")),
+        deadlines=_deadlines(root.child("deadlines")),
+        retention_years=_retention(root.child("retention")),
+        sanctions=sanctions,
+        calibration=_optional(root, "calibration", _calibration),
+        kpi_tables=kpi_tables,
+        kpi=_optional(root, "kpi", lambda n: _kpi(n, kpi_tables)),
+        survey360=_optional(root, "survey360", _survey360),
+        working_conditions=_optional(root, "working_conditions", _working_conditions),
+        corps_a=_optional(root, "corps_a", lambda n: _corps_a(n, kpi_tables)),
+        kpi_plan=_optional(root, "kpi_plan", _kpi_plan),
+        competency_assessment=_optional(root, "competency_assessment", _assessment),
+        commission=_optional(root, "commission", _commission),
+    )
+    kinds = {f.kind for f in forms.values()}
+    for kind, section in (("kpi", "kpi"), ("kpi_count", "kpi_plan"),
+                          ("competencies", "competency_assessment")):
+        if kind in kinds and getattr(methodology, section) is None:
+            root.fail(section, f"required by a form of kind {kind!r}")
+    root.done()
+    return methodology
+
+
+def _optional(root: _Node, key: str, build: Callable[[_Node], Any]) -> Any:
+    node = root.opt_child(key)
+    if node is None:
+        return None
+    value = build(node)
+    node.done()
+    return value
+
+
+def _scale(node: _Node) -> Scale:
+    scale = Scale(node.dec("min"), node.dec("max"))
+    if scale.min >= scale.max:
+        node.fail("max", "must be above min")
+    node.done()
+    return scale
+
+
+def _bands(node: _Node, key: str, scale: Scale | None) -> tuple[GradeBand, ...]:
+    bands = []
+    for item in node.items(key):
+        bands.append(GradeBand(item.ident("code"), item.dec("min"), item.text("label")))
+        item.done()
+    for better, worse in pairwise(bands):
+        if worse.min >= better.min:
+            node.fail(key, f"band {worse.code!r} must start below {better.code!r}")
+    if len({b.code for b in bands}) != len(bands):
+        node.fail(key, "band codes must be unique")
+    if scale and bands[-1].min != scale.min:
+        node.fail(key, f"the last band must start at the scale minimum {scale.min}")
+    return tuple(bands)
+
+
+def _forms(node: _Node, scale: Scale | None) -> dict[str, Form]:
+    forms = {}
+    for form_id in list(node.data):
+        if not _ID.match(form_id):
+            node.fail(form_id, "form ids are lower-case ascii letters, digits and _")
+        item = node.child(form_id)
+        kind = item.str("kind", choices=("parameters", "kpi", "kpi_count", "competencies"))
+        own_scale = item.opt_child("scale")
+        parameters = []
+        if kind == "parameters":
+            for p in item.items("parameters"):
+                parameters.append(Parameter(p.ident("id"), p.text("title"), p.text("hint")))
+                p.done()
+            if len({p.id for p in parameters}) != len(parameters):
+                item.fail("parameters", "parameter ids must be unique")
+        form_scale = _scale(own_scale) if own_scale else scale
+        forms[form_id] = Form(
+            form_id, kind, item.text("title"), item.text("preamble"),
+            item.text("footnote", optional=True),
+            form_scale or Scale(Decimal(0), Decimal(0)), tuple(parameters),
+        )
+        item.done()
+    if not forms:
+        node.fail("", "at least one form is needed")
+    return forms
+
+
+def _routing(node: _Node, forms: dict[str, Form]) -> Routing:
+    rules = []
+    for item in node.items("rules"):
+        form = item.str("form")
+        if form not in forms:
+            item.fail("form", f"no form {form!r} in [forms]")
+        rules.append(RoutingRule(
+            clause=item.str("clause"),
+            form=form,
+            evaluator=item.str("evaluator", choices=("direct_supervisor", "unit_head")),
+            unit_head=item.bool("unit_head", None) if item.has("unit_head") else None,
+            managerial=item.bool("managerial", None) if item.has("managerial") else None,
+            categories=item.categories("categories") if item.has("categories") else None,
+        ))
+        item.done()
+    last = rules[-1]
+    if (last.unit_head, last.managerial, last.categories) != (None, None, None):
+        node.fail("rules", "the last rule must have no condition, so everyone is routed")
+    routing = Routing(
+        node.str("clause"),
+        node.categories("unit_head_categories"),
+        node.categories("unit_head_flagged_categories"),
+        tuple(rules),
+    )
+    node.done()
+    return routing
+
+
+def _eligibility(node: _Node) -> EligibilityRules:
+    rules = EligibilityRules(node.str("clause"), node.int("min_months_in_position", high=12),
+                             node.int("min_worked_days", high=92))
+    node.done()
+    return rules
+
+
+def _deadlines(node: _Node) -> Deadlines:
+    deadlines = Deadlines(
+        node.str("clause"),
+        node.int("evaluation_day", low=1, high=31),
+        node.int("annual_final_month", low=1, high=12),
+        node.int("annual_final_day", low=1, high=31),
+        node.int("results_delivery_working_days", None, low=1, high=60)
+        if node.has("results_delivery_working_days") else None,
+    )
+    node.done()
+    return deadlines
+
+
+def _retention(node: _Node) -> int:
+    node.str("clause")
+    years = node.int("years", low=1, high=100)
+    node.done()
+    return years
+
+
+def _sanctions(node: _Node | None, forms: dict[str, Form], scale: Scale | None
+               ) -> Sanctions | None:
+    if node is None:
+        return None
+    scope = node.str("scope", choices=("parameter", "overall"))
+    named = node.ident("parameter") if scope == "parameter" or node.has("parameter") else None
+    parameter = named if scope == "parameter" else None  # "overall" ignores an inherited one
+    if parameter and not any(parameter in {p.id for p in f.parameters} for f in forms.values()):
+        node.fail("parameter", f"no form has a parameter {parameter!r}")
+    caps = []
+    for item in node.items("caps"):
+        codes = item.strs("sanctions")
+        unknown = [c for c in codes if c not in SANCTIONS]
+        if unknown:
+            item.fail("sanctions", f"unknown code {unknown[0]!r} (use {', '.join(SANCTIONS)})")
+        cap = SanctionCap(frozenset(codes), item.dec("max"), item.text("reason"))
+        if scale and not scale.min <= cap.max <= scale.max:
+            item.fail("max", "must lie within the scale")
+        caps.append(cap)
+        item.done()
+    sanctions = Sanctions(node.str("clause"), scope, parameter, tuple(caps))
+    node.done()
+    return sanctions
+
+
+def _calibration(node: _Node) -> CalibrationRules:
+    return CalibrationRules(
+        clause=node.str("clause"),
+        request_window_working_days=node.int("request_window_working_days", low=1, high=60),
+        window_starts_at=node.str("window_starts_at", choices=("delivery", "acknowledgement")),
+        decision_working_days=node.int("decision_working_days", low=1, high=60),
+        session_working_days=node.int("session_working_days", low=1, high=60),
+        protocol_posting_working_days=node.int("protocol_posting_working_days", low=1, high=60),
+        majority_of=node.str("majority_of", choices=("members", "participants")),
+        min_members=node.int("min_members", high=99),
+        odd_members=node.bool("odd_members"),
+        exclude_appellant=node.bool("exclude_appellant"),
+        exclude_evaluator=node.bool("exclude_evaluator"),
+        require_hr=node.bool("require_hr"),
+        require_evaluators=node.bool("require_evaluators"),
+        feedback_topics=node.texts("feedback_topics"),
+    )
+
+
+def _kpi_tables(node: _Node | None) -> dict[str, KpiTable]:
+    if node is None:
+        return {}
+    tables = {}
+    for name in list(node.data):
+        item = node.child(name)
+        rows = []
+        for row in item.items("rows"):
+            rows.append(KpiRow(
+                row.dec("from"), row.dec("to") if row.has("to") else _used(row, "to"),
+                row.dec("min", "0"), row.dec("max"),
+            ))
+            row.done()
+        problem = validate_rows(rows)
+        if problem:
+            item.fail("rows", problem)
+        tables[name] = KpiTable(name, item.str("clause"), tuple(rows))
+        item.done()
+    return tables
+
+
+def _used(node: _Node, key: str) -> None:
+    node.used.add(key)
+    return
+
+
+def _table(node: _Node, key: str, tables: dict[str, KpiTable]) -> KpiTable:
+    name = node.str(key)
+    if name not in tables:
+        node.fail(key, f"no table {name!r} in [kpi_tables]")
+    return tables[name]
+
+
+def _kpi(node: _Node, tables: dict[str, KpiTable]) -> KpiRules:
+    rules = KpiRules(
+        clause=node.str("clause"),
+        min_count=node.int("min_count", low=1, high=20),
+        max_count=node.int("max_count", low=1, high=20),
+        table=_table(node, "table", tables),
+        table_kind=node.str("table_kind", choices=("allowed_range", "max_score")),
+        plan_within_working_days=node.int("plan_within_working_days", low=1),
+        plan_posting_working_days=node.int("plan_posting_working_days", low=1),
+        no_kpi_when_months_left_below=node.int("no_kpi_when_months_left_below", high=12),
+        actuals_before_deadline_working_days=node.int("actuals_before_deadline_working_days"),
+        head_notice_day=node.int("head_notice_day", low=1, high=31),
+    )
+    if rules.min_count > rules.max_count:
+        node.fail("min_count", "must not exceed max_count")
+    return rules
+
+
+def _survey360(node: _Node) -> Survey360Rules:
+    options = []
+    for item in node.items("options"):
+        options.append(FrequencyOption(item.ident("code"), item.int("points", high=100),
+                                       item.text("label")))
+        item.done()
+    if len({o.code for o in options}) != len(options):
+        node.fail("options", "option codes must be unique")
+    sets_node = node.child("sets")
+    sets = {}
+    for set_id in list(sets_node.data):
+        set_node = sets_node.child(set_id)
+        competencies = []
+        for c in set_node.items("competencies"):
+            cid = c.ident("id")
+            statements = tuple(Statement(f"{cid}.{i}", text)
+                               for i, text in enumerate(c.texts("statements"), start=1))
+            competencies.append(Competency(cid, c.text("title"), statements))
+            c.done()
+        if len({c.id for c in competencies}) != len(competencies):
+            set_node.fail("competencies", "competency ids must be unique")
+        sets[set_id] = CompetencySet(set_id, set_node.text("title"), tuple(competencies))
+        set_node.done()
+    rules = Survey360Rules(
+        clause=node.str("clause"),
+        deadline_day=node.int("deadline_day", low=1, high=31),
+        min_respondents=node.int("min_respondents", low=1, high=100),
+        max_respondents=node.int("max_respondents", low=1, high=100),
+        release_threshold=node.int("release_threshold", low=1, high=100),
+        respondent_roles=node.strs("respondent_roles"),
+        counts_toward_score=node.bool("counts_toward_score"),
+        options=tuple(options),
+        sets=sets,
+    )
+    if rules.min_respondents > rules.max_respondents:
+        node.fail("min_respondents", "must not exceed max_respondents")
+    return rules
+
+
+def _working_conditions(node: _Node) -> WorkingConditionsSurvey:
+    questions = []
+    for q in node.items("questions"):
+        options = []
+        for o in q.items("options"):
+            options.append(SurveyOption(o.ident("code"), o.text("label"),
+                                        o.bool("favourable", False)))
+            o.done()
+        questions.append(SurveyQuestion(q.ident("id"), q.text("text"), tuple(options),
+                                        q.bool("demographic", False)))
+        q.done()
+    return WorkingConditionsSurvey(node.str("clause"), node.int("release_threshold", low=1),
+                                   node.text("intro"), tuple(questions))
+
+
+def _corps_a(node: _Node, tables: dict[str, KpiTable]) -> CorpsARules:
+    return CorpsARules(
+        clause=node.str("clause"),
+        min_months_in_position=node.int("min_months_in_position", high=12),
+        min_worked_days=node.int("min_worked_days", high=366),
+        kpi_count=node.int("kpi_count", low=1, high=20),
+        evaluation_month=node.int("evaluation_month", low=1, high=12),
+        evaluation_day=node.int("evaluation_day", low=1, high=31),
+        grades=_bands(node, "grades", None),
+        max_score_table=_table(node, "max_score_table", tables),
+        allowed_range_table=_table(node, "allowed_range_table", tables),
+    )
+
+
+def _kpi_plan(node: _Node) -> KpiPlanRules:
+    count = node.int("count", low=1, high=20)
+    grades = []
+    for item in node.items("grades"):
+        grades.append(CountGrade(item.int("min_achieved", high=count), item.ident("code"),
+                                 item.text("label")))
+        item.done()
+    if [g.min_achieved for g in grades] != sorted({g.min_achieved for g in grades}, reverse=True):
+        node.fail("grades", "min_achieved must strictly decrease from the best grade")
+    if grades[-1].min_achieved != 0:
+        node.fail("grades", "the last grade must start at 0")
+    return KpiPlanRules(node.str("clause"), count, node.int("plan_within_working_days", low=1),
+                        node.int("resubmit_working_days", low=1), tuple(grades))
+
+
+def _assessment(node: _Node) -> CompetencyAssessmentRules:
+    groups = []
+    for g in node.items("groups"):
+        groups.append(IndicatorGroup(g.ident("id"), g.text("title"), g.categories("categories")))
+        g.done()
+    group_ids = {g.id for g in groups}
+    max_indicators = node.int("max_indicators", low=1, high=100)
+    competencies = []
+    for c in node.items("competencies"):
+        indicators = []
+        for i in c.items("indicators"):
+            group = i.str("group")
+            if group not in group_ids:
+                i.fail("group", f"no group {group!r} in competency_assessment.groups")
+            effective = i.texts("effective")
+            if len(effective) > max_indicators:
+                i.fail("effective", f"more than {max_indicators} indicators")
+            indicators.append(Indicators(group, effective, i.texts("ineffective")))
+            i.done()
+        competencies.append(AssessedCompetency(c.ident("id"), c.text("title"),
+                                               c.bool("service_recipient", False),
+                                               tuple(indicators)))
+        c.done()
+    results = node.child("results")
+    threshold = node.dec("threshold")
+    if not 0 < threshold <= 1:
+        node.fail("threshold", "must be a share between 0 and 1, like \"0.75\"")
+    rules = CompetencyAssessmentRules(
+        node.str("clause"), threshold, max_indicators, results.text("meets"),
+        results.text("does_not_meet"), tuple(groups), tuple(competencies),
+    )
+    results.done()
+    return rules
+
+
+def _commission(node: _Node) -> CommissionRules:
+    quorum_text = node.str("quorum")
+    try:
+        quorum = Fraction(quorum_text)
+    except (ValueError, ZeroDivisionError):
+        quorum = Fraction(-1)
+    if not 0 < quorum <= 1:
+        node.fail("quorum", f"must be a fraction like \"2/3\", not {quorum_text!r}")
+    return CommissionRules(
+        clause=node.str("clause"),
+        min_members=node.int("min_members", low=1, high=99),
+        quorum=quorum,
+        chair_casting_vote=node.bool("chair_casting_vote"),
+        secretary_votes=node.bool("secretary_votes"),
+        schedule_notice_working_days=node.int("schedule_notice_working_days"),
+        sheets_to_commission_working_days=node.int("sheets_to_commission_working_days"),
+        acquaint_working_days=node.int("acquaint_working_days"),
+        appeal_working_days=node.int("appeal_working_days"),
+        min_months_in_position=node.int("min_months_in_position", high=12),
+    )

@@ -1,0 +1,145 @@
+"""Kazakhstan working days (SPEC §5): weekends, holidays, day-off transfers, Asia/Almaty time.
+
+Holidays and the Ministry of Labour's transfers come from the ``holidays`` package (KZ); a
+transfer ordered after its release goes into an overrides file (built-in
+``calendars/kz.toml`` plus any file HR keeps), without a new release of bagalau.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime, timedelta
+from importlib import resources
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import holidays
+
+from .errors import MethodologyError
+
+ALMATY = ZoneInfo("Asia/Almaty")
+_DAY = timedelta(days=1)
+
+
+class WorkCalendar:
+    """Which days are worked, and deadlines counted in working days."""
+
+    def __init__(
+        self,
+        public_holidays: holidays.HolidayBase,
+        *,
+        days_off: Mapping[date, str] | None = None,
+        working_days: Iterable[date] = (),
+        tz: ZoneInfo = ALMATY,
+    ) -> None:
+        self._holidays = public_holidays
+        self._days_off = dict(days_off or {})
+        self._working_days = frozenset(working_days)
+        self.tz = tz
+
+    @classmethod
+    def kazakhstan(cls, overrides: Iterable[str | Path] = ()) -> WorkCalendar:
+        """The KZ calendar with the built-in overrides and then each file in ``overrides``."""
+        days_off: dict[date, str] = {}
+        working: set[date] = set()
+        builtin = resources.files("scoring") / "calendars" / "kz.toml"
+        sources = [("calendars/kz.toml", builtin.read_text(encoding="utf-8"))]
+        sources += [(str(p), Path(p).read_text(encoding="utf-8")) for p in overrides]
+        for name, text in sources:
+            extra_off, extra_working = _read_overrides(name, text)
+            for day in extra_off:
+                working.discard(day)
+            for day in extra_working:
+                days_off.pop(day, None)
+            days_off.update(extra_off)
+            working.update(extra_working)
+        return cls(holidays.country_holidays("KZ"), days_off=days_off, working_days=working)
+
+    def is_working_day(self, day: date) -> bool:
+        """True on a day people work: a weekday that is no holiday, or a transferred workday."""
+        if day in self._working_days:
+            return True
+        if day in self._days_off:
+            return False
+        return self._holidays.is_working_day(day)
+
+    def day_off_reason(self, day: date) -> str | None:
+        """The holiday or transfer that makes ``day`` a day off, if any."""
+        if self.is_working_day(day):
+            return None
+        return self._days_off.get(day) or self._holidays.get(day) or "weekend"
+
+    def add_working_days(self, day: date, n: int) -> date:
+        """The n-th working day after ``day`` (``day`` itself not counted), n >= 1."""
+        if n < 1:
+            raise ValueError(f"n must be at least 1, got {n}")
+        current = day
+        while n:
+            current += _DAY
+            if self.is_working_day(current):
+                n -= 1
+        return current
+
+    def subtract_working_days(self, day: date, n: int) -> date:
+        """The n-th working day before ``day`` (``day`` itself not counted), n >= 1."""
+        if n < 1:
+            raise ValueError(f"n must be at least 1, got {n}")
+        current = day
+        while n:
+            current -= _DAY
+            if self.is_working_day(current):
+                n -= 1
+        return current
+
+    def roll_forward(self, day: date) -> date:
+        """``day`` if it is worked, else the next working day (a deadline on a day off moves)."""
+        while not self.is_working_day(day):
+            day += _DAY
+        return day
+
+    def working_days_between(self, first: date, last: date) -> int:
+        """How many working days lie in ``first`` … ``last``, both included."""
+        count, day = 0, first
+        while day <= last:
+            count += self.is_working_day(day)
+            day += _DAY
+        return count
+
+    def local_date(self, moment: datetime) -> date:
+        """The calendar date of an aware ``moment`` in the calendar's time zone."""
+        if moment.tzinfo is None:
+            raise ValueError("moment must be timezone-aware")
+        return moment.astimezone(self.tz).date()
+
+
+def _read_overrides(name: str, text: str) -> tuple[dict[date, str], set[date]]:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise MethodologyError(name, "", f"not valid TOML: {exc}") from None
+    days_off: dict[date, str] = {}
+    working: set[date] = set()
+    for key, target in (("day_off", days_off), ("working_day", working)):
+        entries = data.get(key, [])
+        if not isinstance(entries, list):
+            raise MethodologyError(name, key, "must be a list of tables")
+        for i, entry in enumerate(entries):
+            where = f"{key}[{i}]"
+            day = entry.get("date") if isinstance(entry, dict) else None
+            if not isinstance(day, date) or isinstance(day, datetime):
+                raise MethodologyError(name, f"{where}.date", "must be a date like 2026-03-20")
+            reason = entry.get("reason", "")
+            if not isinstance(reason, str) or not reason:
+                raise MethodologyError(name, f"{where}.reason", "must say which order set it")
+            if isinstance(target, dict):
+                target[day] = reason
+            else:
+                target.add(day)
+    unknown = set(data) - {"day_off", "working_day"}
+    if unknown:
+        raise MethodologyError(name, sorted(unknown)[0], "unknown key")
+    if set(days_off) & working:
+        day = min(set(days_off) & working)
+        raise MethodologyError(name, str(day), "is both a day off and a working day")
+    return days_off, working

@@ -1,0 +1,84 @@
+"""Calibration (Typical cl. 11, 19–24; trade cl. 11; justice cl. 18, 43–48)."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from scoring import PanelMember, majority_score, panel_problems
+
+HR = PanelMember(10, is_hr=True)
+E1, E2, E3 = (PanelMember(i, is_evaluator=True) for i in (11, 12, 13))
+PLAIN = PanelMember(14)
+APPELLANT, EVALUATOR = 1, 2
+
+
+def _codes(rules, members):
+    return [p.code for p in panel_problems(rules, members, appellant=APPELLANT,
+                                           evaluators=[EVALUATOR])]
+
+
+@pytest.mark.parametrize(
+    ("members", "codes"),
+    [
+        ([HR, E1, E2], []),
+        ([HR, E1, E2, E3, PLAIN], []),
+        ([HR, E1], ["too_few_members", "even_members"]),
+        ([HR, E1, E2, E3], ["even_members"]),
+        ([HR, E1, PanelMember(APPELLANT)], ["includes_appellant"]),
+        ([HR, E1, PanelMember(EVALUATOR, is_evaluator=True)], ["includes_evaluator"]),
+        ([E1, E2, E3], ["no_hr_member"]),
+        ([HR, PLAIN, PanelMember(15)], ["no_evaluator_member"]),
+        ([HR, E1, E1], ["duplicate_member", "too_few_members", "even_members"]),
+    ],
+)
+def test_typical_panel_rules_cl_20(typical, members, codes):
+    assert _codes(typical.calibration, members) == codes
+
+
+def test_justice_sets_no_composition_rules(justice):
+    assert _codes(justice.calibration, [PLAIN, PanelMember(APPELLANT)]) == []
+
+
+@pytest.mark.parametrize(
+    ("votes", "members", "result"),
+    [
+        ({1: "3.5", 2: "3.5", 3: "4"}, 3, "3.5"),
+        ({1: "3.5", 2: "4", 3: "4.5"}, 3, None),  # no majority: vote again
+        ({1: "3.5", 2: "3.5", 3: "4", 4: "4", 5: "4.5"}, 5, None),
+        ({1: "3.5", 2: "3.50", 3: "4"}, 3, "3.5"),
+        ({1: "3.5", 2: "3.5"}, 5, None),  # 2 of 5 members is no majority
+        ({}, 3, None),
+    ],
+)
+def test_majority_of_members(typical, votes, members, result):
+    votes = {k: Decimal(v) for k, v in votes.items()}
+    expected = Decimal(result) if result else None
+    assert majority_score(typical.calibration, votes, members) == expected
+
+
+def test_majority_of_participants_in_justice(justice):
+    votes = {1: Decimal("3.5"), 2: Decimal("3.5")}
+    assert majority_score(justice.calibration, votes, 5) == Decimal("3.5")
+
+
+def test_windows_in_working_days_across_nauryz(typical, trade, cal):
+    rules = typical.calibration
+    delivered = date(2026, 3, 18)  # Wed; then 19, 20, 26, 27, 30
+    assert rules.request_deadline(delivered, None, cal) == date(2026, 3, 30)
+    assert rules.decision_deadline(date(2026, 3, 20), cal) == date(2026, 3, 30)
+    assert rules.session_deadline(date(2026, 3, 20), cal) == date(2026, 4, 8)
+    assert rules.protocol_deadline(date(2026, 4, 8), cal) == date(2026, 4, 13)
+    # trade (seed 000 cl. 11) counts from acquaintance, not delivery
+    assert trade.calibration.request_deadline(delivered, None, cal) is None
+    assert trade.calibration.request_deadline(delivered, date(2026, 3, 19), cal) == date(
+        2026, 3, 31)
+
+
+def test_feedback_meeting_topics_cl_24(typical):
+    topics = typical.calibration.feedback_topics
+    assert [t.ru for t in topics] == [
+        "обзор достижений за оцениваемый период",
+        "обзор развития навыков и компетенций",
+        "обзор потенциала и обсуждение карьерных устремлений работника",
+    ]

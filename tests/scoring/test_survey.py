@@ -1,0 +1,79 @@
+"""360 aggregation (justice cl. 40–42) and the working-conditions survey (004 app. 1 app. 7)."""
+
+from decimal import Decimal
+
+import pytest
+
+from scoring import report_360
+
+
+def test_competency_sets_match_cl_40(justice):
+    sets = justice.survey360.sets
+    assert len(sets["unit_heads"].competencies) == 12
+    assert len(sets["others"].competencies) == 8
+    for cset in sets.values():
+        assert all(len(c.statements) == 3 for c in cset.competencies)
+    others = {c.id for c in sets["others"].competencies}
+    heads = {c.id for c in sets["unit_heads"].competencies}
+    assert others < heads
+    assert heads - others == {"activity_management", "team_management", "leadership",
+                              "initiative"}
+
+
+def test_five_frequency_answers_score_1_to_5(justice):
+    options = justice.survey360.options
+    assert [o.code for o in options] == ["not_shown", "rarely", "half", "mostly", "always"]
+    assert [o.points for o in options] == [1, 2, 3, 4, 5]
+
+
+def test_bounds_and_release(justice):
+    rules = justice.survey360
+    assert (rules.min_respondents, rules.max_respondents) == (3, 7)
+    assert not rules.released(2)
+    assert rules.released(3)
+    assert rules.counts_toward_score is False
+
+
+def test_averages_exclude_the_self_assessment(justice):
+    cset = justice.survey360.sets["others"]
+    first, second = cset.competencies[0], cset.competencies[1]
+    # four respondents answered the three statements of the first competency:
+    # statement 1: 5, 4, 4, 3; statement 2: 5, 5, 4, 4; statement 3: 3, 3, 2, 4 -> 46 / 12
+    others = {
+        f"{first.id}.1": (16, 4), f"{first.id}.2": (18, 4), f"{first.id}.3": (12, 4),
+        f"{second.id}.1": (8, 4), f"{second.id}.2": (8, 4), f"{second.id}.3": (9, 4),
+    }
+    self_totals = {f"{first.id}.{i}": (5, 1) for i in (1, 2, 3)}
+    report = report_360(cset, others, self_totals)
+    by_id = {s.competency.id: s for s in report.scores}
+    assert by_id[first.id].average == Decimal("3.83")  # 46 / 12 = 3.8333
+    assert by_id[first.id].self_average == Decimal("5.00")
+    assert by_id[first.id].gap == Decimal("1.17")
+    assert by_id[second.id].average == Decimal("2.08")  # 25 / 12
+    assert by_id[second.id].gap is None
+    unanswered = cset.competencies[2].id
+    assert by_id[unanswered].average is None
+    assert [s.competency.id for s in report.weakest(2)] == [second.id, first.id]
+
+
+def test_working_conditions_questionnaire(typical):
+    survey = typical.working_conditions
+    assert len(survey.questions) == 14
+    assert [q.demographic for q in survey.questions] == [False] * 11 + [True] * 3
+    assert survey.questions[0].text.ru.startswith("Задерживаетесь ли Вы на работе")
+
+
+def test_favourable_share_ignores_demographics(typical):
+    survey = typical.working_conditions
+    counts = {
+        "overtime": {"never": 3, "sometimes": 1},  # 3 favourable of 4
+        "equipment": {"yes": 1, "rather_yes": 2, "no": 1},  # 3 of 4
+        "sex": {"male": 2, "female": 2},
+    }
+    assert survey.favourable_share(counts) == Decimal("75.00")
+    assert survey.favourable_share({}) is None
+
+
+@pytest.mark.parametrize("responses", [0, 1, 2])
+def test_working_conditions_withheld_below_threshold(typical, responses):
+    assert not typical.working_conditions.released(responses)
