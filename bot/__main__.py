@@ -1,0 +1,172 @@
+"""``python -m bot``: run the bot, or an administration command (``python -m bot --help``)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from datetime import datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from pydantic import ValidationError
+
+from scoring import add_months, load_methodology
+from storage import invites, org, retention, roster, roster_file
+from storage.db import Database
+
+from .clock import Clock
+from .settings import Settings, token_problem
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    commands = parser.add_subparsers(dest="command")
+    commands.add_parser("run", help="run the bot (the default): long polling, or a webhook "
+                                    "when WEBHOOK_URL is set")
+    imported = commands.add_parser("import-roster", help="import a CSV or XLSX staff roster")
+    imported.add_argument("file", type=Path)
+    invite = commands.add_parser("invite", help="print an HR officer's invitation link")
+    invite.add_argument("--hr", required=True, metavar="NAME",
+                        help="the HR officer's name as in the roster (or part of it)")
+    backup = commands.add_parser("backup", help="copy the live database (safe while running)")
+    backup.add_argument("target", type=Path)
+    purge = commands.add_parser("purge", help="delete evaluation documents older than the "
+                                              "methodology's retention period (3 years)")
+    purge.add_argument("--years", type=int, help="override the retention period")
+    commands.add_parser("migrate", help="bring the database schema up to date")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: "
+                                                   "%(message)s")
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        print(f"Invalid settings:\n{exc}", file=sys.stderr)
+        return 2
+    command = args.command or "run"
+    if command in ("run", "invite") and (problem := token_problem(settings)):
+        print(problem, file=sys.stderr)
+        return 2
+    handler = {"run": _run, "import-roster": _import, "invite": _invite, "backup": _backup,
+               "purge": _purge, "migrate": _migrate}[command]
+    return asyncio.run(handler(settings, args))
+
+
+async def _run(settings: Settings, args: argparse.Namespace) -> int:
+    from aiogram.exceptions import TelegramUnauthorizedError
+
+    from .app import create_app
+    from .run import run_polling, run_webhook
+
+    app = await create_app(settings)
+    try:
+        me = await app.bot.me()
+    except TelegramUnauthorizedError:
+        await app.close()
+        print("Telegram rejected BOT_TOKEN (Unauthorized). Check the token with @BotFather "
+              "(/mybots → API Token) and set it again.", file=sys.stderr)
+        return 2
+    logging.getLogger("bagalau").info("running as @%s, methodology %s, database %s",
+                                      me.username, app.methodology.id, settings.database_path)
+    await (run_webhook(app) if settings.webhook_url else run_polling(app))
+    return 0
+
+
+async def _import(settings: Settings, args: argparse.Namespace) -> int:
+    clock = Clock(ZoneInfo(settings.timezone))
+    try:
+        parsed = roster_file.parse(args.file.read_bytes(), args.file.name)
+    except OSError as exc:
+        print(f"Cannot read {args.file}: {exc.strerror}", file=sys.stderr)
+        return 1
+    except roster_file.RosterError as exc:
+        print(f"{args.file}: not imported, nothing changed. Fix these rows:", file=sys.stderr)
+        for e in exc.errors:
+            where = f"{e.sheet} row {e.row}" + (f", column {e.column}" if e.column else "")
+            print(f"  {where}: {e.reason}" + (f" ({e.value})" if e.value else ""),
+                  file=sys.stderr)
+        return 1
+    db = await _open(settings)
+    try:
+        async with db.transaction() as conn:
+            report = await roster.apply(conn, parsed, at=clock.now(), actor="cli")
+    finally:
+        await db.close()
+    print(f"Imported {args.file}: {report.added} added, {report.updated} updated, "
+          f"{report.dismissed} dismissed, {report.unchanged} unchanged"
+          + (f"; {report.not_in_file} in the bot but not in the file (left as they are)"
+             if report.not_in_file else ""))
+    return 0
+
+
+async def _invite(settings: Settings, args: argparse.Namespace) -> int:
+    from .app import create_bot
+
+    clock = Clock(ZoneInfo(settings.timezone))
+    db = await _open(settings)
+    try:
+        async with db.transaction() as conn:
+            found = await org.hr_by_name(conn, args.hr)
+            if len(found) != 1:
+                names = ", ".join(s.full_name for s in found) or "nobody"
+                print(f"HR officers matching {args.hr!r}: {names}. Import the roster first "
+                      "(role column: hr) and give a name that matches exactly one.",
+                      file=sys.stderr)
+                return 1
+            token = await invites.issue(conn, found[0].id, at=clock.now(),
+                                        ttl=timedelta(days=settings.invite_ttl_days),
+                                        actor="cli")
+            bot = create_bot(settings)
+            try:
+                me = await bot.me()
+            finally:
+                await bot.session.close()
+    finally:
+        await db.close()
+    print(f"https://t.me/{me.username}?start={token}")
+    return 0
+
+
+async def _backup(settings: Settings, args: argparse.Namespace) -> int:
+    db = await _open(settings)
+    try:
+        await db.backup(args.target)
+    finally:
+        await db.close()
+    print(f"Backed up {settings.database_path} to {args.target}")
+    return 0
+
+
+async def _purge(settings: Settings, args: argparse.Namespace) -> int:
+    clock = Clock(ZoneInfo(settings.timezone))
+    years = args.years or load_methodology(settings.methodology).retention_years
+    now = clock.now()
+    before = datetime.combine(add_months(clock.today(), -12 * years), time(), clock.tz)
+    db = await _open(settings)
+    try:
+        async with db.transaction() as conn:
+            removed = await retention.purge(conn, before=before, at=now, actor="cli")
+    finally:
+        await db.close()
+    print(f"Removed records completed before {before.date()}: "
+          + ", ".join(f"{table} {n}" for table, n in removed.items()))
+    return 0
+
+
+async def _migrate(settings: Settings, args: argparse.Namespace) -> int:
+    db = await _open(settings)
+    try:
+        version = await db.migrate()
+    finally:
+        await db.close()
+    print(f"{settings.database_path}: schema version {version}")
+    return 0
+
+
+async def _open(settings: Settings) -> Database:
+    return await Database.open(settings.database_path)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

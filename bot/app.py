@@ -1,0 +1,100 @@
+"""The composition root: the bot, the dispatcher and everything handlers get injected."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.fsm.storage.memory import SimpleEventIsolation
+from aiogram.types import ErrorEvent
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+
+from handlers import get_routers
+from handlers.commands import set_default_commands
+from scoring import Methodology, WorkCalendar, load_methodology
+from storage import org
+from storage.db import Database
+
+from .clock import Clock
+from .fsm_storage import SQLiteStorage
+from .i18n import UserLanguageMiddleware, create_i18n, user_language
+from .middlewares import AccountMiddleware, PrivateChatGuard
+from .settings import Settings
+
+log = logging.getLogger("bagalau")
+
+
+@dataclass
+class App:
+    settings: Settings
+    db: Database
+    bot: Bot
+    dispatcher: Dispatcher
+    clock: Clock
+    i18n: I18n
+    methodology: Methodology
+    calendar: WorkCalendar
+
+    async def close(self) -> None:
+        await self.dispatcher.storage.close()
+        await self.bot.session.close()
+        await self.db.close()
+
+
+def create_bot(settings: Settings) -> Bot:
+    """A bot talking to Telegram, or to the Bot API server at TELEGRAM_API_BASE."""
+    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base)) \
+        if settings.telegram_api_base else AiohttpSession()
+    return Bot(settings.bot_token.get_secret_value().strip(), session=session,
+               default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+
+
+async def create_app(settings: Settings, *, clock: Clock | None = None) -> App:
+    """Open the database (migrating it), load the methodology and wire the dispatcher."""
+    methodology = load_methodology(settings.methodology)
+    overrides = [settings.calendar_overrides] if settings.calendar_overrides else []
+    calendar = WorkCalendar.kazakhstan(overrides)
+    clock = clock or Clock(ZoneInfo(settings.timezone))
+    db = await Database.open(settings.database_path)
+    async with db.transaction() as conn:
+        await org.ensure_body(conn, settings.body_name, methodology.id)
+    i18n = create_i18n(settings.default_language)
+    bot = create_bot(settings)
+    dispatcher = Dispatcher(
+        storage=SQLiteStorage(db), events_isolation=SimpleEventIsolation(),
+        db=db, settings=settings, clock=clock, methodology=methodology, calendar=calendar,
+    )
+    dispatcher.update.outer_middleware(AccountMiddleware())
+    dispatcher.update.outer_middleware(UserLanguageMiddleware(i18n))
+    dispatcher.update.outer_middleware(PrivateChatGuard())
+    dispatcher.include_routers(*get_routers())
+    dispatcher.errors.register(on_error)
+    dispatcher.startup.register(on_startup)
+    return App(settings, db, bot, dispatcher, clock, i18n, methodology, calendar)
+
+
+async def on_startup(bot: Bot, i18n: I18n) -> None:
+    await set_default_commands(bot, i18n)
+
+
+async def on_error(event: ErrorEvent, i18n: I18n, **data: Any) -> None:
+    """Log it and tell the user; the failed transaction was rolled back, nothing changed."""
+    log.exception("update %s failed", event.update.update_id, exc_info=event.exception)
+    with i18n.use_locale(user_language(data, i18n.default_locale)):
+        text = _("Sorry, something went wrong and nothing was changed. Please try again.")
+        update = event.update
+        try:
+            if update.callback_query:
+                await update.callback_query.answer(text, show_alert=True)
+            elif update.message and update.message.chat.type == "private":
+                await update.message.answer(text)
+        except Exception:  # the apology itself failed: the log has the cause
+            log.warning("could not tell the user about the failure", exc_info=True)

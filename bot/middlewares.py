@@ -1,0 +1,53 @@
+"""Outer middlewares: who the user is, his language, and private chats only."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware
+from aiogram.types import CallbackQuery, Chat, Message, TelegramObject, Update
+from aiogram.utils.i18n import gettext as _
+
+from storage import accounts, org
+from storage.db import Database
+
+from .clock import Clock
+
+Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
+
+class AccountMiddleware(BaseMiddleware):
+    """Puts ``account``, ``servant`` and ``roles`` of the sender into the handler data."""
+
+    async def __call__(self, handler: Handler, event: TelegramObject,
+                       data: dict[str, Any]) -> Any:
+        db: Database = data["db"]
+        clock: Clock = data["clock"]
+        user = data.get("event_from_user")
+        account = servant = None
+        roles: frozenset[str] = frozenset()
+        if user is not None:
+            async with db.reading() as conn:
+                account = await accounts.get(conn, user.id)
+                servant = await accounts.servant_of(conn, user.id)
+                if servant is not None:
+                    roles = await org.roles(conn, servant, clock.today())
+        data.update(account=account, servant=servant, roles=roles)
+        return await handler(event, data)
+
+
+class PrivateChatGuard(BaseMiddleware):
+    """Outside a private chat the bot says it works only in private and reveals nothing."""
+
+    async def __call__(self, handler: Handler, event: TelegramObject,
+                       data: dict[str, Any]) -> Any:
+        chat: Chat | None = data.get("event_chat")
+        if chat is None or chat.type == "private":
+            return await handler(event, data)
+        inner = event.event if isinstance(event, Update) else event
+        if isinstance(inner, CallbackQuery):
+            await inner.answer(_("I only work in a private chat."), show_alert=True)
+        elif isinstance(inner, Message) and (inner.text or "").startswith("/"):
+            await inner.reply(_("I only work in a private chat. Please write to me directly."))
+        return None

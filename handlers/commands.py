@@ -1,0 +1,37 @@
+"""The command menu each user sees, in his language and for his roles."""
+
+from __future__ import annotations
+
+from aiogram import Bot
+from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+
+
+def _commands(roles: frozenset[str]) -> list[BotCommand]:
+    commands = [BotCommand(command="start", description=_("What I can do for you")),
+                BotCommand(command="language", description=_("Change the language"))]
+    if "hr" in roles:
+        commands += [
+            BotCommand(command="roster", description=_("Import the staff roster")),
+            BotCommand(command="invites", description=_("Invitation links for the staff")),
+            BotCommand(command="unbind", description=_("Unlink a servant's Telegram account")),
+        ]
+    commands += [BotCommand(command="help", description=_("How to use the bot")),
+                 BotCommand(command="cancel", description=_("Cancel the current action"))]
+    return commands
+
+
+async def set_user_commands(bot: Bot, chat_id: int, roles: frozenset[str]) -> None:
+    """The menu for one private chat, in the current locale."""
+    await bot.set_my_commands(_commands(roles), scope=BotCommandScopeChat(chat_id=chat_id))
+
+
+async def set_default_commands(bot: Bot, i18n: I18n) -> None:
+    """The menu of users the bot does not know yet, in each interface language."""
+    for language in i18n.available_locales:
+        with i18n.use_locale(language):
+            await bot.set_my_commands(_commands(frozenset()), scope=BotCommandScopeDefault(),
+                                      language_code=language)
+    with i18n.use_locale(i18n.default_locale):
+        await bot.set_my_commands(_commands(frozenset()), scope=BotCommandScopeDefault())

@@ -1,0 +1,41 @@
+"""Keyboards as pure functions of what the user may do (rendered in the current language)."""
+
+from __future__ import annotations
+
+from aiogram.types import (
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    ReplyKeyboardMarkup,
+)
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from .callbacks import LanguageCb, MenuCb
+
+LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
+
+
+def main_menu(roles: frozenset[str]) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    if "hr" in roles:
+        builder.button(text=_("Import the roster"), callback_data=MenuCb(action="roster"))
+        builder.button(text=_("Invitation links"), callback_data=MenuCb(action="invites"))
+        builder.button(text=_("Unlink an account"), callback_data=MenuCb(action="unbind"))
+    builder.button(text=_("Language"), callback_data=MenuCb(action="language"))
+    builder.adjust(1)
+    return builder.as_markup()
+
+
+def languages() -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for code, name in LANGUAGE_NAMES.items():
+        builder.button(text=name, callback_data=LanguageCb(code=code))
+    builder.adjust(3)
+    return builder.as_markup()
+
+
+def share_contact() -> ReplyKeyboardMarkup:
+    return ReplyKeyboardMarkup(
+        keyboard=[[KeyboardButton(text=_("Share my phone number"), request_contact=True)]],
+        resize_keyboard=True, one_time_keyboard=True,
+    )

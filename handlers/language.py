@@ -1,0 +1,52 @@
+"""/language: the user picks kk, ru or en; the menu and commands follow."""
+
+from __future__ import annotations
+
+from aiogram import Bot, F, Router
+from aiogram.filters import Command
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import gettext as _
+
+from bot.clock import Clock
+from storage import accounts
+from storage.db import Database
+from storage.models import Servant
+
+from . import keyboards
+from .callbacks import LanguageCb, MenuCb
+from .commands import set_user_commands
+from .start import menu_text
+
+router = Router(name="language")
+
+
+@router.message(Command("language"))
+async def ask(message: Message) -> None:
+    await message.answer(_("Choose the language:"), reply_markup=keyboards.languages())
+
+
+@router.callback_query(MenuCb.filter(F.action == "language"))
+async def ask_from_menu(callback: CallbackQuery) -> None:
+    await callback.answer()
+    await callback.message.answer(_("Choose the language:"), reply_markup=keyboards.languages())
+
+
+@router.callback_query(LanguageCb.filter(F.code.in_(keyboards.LANGUAGE_NAMES)))
+async def choose(callback: CallbackQuery, callback_data: LanguageCb, bot: Bot, db: Database,
+                 clock: Clock, i18n: I18n, servant: Servant | None,
+                 roles: frozenset[str]) -> None:
+    async with db.transaction() as conn:
+        await accounts.set_language(conn, callback.from_user.id, callback_data.code,
+                                    at=clock.now())
+    with i18n.use_locale(callback_data.code):
+        await callback.answer(_("Language: {name}").format(
+            name=keyboards.LANGUAGE_NAMES[callback_data.code]))
+        await callback.message.edit_text(_("Language: {name}").format(
+            name=keyboards.LANGUAGE_NAMES[callback_data.code]))
+        if servant is not None:
+            await callback.message.answer(menu_text(servant, roles),
+                                          reply_markup=keyboards.main_menu(roles))
+            await set_user_commands(bot, callback.message.chat.id, roles)
+        else:
+            await callback.message.answer(_("Send /start to begin."))

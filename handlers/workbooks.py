@@ -1,0 +1,28 @@
+"""XLSX files the bot sends (openpyxl): built in memory, one header row, frozen."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+
+def xlsx(title: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = title[:31]
+    sheet.append(list(header))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(list(row))
+    sheet.freeze_panes = "A2"
+    for column in sheet.columns:
+        width = max(len(str(c.value or "")) for c in column)
+        sheet.column_dimensions[column[0].column_letter].width = min(max(width + 2, 10), 60)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

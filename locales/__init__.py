@@ -1,0 +1,1 @@
+"""Interface translations: ``<lang>/LC_MESSAGES/bagalau.po`` for kk, ru and en."""

@@ -1,0 +1,82 @@
+"""Telegram accounts: language, binding to a servant, reachability."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import aiosqlite
+
+from . import audit
+from .models import Account, Servant
+
+
+async def get(conn: aiosqlite.Connection, telegram_id: int) -> Account | None:
+    rows = await conn.execute_fetchall(
+        "SELECT telegram_id, servant_id, language, unreachable_at FROM account "
+        "WHERE telegram_id = ?", (telegram_id,))
+    if not rows:
+        return None
+    row = rows[0]
+    return Account(row["telegram_id"], row["servant_id"], row["language"],
+                   row["unreachable_at"] is not None)
+
+
+async def servant_of(conn: aiosqlite.Connection, telegram_id: int) -> Servant | None:
+    rows = await conn.execute_fetchall(
+        "SELECT s.* FROM servant s JOIN account a ON a.servant_id = s.id "
+        "WHERE a.telegram_id = ?", (telegram_id,))
+    return Servant.from_row(rows[0]) if rows else None
+
+
+async def telegram_id_of(conn: aiosqlite.Connection, servant_id: int) -> int | None:
+    rows = await conn.execute_fetchall(
+        "SELECT telegram_id FROM account WHERE servant_id = ?", (servant_id,))
+    return rows[0]["telegram_id"] if rows else None
+
+
+async def set_language(conn: aiosqlite.Connection, telegram_id: int, language: str,
+                       *, at: datetime) -> None:
+    await conn.execute(
+        "INSERT INTO account (telegram_id, language) VALUES (?, ?) "
+        "ON CONFLICT (telegram_id) DO UPDATE SET language = excluded.language",
+        (telegram_id, language))
+    await audit.record(conn, at=at, actor=f"telegram:{telegram_id}", action="language",
+                       after=language)
+
+
+async def bind(conn: aiosqlite.Connection, telegram_id: int, servant_id: int, *,
+               at: datetime, how: str) -> None:
+    """Bind an account to a servant (callers have checked both are free)."""
+    await conn.execute(
+        "INSERT INTO account (telegram_id, servant_id, bound_at) VALUES (?, ?, ?) "
+        "ON CONFLICT (telegram_id) DO UPDATE SET servant_id = excluded.servant_id, "
+        "bound_at = excluded.bound_at, unreachable_at = NULL",
+        (telegram_id, servant_id, at.isoformat(timespec="seconds")))
+    await audit.record(conn, at=at, actor=f"telegram:{telegram_id}", action="bind",
+                       subject=f"servant:{servant_id}", after=how)
+
+
+async def unbind(conn: aiosqlite.Connection, servant_id: int, *, at: datetime,
+                 actor: str) -> int | None:
+    """HR's rebinding: free the servant's account; returns the Telegram id that was bound."""
+    telegram_id = await telegram_id_of(conn, servant_id)
+    if telegram_id is None:
+        return None
+    await conn.execute(
+        "UPDATE account SET servant_id = NULL, bound_at = NULL WHERE telegram_id = ?",
+        (telegram_id,))
+    await audit.record(conn, at=at, actor=actor, action="unbind",
+                       subject=f"servant:{servant_id}", before=telegram_id)
+    return telegram_id
+
+
+async def mark_unreachable(conn: aiosqlite.Connection, telegram_id: int, *,
+                           at: datetime) -> None:
+    await conn.execute(
+        "UPDATE account SET unreachable_at = ? WHERE telegram_id = ? AND unreachable_at IS NULL",
+        (at.isoformat(timespec="seconds"), telegram_id))
+
+
+async def mark_reachable(conn: aiosqlite.Connection, telegram_id: int) -> None:
+    await conn.execute("UPDATE account SET unreachable_at = NULL WHERE telegram_id = ?",
+                       (telegram_id,))

@@ -1,0 +1,99 @@
+"""The SQLite database: one connection, WAL, foreign keys, migrations, a transaction per change."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib import resources
+from pathlib import Path
+
+import aiosqlite
+
+MIGRATIONS = "migrations"
+
+
+class Database:
+    """A single aiosqlite connection shared by the bot; every use goes through a lock.
+
+    ``transaction()`` is ``BEGIN IMMEDIATE … COMMIT`` (rolled back on any exception), so a state
+    change is all or nothing; ``reading()`` is for queries. SQLite has one writer anyway: the lock
+    keeps two coroutines from interleaving statements on the shared connection.
+    """
+
+    def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
+        self.conn = conn
+        self.path = path
+        self._lock = asyncio.Lock()
+
+    @classmethod
+    async def open(cls, path: str | Path, *, synchronous: str = "FULL") -> Database:
+        """Open (creating the folder and file if needed) and bring the schema up to date."""
+        path = Path(path)
+        if str(path) != ":memory:":
+            path.parent.mkdir(parents=True, exist_ok=True)
+        conn = await aiosqlite.connect(path, isolation_level=None)
+        conn.row_factory = aiosqlite.Row
+        await conn.execute("PRAGMA journal_mode = WAL")
+        await conn.execute(f"PRAGMA synchronous = {synchronous}")
+        await conn.execute("PRAGMA foreign_keys = ON")
+        await conn.execute("PRAGMA busy_timeout = 5000")
+        db = cls(conn, path)
+        await db.migrate()
+        return db
+
+    async def close(self) -> None:
+        async with self._lock:
+            await self.conn.close()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        async with self._lock:
+            await self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+            except BaseException:
+                await self.conn.execute("ROLLBACK")
+                raise
+            await self.conn.execute("COMMIT")
+
+    @asynccontextmanager
+    async def reading(self) -> AsyncIterator[aiosqlite.Connection]:
+        async with self._lock:
+            yield self.conn
+
+    async def migrate(self) -> int:
+        """Apply every migration newer than the file's ``user_version``; return the version."""
+        async with self._lock:
+            current = (await (await self.conn.execute("PRAGMA user_version")).fetchone())[0]
+            for version, script in available_migrations():
+                if version <= current:
+                    continue
+                try:
+                    await self.conn.executescript(
+                        f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {version};\nCOMMIT;"
+                    )
+                except Exception:
+                    if self.conn.in_transaction:
+                        await self.conn.execute("ROLLBACK")
+                    raise
+                current = version
+            return current
+
+    async def backup(self, target: str | Path) -> None:
+        """Copy the live database to ``target`` with SQLite's online backup API."""
+        target_path = Path(target)
+        target_path.parent.mkdir(parents=True, exist_ok=True)
+        async with self._lock, aiosqlite.connect(target_path) as dest:
+            await self.conn.backup(dest)
+
+
+def available_migrations() -> list[tuple[int, str]]:
+    """(version, SQL) for every ``migrations/NNNN_name.sql``, in order."""
+    folder = resources.files("storage") / MIGRATIONS
+    found = []
+    for entry in folder.iterdir():
+        name = entry.name
+        if name.endswith(".sql") and name[:4].isdigit():
+            found.append((int(name[:4]), entry.read_text(encoding="utf-8")))
+    return sorted(found)

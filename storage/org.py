@@ -1,0 +1,91 @@
+"""The organisation: the body, its units and servants."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import aiosqlite
+
+from .models import Servant
+
+
+@dataclass(frozen=True, slots=True)
+class Body:
+    name: str
+    methodology: str
+
+
+async def ensure_body(conn: aiosqlite.Connection, name: str, methodology: str) -> Body:
+    """The body row, created from the settings on the first start."""
+    await conn.execute("INSERT OR IGNORE INTO body (id, name, methodology) VALUES (1, ?, ?)",
+                       (name, methodology))
+    return await body(conn)
+
+
+async def body(conn: aiosqlite.Connection) -> Body:
+    row = (await conn.execute_fetchall("SELECT name, methodology FROM body WHERE id = 1"))[0]
+    return Body(row["name"], row["methodology"])
+
+
+async def servant(conn: aiosqlite.Connection, servant_id: int) -> Servant | None:
+    rows = await conn.execute_fetchall("SELECT * FROM servant WHERE id = ?", (servant_id,))
+    return Servant.from_row(rows[0]) if rows else None
+
+
+async def by_personnel_no(conn: aiosqlite.Connection, personnel_no: str) -> Servant | None:
+    rows = await conn.execute_fetchall("SELECT * FROM servant WHERE personnel_no = ?",
+                                       (personnel_no.strip(),))
+    return Servant.from_row(rows[0]) if rows else None
+
+
+async def active_by_phone(conn: aiosqlite.Connection, phone: str, today: date) -> list[Servant]:
+    rows = await conn.execute_fetchall(
+        "SELECT * FROM servant WHERE phone = ? AND (dismissed_on IS NULL OR dismissed_on >= ?)",
+        (phone, today.isoformat()))
+    return [Servant.from_row(r) for r in rows]
+
+
+async def hr_by_name(conn: aiosqlite.Connection, name: str) -> list[Servant]:
+    """HR officers whose full name contains ``name`` (case-insensitive)."""
+    rows = await conn.execute_fetchall("SELECT * FROM servant WHERE is_hr = 1 ORDER BY full_name")
+    needle = name.casefold().strip()
+    return [Servant.from_row(r) for r in rows if needle in r["full_name"].casefold()]
+
+
+async def count_subordinates(conn: aiosqlite.Connection, servant_id: int, today: date) -> int:
+    rows = await conn.execute_fetchall(
+        "SELECT count(*) FROM servant WHERE supervisor_id = ? "
+        "AND (dismissed_on IS NULL OR dismissed_on >= ?)", (servant_id, today.isoformat()))
+    return rows[0][0]
+
+
+@dataclass(frozen=True, slots=True)
+class InviteRow:
+    servant: Servant
+    unit_path: str | None
+    bound: bool
+
+
+async def servants_for_invites(conn: aiosqlite.Connection, today: date) -> list[InviteRow]:
+    """Active servants with their unit and whether a Telegram account is already bound."""
+    rows = await conn.execute_fetchall(
+        "SELECT s.*, u.path AS unit_path, a.telegram_id AS bound FROM servant s "
+        "LEFT JOIN unit u ON u.id = s.unit_id LEFT JOIN account a ON a.servant_id = s.id "
+        "WHERE s.dismissed_on IS NULL OR s.dismissed_on >= ? ORDER BY u.path, s.full_name",
+        (today.isoformat(),))
+    return [InviteRow(Servant.from_row(r), r["unit_path"], r["bound"] is not None) for r in rows]
+
+
+async def roles(conn: aiosqlite.Connection, servant: Servant, today: date) -> frozenset[str]:
+    """What the roster makes of a servant today: evaluatee, evaluator, hr, appointing."""
+    found = {"evaluatee"}
+    if servant.dismissed_on is not None and servant.dismissed_on < today:
+        return frozenset(found)
+    if servant.is_hr:
+        found.add("hr")
+    if servant.is_appointing:
+        found.add("appointing")
+    if await count_subordinates(conn, servant.id, today):
+        found.add("evaluator")
+    return frozenset(found)

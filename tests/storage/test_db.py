@@ -1,0 +1,99 @@
+"""The database: migrations, WAL, foreign keys, transactions, the audit log, backup."""
+
+import sqlite3
+
+import aiosqlite
+import pytest
+
+from storage import audit, retention
+from storage.db import Database, available_migrations
+
+from .conftest import NOW
+
+
+async def test_a_fresh_file_is_created_and_migrated(tmp_path):
+    path = tmp_path / "sub" / "fresh.sqlite3"
+    db = await Database.open(path)
+    try:
+        latest = available_migrations()[-1][0]
+        async with db.reading() as conn:
+            assert (await (await conn.execute("PRAGMA user_version")).fetchone())[0] == latest
+            assert (await (await conn.execute("PRAGMA journal_mode")).fetchone())[0] == "wal"
+            assert (await (await conn.execute("PRAGMA foreign_keys")).fetchone())[0] == 1
+    finally:
+        await db.close()
+    assert path.exists()
+
+
+@pytest.mark.parametrize("applied", range(len(available_migrations())))
+async def test_an_old_file_comes_up_to_date(tmp_path, applied):
+    path = tmp_path / "old.sqlite3"
+    with sqlite3.connect(path) as old:
+        for version, script in available_migrations()[:applied]:
+            old.executescript(script)
+            old.execute(f"PRAGMA user_version = {version}")
+    db = await Database.open(path)
+    try:
+        assert await db.migrate() == available_migrations()[-1][0]
+        async with db.reading() as conn:
+            tables = {r[0] for r in await conn.execute_fetchall(
+                "SELECT name FROM sqlite_master WHERE type = 'table'")}
+        assert {"servant", "account", "invite", "fsm", "audit"} <= tables
+    finally:
+        await db.close()
+
+
+async def test_a_failed_transaction_changes_nothing(db):
+    with pytest.raises(RuntimeError):
+        async with db.transaction() as conn:
+            await conn.execute("INSERT INTO body (id, name, methodology) VALUES (1, 'x', 'y')")
+            raise RuntimeError("crash in the middle")
+    async with db.reading() as conn:
+        assert await conn.execute_fetchall("SELECT * FROM body") == []
+
+
+async def test_foreign_keys_are_enforced(db):
+    with pytest.raises(sqlite3.IntegrityError):
+        async with db.transaction() as conn:
+            await conn.execute("INSERT INTO account (telegram_id, servant_id) VALUES (1, 999)")
+
+
+async def test_the_audit_log_is_append_only(db):
+    async with db.transaction() as conn:
+        await audit.record(conn, at=NOW, actor="cli", action="test", after={"a": 1})
+    for statement in ("UPDATE audit SET actor = 'x'", "DELETE FROM audit"):
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            async with db.transaction() as conn:
+                await conn.execute(statement)
+    async with db.reading() as conn:
+        entries = await audit.entries(conn)
+    assert entries[0]["after"] == '{"a": 1}'
+
+
+async def test_retention_purges_only_old_records(db):
+    from datetime import timedelta
+
+    async with db.transaction() as conn:
+        await audit.record(conn, at=NOW - timedelta(days=4 * 365), actor="cli", action="old")
+        await audit.record(conn, at=NOW, actor="cli", action="new")
+    async with db.transaction() as conn:
+        removed = await retention.purge(conn, before=NOW - timedelta(days=3 * 365), at=NOW,
+                                        actor="cli")
+    assert removed["audit"] == 1
+    async with db.reading() as conn:
+        actions = [e["action"] for e in await audit.entries(conn)]
+        guard = await conn.execute_fetchall("SELECT purging FROM retention_guard")
+    assert actions == ["new", "retention.purge"]
+    assert guard[0][0] == 0  # the log is append-only again
+
+
+async def test_online_backup_while_writing(db, tmp_path):
+    async with db.transaction() as conn:
+        await audit.record(conn, at=NOW, actor="cli", action="before-backup")
+    target = tmp_path / "backups" / "copy.sqlite3"
+    await db.backup(target)
+    async with db.transaction() as conn:
+        await audit.record(conn, at=NOW, actor="cli", action="after-backup")
+    async with aiosqlite.connect(target) as copy:
+        rows = await copy.execute_fetchall("SELECT action FROM audit")
+    assert [r[0] for r in rows] == ["before-backup"]
