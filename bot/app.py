@@ -71,6 +71,7 @@ async def create_app(settings: Settings, *, clock: Clock | None = None) -> App:
     dispatcher = Dispatcher(
         storage=SQLiteStorage(db), events_isolation=SimpleEventIsolation(),
         db=db, settings=settings, clock=clock, methodology=methodology, calendar=calendar,
+        i18n=i18n,
     )
     dispatcher.update.outer_middleware(AccountMiddleware())
     dispatcher.update.outer_middleware(UserLanguageMiddleware(i18n))

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import gettext
-import io
+import atexit
+import shutil
+import tempfile
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -17,27 +18,27 @@ LANGUAGES = ("kk", "ru", "en")
 DOMAIN = "bagalau"
 
 
-class CatalogI18n(I18n):
-    """aiogram's I18n reading the ``.po`` files directly: no compile step, no stale ``.mo``."""
-
-    def find_locales(self) -> dict[str, gettext.GNUTranslations]:
-        translations = {}
-        for language in LANGUAGES:
-            po = self.path / language / "LC_MESSAGES" / f"{self.domain}.po"
-            if not po.exists():
-                continue
-            with po.open("rb") as source:
-                catalog = read_po(source, locale=language, domain=self.domain)
-            compiled = io.BytesIO()
-            write_mo(compiled, catalog)
-            compiled.seek(0)
-            translations[language] = gettext.GNUTranslations(compiled)
-        return translations
+def compile_catalogs(source: Path, target: Path) -> None:
+    """Compile every ``<lang>/LC_MESSAGES/bagalau.po`` under ``source`` into ``target``."""
+    for language in LANGUAGES:
+        po = source / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+        if not po.exists():
+            continue
+        with po.open("rb") as file:
+            catalog = read_po(file, locale=language, domain=DOMAIN)
+        mo = target / language / "LC_MESSAGES" / f"{DOMAIN}.mo"
+        mo.parent.mkdir(parents=True, exist_ok=True)
+        with mo.open("wb") as file:
+            write_mo(file, catalog)
 
 
-def create_i18n(default_language: str) -> CatalogI18n:
-    path = Path(str(resources.files("locales")))
-    return CatalogI18n(path=path, default_locale=default_language, domain=DOMAIN)
+def create_i18n(default_language: str) -> I18n:
+    """aiogram's I18n over catalogs compiled at start from ``locales/`` (no build step, no
+    stale ``.mo`` files: a fresh checkout just works)."""
+    target = Path(tempfile.mkdtemp(prefix="bagalau-locales-"))
+    atexit.register(shutil.rmtree, target, ignore_errors=True)
+    compile_catalogs(Path(str(resources.files("locales"))), target)
+    return I18n(path=target, default_locale=default_language, domain=DOMAIN)
 
 
 def telegram_language(user: User | None, default: str) -> str:

@@ -6,5 +6,6 @@ from . import fallback, hr, language, start
 
 
 def get_routers() -> list[Router]:
-    """All routers, in the order they are tried; the fallback comes last."""
-    return [start.router, language.router, hr.router, fallback.router]
+    """Fresh routers, in the order they are tried; the fallback comes last."""
+    return [start.create_router(), language.create_router(), hr.create_router(),
+            fallback.create_router()]

@@ -29,9 +29,10 @@ async def set_user_commands(bot: Bot, chat_id: int, roles: frozenset[str]) -> No
 
 async def set_default_commands(bot: Bot, i18n: I18n) -> None:
     """The menu of users the bot does not know yet, in each interface language."""
-    for language in i18n.available_locales:
-        with i18n.use_locale(language):
-            await bot.set_my_commands(_commands(frozenset()), scope=BotCommandScopeDefault(),
-                                      language_code=language)
-    with i18n.use_locale(i18n.default_locale):
-        await bot.set_my_commands(_commands(frozenset()), scope=BotCommandScopeDefault())
+    with i18n.context():
+        for language in i18n.available_locales:
+            with i18n.use_locale(language):
+                await bot.set_my_commands(_commands(frozenset()),
+                                          scope=BotCommandScopeDefault(), language_code=language)
+        with i18n.use_locale(i18n.default_locale):
+            await bot.set_my_commands(_commands(frozenset()), scope=BotCommandScopeDefault())

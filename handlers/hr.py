@@ -12,6 +12,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import BufferedInputFile, CallbackQuery, Message, TelegramObject
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 
 from bot.clock import Clock
 from bot.settings import Settings
@@ -35,9 +36,6 @@ class HasRole(Filter):
         return self.role in roles
 
 
-router = Router(name="hr")
-router.message.filter(HasRole("hr"))
-router.callback_query.filter(HasRole("hr"))
 
 
 class Unbind(StatesGroup):
@@ -45,12 +43,10 @@ class Unbind(StatesGroup):
 
 
 # ------------------------------------------------------------------ roster import
-@router.message(Command("roster"))
 async def roster_help(message: Message) -> None:
     await message.answer(_roster_help())
 
 
-@router.callback_query(MenuCb.filter(F.action == "roster"))
 async def roster_help_from_menu(callback: CallbackQuery) -> None:
     await callback.answer()
     await callback.message.answer(_roster_help())
@@ -65,7 +61,6 @@ def _roster_help() -> str:
              "imported and I list the rows to fix.")
 
 
-@router.message(F.document)
 async def import_roster(message: Message, bot: Bot, db: Database, clock: Clock,
                         servant: Servant) -> None:
     document = message.document
@@ -89,9 +84,11 @@ async def import_roster(message: Message, bot: Bot, db: Database, clock: Clock,
         "Roster imported: {added} added, {updated} updated, {dismissed} dismissed, "
         "{unchanged} unchanged.").format(**_report(report)))
     if report.not_in_file:
-        await message.answer(_("{n} servants in the bot are not in this file; they were left "
-                               "as they are. Mark dismissals with dismissed_on.").format(
-            n=report.not_in_file))
+        await message.answer(ngettext(
+            "{n} servant in the bot is not in this file and was left as is. Mark dismissals "
+            "with dismissed_on.",
+            "{n} servants in the bot are not in this file and were left as they are. Mark "
+            "dismissals with dismissed_on.", report.not_in_file).format(n=report.not_in_file))
 
 
 def _report(report: roster.ImportReport) -> dict[str, int]:
@@ -138,13 +135,11 @@ def _reason(error: roster_file.RowError) -> str:
 
 
 # ------------------------------------------------------------------ invitation links
-@router.message(Command("invites"))
 async def invites_command(message: Message, bot: Bot, db: Database, clock: Clock,
                           settings: Settings, servant: Servant) -> None:
     await _send_invites(message, bot, db, clock, settings, servant)
 
 
-@router.callback_query(MenuCb.filter(F.action == "invites"))
 async def invites_from_menu(callback: CallbackQuery, bot: Bot, db: Database, clock: Clock,
                             settings: Settings, servant: Servant) -> None:
     await callback.answer()
@@ -177,19 +172,20 @@ async def _send_invites(message: Message, bot: Bot, db: Database, clock: Clock,
     filename = f"invitations-{clock.today().isoformat()}.xlsx"
     await message.answer_document(
         BufferedInputFile(content, filename),
-        caption=_("{n} personal invitation links. Each works once, until {date}; earlier "
-                  "unused links no longer work. Send each person only his own link.").format(
+        caption=ngettext(
+            "{n} personal invitation link. It works once, until {date}; earlier unused links "
+            "no longer work. Send each person only his own link.",
+            "{n} personal invitation links. Each works once, until {date}; earlier unused "
+            "links no longer work. Send each person only his own link.", len(rows)).format(
             n=len(rows), date=expires))
 
 
 # ------------------------------------------------------------------ unlinking
-@router.message(Command("unbind"))
 async def unbind_ask(message: Message, state: FSMContext) -> None:
     await state.set_state(Unbind.personnel_no)
     await message.answer(_unbind_question())
 
 
-@router.callback_query(MenuCb.filter(F.action == "unbind"))
 async def unbind_ask_from_menu(callback: CallbackQuery, state: FSMContext) -> None:
     await callback.answer()
     await state.set_state(Unbind.personnel_no)
@@ -201,7 +197,6 @@ def _unbind_question() -> str:
              "(or /cancel).")
 
 
-@router.message(StateFilter(Unbind.personnel_no), F.text)
 async def unbind(message: Message, state: FSMContext, db: Database, clock: Clock,
                  servant: Servant) -> None:
     async with db.transaction() as conn:
@@ -220,3 +215,19 @@ async def unbind(message: Message, state: FSMContext, db: Database, clock: Clock
     await message.answer(_("Done: {name}'s Telegram account is unlinked. Send him a new "
                            "invitation link (/invites) to link another one.").format(
         name=escape(target.full_name)))
+
+
+def create_router() -> Router:
+    """A fresh router (an app restarted in-process needs new ones)."""
+    router = Router(name="hr")
+    router.message.filter(HasRole("hr"))
+    router.callback_query.filter(HasRole("hr"))
+    router.message.register(roster_help, Command("roster"))
+    router.callback_query.register(roster_help_from_menu, MenuCb.filter(F.action == "roster"))
+    router.message.register(import_roster, F.document)
+    router.message.register(invites_command, Command("invites"))
+    router.callback_query.register(invites_from_menu, MenuCb.filter(F.action == "invites"))
+    router.message.register(unbind_ask, Command("unbind"))
+    router.callback_query.register(unbind_ask_from_menu, MenuCb.filter(F.action == "unbind"))
+    router.message.register(unbind, StateFilter(Unbind.personnel_no), F.text)
+    return router

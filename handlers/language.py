@@ -18,21 +18,16 @@ from .callbacks import LanguageCb, MenuCb
 from .commands import set_user_commands
 from .start import menu_text
 
-router = Router(name="language")
 
-
-@router.message(Command("language"))
 async def ask(message: Message) -> None:
     await message.answer(_("Choose the language:"), reply_markup=keyboards.languages())
 
 
-@router.callback_query(MenuCb.filter(F.action == "language"))
 async def ask_from_menu(callback: CallbackQuery) -> None:
     await callback.answer()
     await callback.message.answer(_("Choose the language:"), reply_markup=keyboards.languages())
 
 
-@router.callback_query(LanguageCb.filter(F.code.in_(keyboards.LANGUAGE_NAMES)))
 async def choose(callback: CallbackQuery, callback_data: LanguageCb, bot: Bot, db: Database,
                  clock: Clock, i18n: I18n, servant: Servant | None,
                  roles: frozenset[str]) -> None:
@@ -50,3 +45,12 @@ async def choose(callback: CallbackQuery, callback_data: LanguageCb, bot: Bot, d
             await set_user_commands(bot, callback.message.chat.id, roles)
         else:
             await callback.message.answer(_("Send /start to begin."))
+
+
+def create_router() -> Router:
+    """A fresh router (an app restarted in-process needs new ones)."""
+    router = Router(name="language")
+    router.message.register(ask, Command("language"))
+    router.callback_query.register(ask_from_menu, MenuCb.filter(F.action == "language"))
+    router.callback_query.register(choose, LanguageCb.filter(F.code.in_(keyboards.LANGUAGE_NAMES)))
+    return router

@@ -21,7 +21,6 @@ from . import keyboards
 from .callbacks import MenuCb
 from .commands import set_user_commands
 
-router = Router(name="start")
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
@@ -55,7 +54,6 @@ async def _refresh(db: Database, clock: Clock, telegram_id: int
     return servant, roles
 
 
-@router.message(CommandStart(deep_link=True))
 async def start_with_invite(message: Message, command: CommandObject, bot: Bot, db: Database,
                             clock: Clock, state: FSMContext) -> None:
     await state.clear()
@@ -93,8 +91,6 @@ def _refusal(outcome: str) -> str:
     }[outcome]
 
 
-@router.message(CommandStart())
-@router.message(Command("help"))
 async def start(message: Message, bot: Bot, servant: Servant | None, roles: frozenset[str],
                 state: FSMContext) -> None:
     await state.clear()
@@ -108,7 +104,6 @@ async def start(message: Message, bot: Bot, servant: Servant | None, roles: froz
     await show_menu(message, bot, servant, roles)
 
 
-@router.message(F.contact)
 async def contact(message: Message, bot: Bot, db: Database, clock: Clock,
                   servant: Servant | None, roles: frozenset[str]) -> None:
     if servant is not None:
@@ -138,7 +133,6 @@ async def contact(message: Message, bot: Bot, db: Database, clock: Clock,
     await show_menu(message, bot, servant, roles)
 
 
-@router.callback_query(MenuCb.filter(F.action == "home"))
 async def home(callback: CallbackQuery, bot: Bot, servant: Servant | None,
                roles: frozenset[str]) -> None:
     await callback.answer()
@@ -146,8 +140,19 @@ async def home(callback: CallbackQuery, bot: Bot, servant: Servant | None,
         await show_menu(callback.message, bot, servant, roles)
 
 
-@router.message(Command("cancel"))
 async def cancel(message: Message, state: FSMContext) -> None:
     await state.clear()
     await message.answer(_("Cancelled. Send /start to see what you can do."),
                          reply_markup=ReplyKeyboardRemove())
+
+
+def create_router() -> Router:
+    """A fresh router (an app restarted in-process needs new ones)."""
+    router = Router(name="start")
+    router.message.register(start_with_invite, CommandStart(deep_link=True))
+    router.message.register(start, CommandStart())
+    router.message.register(start, Command("help"))
+    router.message.register(contact, F.contact)
+    router.callback_query.register(home, MenuCb.filter(F.action == "home"))
+    router.message.register(cancel, Command("cancel"))
+    return router

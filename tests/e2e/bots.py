@@ -1,0 +1,83 @@
+"""Running the real bagalau app against the fake Bot API: in this process or as a CLI."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from bot.app import App, create_app
+from bot.clock import Clock
+from bot.settings import Settings
+from tests.harness import FakeTelegram
+
+ROOT = Path(__file__).parents[2]
+POLL_TIMEOUT = 10
+
+
+def settings_for(telegram: FakeTelegram, database: Path, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "bot_token": telegram.token, "database_path": database,
+        "telegram_api_base": telegram.base_url, "body_name": "Test Ministry",
+    }
+    values.update(overrides)
+    return Settings(_env_file=None, **values)
+
+
+class RunningBot:
+    """The real app polling the fake server; ``handle_as_tasks=False`` so that an update the
+    fake server saw acknowledged has been fully handled."""
+
+    def __init__(self, telegram: FakeTelegram, database: Path, clock: Clock | None = None,
+                 **overrides: Any) -> None:
+        self.telegram = telegram
+        self.settings = settings_for(telegram, database, **overrides)
+        self.clock = clock
+        self.app: App | None = None
+        self._task: asyncio.Task | None = None
+
+    async def start(self) -> RunningBot:
+        self.app = await create_app(self.settings, clock=self.clock)
+        self.clock = self.app.clock
+        self._task = asyncio.create_task(self.app.dispatcher.start_polling(
+            self.app.bot, handle_as_tasks=False, handle_signals=False,
+            polling_timeout=POLL_TIMEOUT,
+            allowed_updates=self.app.dispatcher.resolve_used_update_types()))
+        idle = asyncio.create_task(self.telegram.wait_idle())
+        await asyncio.wait({self._task, idle}, return_when=asyncio.FIRST_COMPLETED)
+        if self._task.done():  # polling died on start: show why
+            idle.cancel()
+            await self.app.close()
+            self._task.result()
+        await idle
+        return self
+
+    async def stop(self) -> None:
+        if self.app is None:
+            return
+        await self.app.dispatcher.stop_polling()
+        await self._task
+        await self.app.close()
+        self.app = None
+
+    async def restart(self) -> None:
+        await self.stop()
+        await self.start()
+
+
+def cli_env(telegram: FakeTelegram, database: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "TELEGRAM_"))}
+    env.update(BOT_TOKEN=telegram.token, TELEGRAM_API_BASE=telegram.base_url,
+               DATABASE_PATH=str(database), BODY_NAME="Test Ministry")
+    return env
+
+
+async def run_cli(telegram: FakeTelegram, database: Path, *args: str) -> tuple[int, str, str]:
+    """``python -m bot ARGS`` as a separate process (the fake server keeps serving meanwhile)."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", *args, cwd=ROOT, env=cli_env(telegram, database),
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    out, err = await asyncio.wait_for(process.communicate(), timeout=60)
+    return process.returncode, out.decode(), err.decode()
