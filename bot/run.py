@@ -27,15 +27,32 @@ async def run_polling(app: App, *, handle_as_tasks: bool = True) -> None:
         await app.close()
 
 
-async def run_webhook(app: App) -> None:
-    """Serve WEBHOOK_URL's path on WEBHOOK_HOST:WEBHOOK_PORT, checking the secret token."""
-    settings = app.settings
-    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+def create_webhook_app(app: App) -> web.Application:
+    """An aiohttp application serving the dispatcher at ``WEBHOOK_PATH``; requests without the
+    secret token (``X-Telegram-Bot-Api-Secret-Token``) are refused."""
+    secret = app.settings.webhook_secret
     web_app = web.Application()
-    SimpleRequestHandler(dispatcher=app.dispatcher, bot=app.bot, secret_token=secret
-                         ).register(web_app, path=WEBHOOK_PATH)
+    SimpleRequestHandler(
+        dispatcher=app.dispatcher, bot=app.bot,
+        secret_token=secret.get_secret_value() if secret else None,
+    ).register(web_app, path=WEBHOOK_PATH)
     setup_application(web_app, app.dispatcher, bot=app.bot)
-    runner = web.AppRunner(web_app)
+    return web_app
+
+
+async def register_webhook(app: App) -> str:
+    """Tell Telegram where to send updates; returns the URL."""
+    secret = app.settings.webhook_secret
+    url = app.settings.webhook_url.rstrip("/") + WEBHOOK_PATH
+    await app.bot.set_webhook(url, secret_token=secret.get_secret_value() if secret else None,
+                              allowed_updates=app.dispatcher.resolve_used_update_types())
+    return url
+
+
+async def run_webhook(app: App) -> None:
+    """Serve the webhook on WEBHOOK_HOST:WEBHOOK_PORT until SIGINT/SIGTERM."""
+    settings = app.settings
+    runner = web.AppRunner(create_webhook_app(app))
     await runner.setup()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -43,9 +60,7 @@ async def run_webhook(app: App) -> None:
         loop.add_signal_handler(sig, stop.set)
     try:
         await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
-        url = settings.webhook_url.rstrip("/") + WEBHOOK_PATH
-        await app.bot.set_webhook(url, secret_token=secret,
-                                  allowed_updates=app.dispatcher.resolve_used_update_types())
+        url = await register_webhook(app)
         log.info("webhook at %s, listening on %s:%s", url, settings.webhook_host,
                  settings.webhook_port)
         await stop.wait()

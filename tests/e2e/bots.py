@@ -81,3 +81,35 @@ async def run_cli(telegram: FakeTelegram, database: Path, *args: str) -> tuple[i
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
     out, err = await asyncio.wait_for(process.communicate(), timeout=60)
     return process.returncode, out.decode(), err.decode()
+
+
+class BotProcess:
+    """``python -m bot`` as its own process: for signals, crashes and the real entry point."""
+
+    def __init__(self, telegram: FakeTelegram, database: Path, **env: str) -> None:
+        self.telegram = telegram
+        self.env = cli_env(telegram, database) | env
+        self.process: asyncio.subprocess.Process | None = None
+
+    async def start(self) -> BotProcess:
+        self.process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", cwd=ROOT, env=self.env,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+        waiting = asyncio.create_task(self.telegram.wait_until(
+            lambda: self.telegram.polling, timeout=30,
+            describe=lambda: "the bot process did not start polling"))
+        exited = asyncio.create_task(self.process.wait())
+        await asyncio.wait({waiting, exited}, return_when=asyncio.FIRST_COMPLETED)
+        if exited.done():
+            waiting.cancel()
+            output = (await self.process.stdout.read()).decode()
+            raise AssertionError(f"python -m bot exited with {exited.result()}:\n{output}")
+        exited.cancel()
+        await waiting
+        return self
+
+    async def signal(self, signum: int) -> tuple[int, str]:
+        """Send ``signum`` and wait for the exit; returns (exit code, output)."""
+        self.process.send_signal(signum)
+        output, _ = await asyncio.wait_for(self.process.communicate(), timeout=30)
+        return self.process.returncode, output.decode()
