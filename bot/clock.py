@@ -13,6 +13,11 @@ class Clock:
         self.tz = tz
         self.offset = offset
 
+    @classmethod
+    def starting_at(cls, moment: datetime, tz: ZoneInfo) -> Clock:
+        """A clock that reads ``moment`` now and runs on from there (tests, the sandbox)."""
+        return cls(tz, moment - datetime.now(UTC))
+
     def now(self) -> datetime:
         return datetime.now(UTC) + self.offset
 

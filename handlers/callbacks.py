@@ -9,3 +9,26 @@ class MenuCb(CallbackData, prefix="m1"):
 
 class LanguageCb(CallbackData, prefix="l1"):
     code: str
+
+
+class SheetCb(CallbackData, prefix="e1"):
+    """An evaluator's action on a sheet; ``index`` is the parameter, ``value`` a score."""
+
+    sheet: int
+    action: str  # open | go | score | exact | comment | summary | submit | confirm | handover
+    index: int = 0
+    value: str = ""
+
+
+class ResultCb(CallbackData, prefix="r1"):
+    """A servant's action on his result."""
+
+    sheet: int
+    action: str  # view | ack
+
+
+class CampaignCb(CallbackData, prefix="c1"):
+    """HR's campaign actions; ``period`` is 2026Q1 or a year."""
+
+    action: str  # open | progress | export | annual | annual_export
+    period: str = ""

@@ -9,10 +9,16 @@ from aiogram.utils.i18n import gettext as _
 
 
 def _commands(roles: frozenset[str]) -> list[BotCommand]:
-    commands = [BotCommand(command="start", description=_("What I can do for you")),
-                BotCommand(command="language", description=_("Change the language"))]
+    commands = [BotCommand(command="start", description=_("What I can do for you"))]
+    if "evaluator" in roles:
+        commands.append(BotCommand(command="sheets",
+                                   description=_("Evaluation sheets to fill in")))
+    if "evaluatee" in roles:
+        commands.append(BotCommand(command="results", description=_("My evaluation results")))
+    commands.append(BotCommand(command="language", description=_("Change the language")))
     if "hr" in roles:
         commands += [
+            BotCommand(command="campaign", description=_("Evaluation campaigns and progress")),
             BotCommand(command="roster", description=_("Import the staff roster")),
             BotCommand(command="invites", description=_("Invitation links for the staff")),
             BotCommand(command="unbind", description=_("Unlink a servant's Telegram account")),

@@ -15,9 +15,15 @@ from .callbacks import LanguageCb, MenuCb
 LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
 
 
-def main_menu(roles: frozenset[str]) -> InlineKeyboardMarkup:
+def main_menu(roles: frozenset[str], *, has_sheets: bool = False,
+              has_results: bool = False) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
+    if has_sheets:
+        builder.button(text=_("Evaluation sheets"), callback_data=MenuCb(action="sheets"))
+    if has_results:
+        builder.button(text=_("My results"), callback_data=MenuCb(action="results"))
     if "hr" in roles:
+        builder.button(text=_("Evaluation campaigns"), callback_data=MenuCb(action="campaign"))
         builder.button(text=_("Import the roster"), callback_data=MenuCb(action="roster"))
         builder.button(text=_("Invitation links"), callback_data=MenuCb(action="invites"))
         builder.button(text=_("Unlink an account"), callback_data=MenuCb(action="unbind"))

@@ -15,8 +15,7 @@ from storage.models import Servant
 
 from . import keyboards
 from .callbacks import LanguageCb, MenuCb
-from .commands import set_user_commands
-from .start import menu_text
+from .start import show_menu
 
 
 async def ask(message: Message) -> None:
@@ -40,9 +39,7 @@ async def choose(callback: CallbackQuery, callback_data: LanguageCb, bot: Bot, d
         await callback.message.edit_text(_("Language: {name}").format(
             name=keyboards.LANGUAGE_NAMES[callback_data.code]))
         if servant is not None:
-            await callback.message.answer(menu_text(servant, roles),
-                                          reply_markup=keyboards.main_menu(roles))
-            await set_user_commands(bot, callback.message.chat.id, roles)
+            await show_menu(callback.message, bot, db, clock, servant, roles)
         else:
             await callback.message.answer(_("Send /start to begin."))
 

@@ -1,4 +1,4 @@
-"""Numbers and dates for the reader's locale (Babel): kk and ru write 4,75, en 4.75."""
+"""Numbers, dates and official texts for the reader's locale (Babel): kk and ru write 4,75."""
 
 from __future__ import annotations
 
@@ -6,19 +6,43 @@ from datetime import date
 from decimal import Decimal
 
 from aiogram.utils.i18n import get_i18n
+from aiogram.utils.i18n import gettext as _
 from babel.dates import format_date as babel_date
 from babel.numbers import format_decimal
 
+from scoring import Methodology, Quarter, Text
 
-def _locale() -> str:
+
+def locale() -> str:
     return get_i18n().current_locale
 
 
 def format_date(day: date) -> str:
-    """20 сәуір 2026 ж. / 20 апреля 2026 г. / April 20, 2026."""
-    return babel_date(day, format="long", locale=_locale())
+    """20 сәуір 2026 / 20 апреля 2026 / 20 April 2026 (fits mid-sentence, no "г.")."""
+    return babel_date(day, format="d MMMM y", locale=locale())
 
 
 def format_score(value: Decimal) -> str:
     """A score with two decimals in the reader's locale: 4,75 / 4.75."""
-    return format_decimal(value, format="0.00", locale=_locale())
+    return format_decimal(value, format="0.00", locale=locale())
+
+
+def format_number(value: Decimal) -> str:
+    """A score as typed, without trailing zeros: 4 / 4,5 / 4,75."""
+    return format_decimal(value, format="0.##", locale=locale())
+
+
+def official(text: Text) -> str:
+    """A text of the methodology (parameter, hint, grade) in the reader's language."""
+    return text.get(locale())
+
+
+def quarter_name(quarter: Quarter) -> str:
+    return _("Q{quarter} {year}").format(quarter=quarter.number, year=quarter.year)
+
+
+def grade_label(methodology: Methodology, code: str | None) -> str:
+    for band in methodology.grades:
+        if band.code == code:
+            return official(band.label)
+    return code or "—"

@@ -8,11 +8,11 @@ from html import escape
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, ReplyKeyboardRemove
 from aiogram.utils.i18n import gettext as _
 
 from bot.clock import Clock
-from storage import accounts, invites, org
+from storage import accounts, evaluation, invites, org
 from storage.db import Database
 from storage.models import Servant
 from storage.roster_file import normalize_phone
@@ -20,6 +20,7 @@ from storage.roster_file import normalize_phone
 from . import keyboards
 from .callbacks import MenuCb
 from .commands import set_user_commands
+from .render import format_date, format_score, quarter_name
 
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
@@ -30,19 +31,37 @@ def role_names(roles: frozenset[str]) -> list[str]:
     return [names[r] for r in ("hr", "appointing", "evaluator", "evaluatee") if r in roles]
 
 
-def menu_text(servant: Servant, roles: frozenset[str]) -> str:
+async def menu(db: Database, clock: Clock, servant: Servant, roles: frozenset[str]
+               ) -> tuple[str, InlineKeyboardMarkup]:
+    """The home screen: who he is, his roles, what is waiting for him."""
+    async with db.reading() as conn:
+        sheets = await evaluation.evaluator_sheets(conn, servant.id)
+        results = await evaluation.evaluatee_sheets(conn, servant.id)
     lines = [_("<b>{name}</b>, {position}").format(name=escape(servant.full_name),
                                                     position=escape(servant.position)),
              _("Your roles: {roles}.").format(roles=", ".join(role_names(roles)))]
+    for campaign in sorted({s.campaign for s in sheets}, key=lambda c: c.quarter):
+        own = [s for s in sheets if s.campaign == campaign]
+        done = sum(s.status == "submitted" for s in own)
+        lines.append(_("Evaluation sheets for {quarter}: {done} of {total} done, due {date}.")
+                     .format(quarter=quarter_name(campaign.quarter), done=done,
+                             total=len(own), date=format_date(campaign.deadline)))
+    if results:
+        latest = results[0]
+        lines.append(_("Your latest result, {quarter}: {score}.").format(
+            quarter=quarter_name(latest.campaign.quarter), score=format_score(latest.score)))
     if "hr" in roles:
         lines.append(_("To import or update the staff roster, send me the CSV or XLSX file."))
-    if "evaluator" in roles or "evaluatee" in roles:
+    if not sheets and not results and "hr" not in roles:
         lines.append(_("No evaluation sheets or results are waiting for you now."))
-    return "\n".join(lines)
+    return "\n".join(lines), keyboards.main_menu(roles, has_sheets=bool(sheets),
+                                                 has_results=bool(results))
 
 
-async def show_menu(message: Message, bot: Bot, servant: Servant, roles: frozenset[str]) -> None:
-    await message.answer(menu_text(servant, roles), reply_markup=keyboards.main_menu(roles))
+async def show_menu(message: Message, bot: Bot, db: Database, clock: Clock, servant: Servant,
+                    roles: frozenset[str]) -> None:
+    text, markup = await menu(db, clock, servant, roles)
+    await message.answer(text, reply_markup=markup)
     await set_user_commands(bot, message.chat.id, roles)
 
 
@@ -71,7 +90,7 @@ async def start_with_invite(message: Message, command: CommandObject, bot: Bot, 
     if result.outcome == "bound":
         await message.answer(_("Welcome! Your Telegram account is now linked to {name}.").format(
             name=escape(servant.full_name)), reply_markup=ReplyKeyboardRemove())
-    await show_menu(message, bot, servant, roles)
+    await show_menu(message, bot, db, clock, servant, roles)
 
 
 def _refusal(outcome: str) -> str:
@@ -91,8 +110,8 @@ def _refusal(outcome: str) -> str:
     }[outcome]
 
 
-async def start(message: Message, bot: Bot, servant: Servant | None, roles: frozenset[str],
-                state: FSMContext) -> None:
+async def start(message: Message, bot: Bot, db: Database, clock: Clock,
+                servant: Servant | None, roles: frozenset[str], state: FSMContext) -> None:
     await state.clear()
     if servant is None:
         await message.answer(
@@ -101,13 +120,13 @@ async def start(message: Message, bot: Bot, servant: Servant | None, roles: froz
               "your phone number and I will find you in the staff list."),
             reply_markup=keyboards.share_contact())
         return
-    await show_menu(message, bot, servant, roles)
+    await show_menu(message, bot, db, clock, servant, roles)
 
 
 async def contact(message: Message, bot: Bot, db: Database, clock: Clock,
                   servant: Servant | None, roles: frozenset[str]) -> None:
     if servant is not None:
-        await show_menu(message, bot, servant, roles)
+        await show_menu(message, bot, db, clock, servant, roles)
         return
     shared = message.contact
     if shared.user_id != message.from_user.id:
@@ -130,14 +149,15 @@ async def contact(message: Message, bot: Bot, db: Database, clock: Clock,
     servant, roles = await _refresh(db, clock, message.from_user.id)
     await message.answer(_("Welcome! Your Telegram account is now linked to {name}.").format(
         name=escape(servant.full_name)), reply_markup=ReplyKeyboardRemove())
-    await show_menu(message, bot, servant, roles)
+    await show_menu(message, bot, db, clock, servant, roles)
 
 
-async def home(callback: CallbackQuery, bot: Bot, servant: Servant | None,
-               roles: frozenset[str]) -> None:
+async def home(callback: CallbackQuery, bot: Bot, db: Database, clock: Clock,
+               servant: Servant | None, roles: frozenset[str], state: FSMContext) -> None:
+    await state.clear()
     await callback.answer()
     if servant is not None:
-        await show_menu(callback.message, bot, servant, roles)
+        await show_menu(callback.message, bot, db, clock, servant, roles)
 
 
 async def cancel(message: Message, state: FSMContext) -> None:

@@ -245,22 +245,23 @@ class Methodology:
         form = self.form(form_id)
         form.parameter(parameter_id)
         score = parse_decimal(value, what=parameter_id)
+        cap = self.cap(form_id, parameter_id, sanction)
         low, high = form.scale.min, form.scale.max
+        allowed = min(high, cap.max) if cap else high
         if score < low or score > high:
             raise ScoreError(
                 "below_min" if score < low else "above_max",
                 f"{parameter_id}: {format_plain(score)} is outside the scale "
                 f"{format_plain(low)}–{format_plain(high)}",
-                parameter=parameter_id, value=str(value), low=low, high=high,
-                limit=low if score < low else high,
+                parameter=parameter_id, value=str(value), low=low, high=allowed,
+                limit=low if score < low else allowed,
             )
-        cap = self.cap(form_id, parameter_id, sanction)
         if cap and score > cap.max:
             raise ScoreError(
                 "above_cap",
                 f"{parameter_id}: {format_plain(score)} is above {format_plain(cap.max)}, the "
                 f"cap for a disciplinary sanction in the quarter ({cap.reason.en})",
-                parameter=parameter_id, value=str(value), limit=cap.max, high=cap.max,
+                parameter=parameter_id, value=str(value), limit=cap.max, low=low, high=cap.max,
                 sanction=next(iter(sorted(cap.sanctions))),
             )
         return score

@@ -37,6 +37,8 @@ class WorkCalendar:
         self._days_off = dict(days_off or {})
         self._working_days = frozenset(working_days)
         self.tz = tz
+        self._worked: dict[int, tuple[bool, ...]] = {}  # year -> worked?, by day of year
+        self._counts: dict[int, tuple[int, ...]] = {}  # year -> working days before each day
 
     @classmethod
     def kazakhstan(cls, overrides: Iterable[str | Path] = ()) -> WorkCalendar:
@@ -58,11 +60,32 @@ class WorkCalendar:
 
     def is_working_day(self, day: date) -> bool:
         """True on a day people work: a weekday that is no holiday, or a transferred workday."""
+        return self._year(day.year)[day.timetuple().tm_yday - 1]
+
+    def _year(self, year: int) -> tuple[bool, ...]:
+        if year not in self._worked:
+            first = date(year, 1, 1)
+            days = (first + timedelta(days=i) for i in range((date(year + 1, 1, 1) - first).days))
+            self._worked[year] = tuple(self._decide(d) for d in days)
+        return self._worked[year]
+
+    def _decide(self, day: date) -> bool:
         if day in self._working_days:
             return True
         if day in self._days_off:
             return False
         return self._holidays.is_working_day(day)
+
+    def _before(self, day: date) -> int:
+        """Working days from 1 January of ``day``'s year up to ``day``, ``day`` excluded."""
+        if day.year not in self._counts:
+            counts, total = [], 0
+            for worked in self._year(day.year):
+                counts.append(total)
+                total += worked
+            counts.append(total)
+            self._counts[day.year] = tuple(counts)
+        return self._counts[day.year][day.timetuple().tm_yday - 1]
 
     def day_off_reason(self, day: date) -> str | None:
         """The holiday or transfer that makes ``day`` a day off, if any."""
@@ -100,11 +123,16 @@ class WorkCalendar:
 
     def working_days_between(self, first: date, last: date) -> int:
         """How many working days lie in ``first`` … ``last``, both included."""
-        count, day = 0, first
-        while day <= last:
-            count += self.is_working_day(day)
-            day += _DAY
-        return count
+        if first > last:
+            return 0
+        end = last + _DAY
+        count = 0
+        for year in range(first.year, end.year):  # whole years between the two
+            count += self._year_total(year)
+        return count + self._before(end) - self._before(first)
+
+    def _year_total(self, year: int) -> int:
+        return self._before(date(year, 12, 31)) + self._year(year)[-1]
 
     def local_date(self, moment: datetime) -> date:
         """The calendar date of an aware ``moment`` in the calendar's time zone."""

@@ -80,3 +80,11 @@ async def mark_unreachable(conn: aiosqlite.Connection, telegram_id: int, *,
 async def mark_reachable(conn: aiosqlite.Connection, telegram_id: int) -> None:
     await conn.execute("UPDATE account SET unreachable_at = NULL WHERE telegram_id = ?",
                        (telegram_id,))
+
+
+async def language_of(conn: aiosqlite.Connection, servant_id: int) -> str | None:
+    """The language to write to a servant in: his choice, else the roster's."""
+    rows = await conn.execute_fetchall(
+        "SELECT coalesce(a.language, s.language) FROM servant s "
+        "LEFT JOIN account a ON a.servant_id = s.id WHERE s.id = ?", (servant_id,))
+    return rows[0][0] if rows else None

@@ -78,7 +78,8 @@ async def servants_for_invites(conn: aiosqlite.Connection, today: date) -> list[
 
 
 async def roles(conn: aiosqlite.Connection, servant: Servant, today: date) -> frozenset[str]:
-    """What the roster makes of a servant today: evaluatee, evaluator, hr, appointing."""
+    """What the roster and the open campaigns make of a servant: evaluatee, evaluator (he has
+    sheets to fill in or subordinates), hr, appointing."""
     found = {"evaluatee"}
     if servant.dismissed_on is not None and servant.dismissed_on < today:
         return frozenset(found)
@@ -86,6 +87,9 @@ async def roles(conn: aiosqlite.Connection, servant: Servant, today: date) -> fr
         found.add("hr")
     if servant.is_appointing:
         found.add("appointing")
-    if await count_subordinates(conn, servant.id, today):
+    evaluates = await conn.execute_fetchall(
+        "SELECT 1 FROM sheet sh JOIN campaign c ON c.id = sh.campaign_id "
+        "WHERE sh.evaluator_id = ? AND c.closed_at IS NULL LIMIT 1", (servant.id,))
+    if evaluates or await count_subordinates(conn, servant.id, today):
         found.add("evaluator")
     return frozenset(found)

@@ -1,0 +1,406 @@
+"""The evaluator's sheet: one parameter at a time, typed exact values, comments, summary, submit.
+
+Every answer is saved at once (one transaction each); the sheet remembers the parameter the
+evaluator is on, so he resumes there days later or after a restart. Actions carry the parameter
+index, so a double tap or a duplicate update repeats the same change instead of adding one.
+"""
+
+from __future__ import annotations
+
+import logging
+from contextlib import suppress
+
+from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters import Command, StateFilter
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.i18n import gettext as _
+
+from bot.clock import Clock
+from scoring import Methodology, ScoreError, WorkCalendar
+from storage import evaluation, org
+from storage.db import Database
+from storage.evaluation import Sheet
+from storage.models import Servant
+
+from . import sheet_views
+from .callbacks import MenuCb, SheetCb
+from .delivery import deliver_result, notify_handover
+from .render import format_number, format_score, official
+
+log = logging.getLogger("bagalau")
+MAX_COMMENT = 1000
+HAND_OVER_FROM = 20  # cl. 18: more than twenty evaluatees
+
+
+class SheetInput(StatesGroup):
+    value = State()
+    comment = State()
+    colleague = State()
+
+
+async def _own_sheet(callback: CallbackQuery | Message, db: Database, sheet_id: int,
+                     servant: Servant | None) -> Sheet | None:
+    """The sheet if it is this evaluator's and its campaign is open; otherwise say why."""
+    async with db.reading() as conn:
+        sheet = await evaluation.sheet(conn, sheet_id)
+    if sheet is None or servant is None or sheet.evaluator_id != servant.id:
+        await _say(callback, _("This sheet is not available to you."))
+        return None
+    if sheet.campaign.closed:
+        await _say(callback, _("This evaluation campaign is closed."))
+        return None
+    return sheet
+
+
+async def _say(event: CallbackQuery | Message, text: str) -> None:
+    if isinstance(event, CallbackQuery):
+        await event.answer(text, show_alert=True)
+    else:
+        await event.answer(text)
+
+
+async def _show(callback: CallbackQuery, view: sheet_views.View) -> None:
+    """Edit the sheet message in place; an identical view (a double tap) is fine."""
+    text, markup = view
+    with suppress(TelegramBadRequest):  # "message is not modified"
+        await callback.message.edit_text(text, reply_markup=markup)
+
+
+async def _replace(message: Message, state: FSMContext, view: sheet_views.View) -> None:
+    """After typed input: a fresh sheet message below it, the old one removed."""
+    data = await state.get_data()
+    old = data.get("message_id")
+    text, markup = view
+    await message.answer(text, reply_markup=markup)
+    if old:
+        with suppress(TelegramBadRequest):
+            await message.bot.delete_message(message.chat.id, old)
+
+
+def _parameter_view(sheet: Sheet, methodology: Methodology, index: int) -> sheet_views.View:
+    form = methodology.forms[sheet.form]
+    if index >= len(form.parameters):
+        return _summary_view(sheet, methodology)
+    item = form.parameters[index]
+    cap = methodology.cap(sheet.form, item.id, sheet.sanctions)
+    maximum = methodology.max_score(sheet.form, item.id, sheet.sanctions)
+    return sheet_views.parameter(sheet, methodology, index, official(cap.reason) if cap else None,
+                                 maximum)
+
+
+def _result(sheet: Sheet, methodology: Methodology):
+    scores = {p: a.score for p, a in sheet.answers.items()}
+    try:
+        return methodology.score(sheet.form, scores, sanction=sheet.sanctions)
+    except ScoreError:
+        return None
+
+
+def _summary_view(sheet: Sheet, methodology: Methodology) -> sheet_views.View:
+    return sheet_views.summary(sheet, methodology, _result(sheet, methodology))
+
+
+async def _reload(db: Database, sheet_id: int) -> Sheet:
+    async with db.reading() as conn:
+        return await evaluation.sheet(conn, sheet_id)
+
+
+# ------------------------------------------------------------------ the list
+async def list_command(message: Message, db: Database, clock: Clock, methodology: Methodology,
+                       servant: Servant | None) -> None:
+    if servant is None:
+        await message.answer(_("Send /start to begin."))
+        return
+    async with db.reading() as conn:
+        sheets = await evaluation.evaluator_sheets(conn, servant.id)
+    text, markup = sheet_views.sheet_list(sheets, methodology, clock.today())
+    await message.answer(text, reply_markup=markup)
+
+
+async def list_from_menu(callback: CallbackQuery, db: Database, clock: Clock,
+                         methodology: Methodology, servant: Servant | None,
+                         state: FSMContext) -> None:
+    await state.clear()
+    await callback.answer()
+    if servant is None:
+        return
+    async with db.reading() as conn:
+        sheets = await evaluation.evaluator_sheets(conn, servant.id)
+    await _show(callback, sheet_views.sheet_list(sheets, methodology, clock.today()))
+
+
+# ------------------------------------------------------------------ moving through the sheet
+async def open_sheet(callback: CallbackQuery, callback_data: SheetCb, db: Database,
+                     methodology: Methodology, servant: Servant | None,
+                     state: FSMContext) -> None:
+    sheet = await _own_sheet(callback, db, callback_data.sheet, servant)
+    if sheet is None:
+        return
+    await state.clear()
+    await callback.answer()
+    if sheet.status == "submitted":
+        await _show(callback, sheet_views.submitted(sheet, methodology))
+        return
+    async with db.reading() as conn:
+        pending = sum(s.status == "pending" and s.campaign == sheet.campaign
+                      for s in await evaluation.evaluator_sheets(conn, servant.id))
+    await _show(callback, sheet_views.intro(sheet, methodology, pending > HAND_OVER_FROM))
+
+
+async def go(callback: CallbackQuery, callback_data: SheetCb, db: Database,
+             methodology: Methodology, servant: Servant | None, state: FSMContext) -> None:
+    sheet = await _pending(callback, db, callback_data.sheet, servant, methodology)
+    if sheet is None:
+        return
+    await state.clear()
+    index = max(0, min(callback_data.index, len(methodology.forms[sheet.form].parameters)))
+    async with db.transaction() as conn:
+        await evaluation.move(conn, sheet.id, index)
+    await callback.answer()
+    await _show(callback, _parameter_view(await _reload(db, sheet.id), methodology, index))
+
+
+async def _pending(callback: CallbackQuery, db: Database, sheet_id: int, servant: Servant | None,
+                   methodology: Methodology) -> Sheet | None:
+    sheet = await _own_sheet(callback, db, sheet_id, servant)
+    if sheet is None:
+        return None
+    if sheet.status != "pending":
+        await callback.answer(_("This sheet is already submitted and cannot be changed."),
+                              show_alert=True)
+        await _show(callback, sheet_views.submitted(sheet, methodology))
+        return None
+    return sheet
+
+
+async def score(callback: CallbackQuery, callback_data: SheetCb, db: Database, clock: Clock,
+                methodology: Methodology, servant: Servant | None) -> None:
+    sheet = await _pending(callback, db, callback_data.sheet, servant, methodology)
+    if sheet is None:
+        return
+    parameters = methodology.forms[sheet.form].parameters
+    if not 0 <= callback_data.index < len(parameters):
+        await callback.answer(_("This button is out of date. Send /start for the current "
+                                "menu."), show_alert=True)
+        return
+    item = parameters[callback_data.index]
+    try:
+        value = methodology.parse_score(sheet.form, item.id, callback_data.value, sheet.sanctions)
+    except ScoreError as error:
+        await callback.answer(score_error(error), show_alert=True)
+        return
+    async with db.transaction() as conn:
+        await evaluation.save_answer(conn, sheet.id, item.id, value,
+                                     next_position=callback_data.index + 1, at=clock.now(),
+                                     actor=f"servant:{servant.id}")
+    await callback.answer(_("Saved: {score}").format(score=format_number(value)))
+    await _show(callback, _parameter_view(await _reload(db, sheet.id), methodology,
+                                          callback_data.index + 1))
+
+
+def score_error(error: ScoreError) -> str:
+    """A typed or pressed score the methodology refuses, said so that the user can fix it."""
+    low = format_number(error.low) if error.low is not None else ""
+    high = format_number(error.high) if error.high is not None else ""
+    if error.code in ("below_min", "above_max"):
+        return _("The score must be from {low} to {high}. Nothing was saved.").format(
+            low=low, high=high)
+    if error.code == "above_cap":
+        return _("With a disciplinary sanction in the quarter the score may not exceed {cap}. "
+                 "Nothing was saved.").format(cap=format_score(error.limit))
+    if error.code == "too_many_decimals":
+        return _("Use at most two decimals, like 4,75. Nothing was saved.")
+    return _("That is not a number. Type a score like 4 or 4,75. Nothing was saved.")
+
+
+async def ask_exact(callback: CallbackQuery, callback_data: SheetCb, db: Database,
+                    methodology: Methodology, servant: Servant | None,
+                    state: FSMContext) -> None:
+    sheet = await _pending(callback, db, callback_data.sheet, servant, methodology)
+    if sheet is None:
+        return
+    item = methodology.forms[sheet.form].parameters[callback_data.index]
+    maximum = methodology.max_score(sheet.form, item.id, sheet.sanctions)
+    await state.set_state(SheetInput.value)
+    await state.set_data({"sheet": sheet.id, "index": callback_data.index,
+                          "message_id": callback.message.message_id})
+    await callback.answer()
+    await callback.message.answer(_("Type the score for “{title}”: a number from {low} to {high} "
+                                    "with up to two decimals, like 4,75.").format(
+        title=official(item.title), low=format_number(methodology.forms[sheet.form].scale.min),
+        high=format_number(maximum)))
+
+
+async def typed_value(message: Message, state: FSMContext, db: Database, clock: Clock,
+                      methodology: Methodology, servant: Servant | None) -> None:
+    data = await state.get_data()
+    sheet = await _own_sheet(message, db, data.get("sheet", 0), servant)
+    if sheet is None or sheet.status != "pending":
+        await state.clear()
+        return
+    item = methodology.forms[sheet.form].parameters[data["index"]]
+    try:
+        value = methodology.parse_score(sheet.form, item.id, message.text, sheet.sanctions)
+    except ScoreError as error:
+        await message.answer(score_error(error))
+        return
+    async with db.transaction() as conn:
+        await evaluation.save_answer(conn, sheet.id, item.id, value,
+                                     next_position=data["index"] + 1, at=clock.now(),
+                                     actor=f"servant:{servant.id}")
+    await _replace(message, state, _parameter_view(await _reload(db, sheet.id), methodology,
+                                                   data["index"] + 1))
+    await state.clear()
+
+
+async def ask_comment(callback: CallbackQuery, callback_data: SheetCb, db: Database,
+                      methodology: Methodology, servant: Servant | None,
+                      state: FSMContext) -> None:
+    sheet = await _pending(callback, db, callback_data.sheet, servant, methodology)
+    if sheet is None:
+        return
+    item = methodology.forms[sheet.form].parameters[callback_data.index]
+    if item.id not in sheet.answers:
+        await callback.answer(_("Give a score first, then add a comment."), show_alert=True)
+        return
+    await state.set_state(SheetInput.comment)
+    await state.set_data({"sheet": sheet.id, "index": callback_data.index,
+                          "message_id": callback.message.message_id})
+    await callback.answer()
+    await callback.message.answer(_("Type the comment for “{title}” (up to {limit} characters), "
+                                    "or “-” to remove it.").format(title=official(item.title),
+                                                                  limit=MAX_COMMENT))
+
+
+async def typed_comment(message: Message, state: FSMContext, db: Database, clock: Clock,
+                        methodology: Methodology, servant: Servant | None) -> None:
+    data = await state.get_data()
+    sheet = await _own_sheet(message, db, data.get("sheet", 0), servant)
+    if sheet is None or sheet.status != "pending":
+        await state.clear()
+        return
+    text = message.text.strip()
+    if len(text) > MAX_COMMENT:
+        await message.answer(_("The comment is {length} characters long; the limit is {limit}. "
+                               "Nothing was saved: shorten it and send it again.").format(
+            length=len(text), limit=MAX_COMMENT))
+        return
+    item = methodology.forms[sheet.form].parameters[data["index"]]
+    async with db.transaction() as conn:
+        await evaluation.save_comment(conn, sheet.id, item.id, None if text == "-" else text,
+                                      at=clock.now(), actor=f"servant:{servant.id}")
+    await _replace(message, state, _parameter_view(await _reload(db, sheet.id), methodology,
+                                                   data["index"]))
+    await state.clear()
+
+
+async def not_text(message: Message) -> None:
+    await message.answer(_("Please type it as a text message, or /cancel."))
+
+
+# ------------------------------------------------------------------ summary and submission
+async def show_summary(callback: CallbackQuery, callback_data: SheetCb, db: Database,
+                       methodology: Methodology, servant: Servant | None) -> None:
+    sheet = await _pending(callback, db, callback_data.sheet, servant, methodology)
+    if sheet is None:
+        return
+    await callback.answer()
+    await _show(callback, _summary_view(sheet, methodology))
+
+
+async def ask_submit(callback: CallbackQuery, callback_data: SheetCb, db: Database,
+                     methodology: Methodology, servant: Servant | None) -> None:
+    sheet = await _pending(callback, db, callback_data.sheet, servant, methodology)
+    if sheet is None:
+        return
+    result = _result(sheet, methodology)
+    if result is None:
+        await callback.answer(_("Some parameters have no score yet."), show_alert=True)
+        return
+    await callback.answer()
+    await _show(callback, sheet_views.confirm(sheet, methodology, result))
+
+
+async def submit(callback: CallbackQuery, callback_data: SheetCb, bot: Bot, db: Database,
+                 clock: Clock, calendar: WorkCalendar, methodology: Methodology,
+                 servant: Servant | None) -> None:
+    sheet = await _pending(callback, db, callback_data.sheet, servant, methodology)
+    if sheet is None:
+        return
+    result = _result(sheet, methodology)
+    if result is None:
+        await callback.answer(_("Some parameters have no score yet."), show_alert=True)
+        return
+    async with db.transaction() as conn:
+        done = await evaluation.submit(conn, sheet.id, average=result.average,
+                                       grade=result.grade, at=clock.now(),
+                                       actor=f"servant:{servant.id}")
+    sheet = await _reload(db, sheet.id)
+    await callback.answer(_("Submitted.") if done else _("Already submitted."))
+    await _show(callback, sheet_views.submitted(sheet, methodology))
+    if done:
+        await deliver_result(bot, db, clock, calendar, methodology, sheet)
+
+
+# ------------------------------------------------------------------ handing over (cl. 18)
+async def ask_colleague(callback: CallbackQuery, callback_data: SheetCb, db: Database,
+                        methodology: Methodology, servant: Servant | None,
+                        state: FSMContext) -> None:
+    sheet = await _pending(callback, db, callback_data.sheet, servant, methodology)
+    if sheet is None:
+        return
+    await state.set_state(SheetInput.colleague)
+    await state.set_data({"sheet": sheet.id, "message_id": callback.message.message_id})
+    await callback.answer()
+    await callback.message.answer(_(
+        "You have more than twenty evaluatees, so a corps “B” colleague you choose may evaluate "
+        "some of them (cl. 18). Send the colleague's personnel number, or /cancel."))
+
+
+async def typed_colleague(message: Message, state: FSMContext, bot: Bot, db: Database,
+                          clock: Clock, methodology: Methodology,
+                          servant: Servant | None) -> None:
+    data = await state.get_data()
+    sheet = await _own_sheet(message, db, data.get("sheet", 0), servant)
+    if sheet is None or sheet.status != "pending":
+        await state.clear()
+        return
+    async with db.transaction() as conn:
+        colleague = await org.by_personnel_no(conn, message.text)
+        valid = colleague is not None and colleague.active_on(clock.today()) and \
+            colleague.id not in (servant.id, sheet.evaluatee_id)
+        if valid:
+            await evaluation.hand_over(conn, sheet.id, colleague.id, at=clock.now(),
+                                       actor=f"servant:{servant.id}")
+    if not valid:
+        await message.answer(_("That is not a colleague who can take this sheet. Send another "
+                               "personnel number, or /cancel."))
+        return
+    await state.clear()
+    await message.answer(_("{name} will evaluate {evaluatee}.").format(
+        name=colleague.full_name, evaluatee=sheet.evaluatee_name))
+    await notify_handover(bot, db, clock, colleague.id, sheet)
+
+
+def create_router() -> Router:
+    """A fresh router (an app restarted in-process needs new ones)."""
+    router = Router(name="evaluation")
+    router.message.register(list_command, Command("sheets"))
+    router.callback_query.register(list_from_menu, MenuCb.filter(F.action == "sheets"))
+    router.callback_query.register(open_sheet, SheetCb.filter(F.action == "open"))
+    router.callback_query.register(go, SheetCb.filter(F.action == "go"))
+    router.callback_query.register(score, SheetCb.filter(F.action == "score"))
+    router.callback_query.register(ask_exact, SheetCb.filter(F.action == "exact"))
+    router.callback_query.register(ask_comment, SheetCb.filter(F.action == "comment"))
+    router.callback_query.register(show_summary, SheetCb.filter(F.action == "summary"))
+    router.callback_query.register(ask_submit, SheetCb.filter(F.action == "submit"))
+    router.callback_query.register(submit, SheetCb.filter(F.action == "confirm"))
+    router.callback_query.register(ask_colleague, SheetCb.filter(F.action == "handover"))
+    router.message.register(typed_value, StateFilter(SheetInput.value), F.text)
+    router.message.register(typed_comment, StateFilter(SheetInput.comment), F.text)
+    router.message.register(typed_colleague, StateFilter(SheetInput.colleague), F.text)
+    router.message.register(not_text, StateFilter(SheetInput))
+    return router

@@ -1,0 +1,150 @@
+"""What the evaluator sees: the list of sheets, one parameter at a time, the summary."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from html import escape
+
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from scoring import Methodology, ScoreResult
+from storage.evaluation import Sheet
+
+from .callbacks import MenuCb, SheetCb
+from .render import format_date, format_number, format_score, grade_label, official, quarter_name
+
+View = tuple[str, InlineKeyboardMarkup]
+
+
+def sheet_list(sheets: list[Sheet], methodology: Methodology, today: date) -> View:
+    builder = InlineKeyboardBuilder()
+    lines = []
+    for campaign in sorted({s.campaign for s in sheets}, key=lambda c: c.quarter):
+        own = [s for s in sheets if s.campaign == campaign]
+        done = sum(s.status == "submitted" for s in own)
+        lines.append(_("<b>{quarter}</b>: {done} of {total} done, due {date}.").format(
+            quarter=quarter_name(campaign.quarter), done=done, total=len(own),
+            date=format_date(campaign.deadline)))
+        if today > campaign.deadline and done < len(own):
+            lines.append(_("The deadline has passed: please finish the remaining sheets."))
+    for s in sheets:
+        total = len(methodology.forms[s.form].parameters)
+        label = f"✓ {s.evaluatee_name} — {format_score(s.average)}" if s.status == "submitted" \
+            else f"{s.evaluatee_name} — {len(s.answers)}/{total}"
+        builder.button(text=label, callback_data=SheetCb(sheet=s.id, action="open"))
+    builder.button(text=_("☰ Menu"), callback_data=MenuCb(action="home"))
+    builder.adjust(1)
+    return "\n".join(lines) or _("No evaluation sheets are waiting for you."), \
+        builder.as_markup()
+
+
+def _heading(sheet: Sheet) -> str:
+    line = _("<b>{name}</b>, {position} · {quarter}").format(
+        name=escape(sheet.evaluatee_name), position=escape(sheet.evaluatee_position),
+        quarter=quarter_name(sheet.campaign.quarter))
+    if sheet.without_participation:
+        line += "\n" + _("Evaluated without his participation (dismissed, cl. 7).")
+    return line
+
+
+def intro(sheet: Sheet, methodology: Methodology, can_hand_over: bool) -> View:
+    form = methodology.forms[sheet.form]
+    text = "\n\n".join((_heading(sheet), f"<b>{escape(official(form.title))}</b>",
+                        escape(official(form.preamble))))
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("Begin ▶") if not sheet.answers else _("Continue ▶"),
+                   callback_data=SheetCb(sheet=sheet.id, action="go",
+                                         index=min(sheet.position, len(form.parameters))))
+    if can_hand_over:
+        builder.button(text=_("Hand over to a colleague"),
+                       callback_data=SheetCb(sheet=sheet.id, action="handover"))
+    builder.button(text=_("☰ Sheets"), callback_data=MenuCb(action="sheets"))
+    builder.adjust(1)
+    return text, builder.as_markup()
+
+
+def parameter(sheet: Sheet, methodology: Methodology, index: int, cap_reason: str | None,
+              max_score: Decimal) -> View:
+    form = methodology.forms[sheet.form]
+    item = form.parameters[index]
+    lines = [_heading(sheet),
+             _("Parameter {number} of {total}").format(number=index + 1,
+                                                       total=len(form.parameters)),
+             f"<b>{escape(official(item.title))}</b>",
+             f"<i>{escape(official(item.hint))}</i>"]
+    if cap_reason:
+        lines.append("⚠ " + _("A disciplinary sanction in the quarter: at most {cap} ({reason}).")
+                     .format(cap=format_score(max_score), reason=escape(cap_reason)))
+    answer = sheet.answers.get(item.id)
+    if answer:
+        lines.append(_("Score: <b>{score}</b>").format(score=format_number(answer.score)))
+        if answer.comment:
+            lines.append(_("Comment: {comment}").format(comment=escape(answer.comment)))
+    else:
+        lines.append(_("Choose a score from {low} to {high}, or type an exact value like 4,75.")
+                     .format(low=format_number(form.scale.min), high=format_number(max_score)))
+    builder = InlineKeyboardBuilder()
+    scores = [v for v in range(int(form.scale.min), int(form.scale.max) + 1) if v <= max_score]
+    for value in scores:
+        mark = "• " if answer and answer.score == value else ""
+        builder.button(text=f"{mark}{value}", callback_data=SheetCb(
+            sheet=sheet.id, action="score", index=index, value=str(value)))
+    builder.button(text=_("✏ Exact value"),
+                   callback_data=SheetCb(sheet=sheet.id, action="exact", index=index))
+    builder.button(text=_("💬 Comment"),
+                   callback_data=SheetCb(sheet=sheet.id, action="comment", index=index))
+    builder.button(text=_("◀ Back"), callback_data=SheetCb(
+        sheet=sheet.id, action="go" if index else "open", index=max(index - 1, 0)))
+    if answer:
+        builder.button(text=_("Next ▶"), callback_data=SheetCb(
+            sheet=sheet.id, action="go", index=index + 1))
+    builder.adjust(len(scores), 2, 2)
+    return "\n".join(lines), builder.as_markup()
+
+
+def summary(sheet: Sheet, methodology: Methodology, result: ScoreResult | None) -> View:
+    form = methodology.forms[sheet.form]
+    lines = [_heading(sheet), _("<b>Summary</b>")]
+    builder = InlineKeyboardBuilder()
+    for number, item in enumerate(form.parameters, start=1):
+        answer = sheet.answers.get(item.id)
+        score = format_number(answer.score) if answer else "—"
+        lines.append(f"{number}. {escape(official(item.title))}: <b>{score}</b>")
+        if answer and answer.comment:
+            lines.append(f"    <i>{escape(answer.comment)}</i>")
+        builder.button(text=_("Edit {number}").format(number=number), callback_data=SheetCb(
+            sheet=sheet.id, action="go", index=number - 1))
+    if result:
+        lines.append(_("Average: <b>{average}</b> — {grade}").format(
+            average=format_score(result.average), grade=grade_label(methodology, result.grade)))
+        builder.button(text=_("Submit…"), callback_data=SheetCb(sheet=sheet.id,
+                                                               action="submit"))
+    else:
+        lines.append(_("Some parameters have no score yet."))
+    builder.button(text=_("☰ Sheets"), callback_data=MenuCb(action="sheets"))
+    builder.adjust(len(form.parameters), 1, 1)
+    return "\n".join(lines), builder.as_markup()
+
+
+def confirm(sheet: Sheet, methodology: Methodology, result: ScoreResult) -> View:
+    text = "\n".join((_heading(sheet), _(
+        "Submit the sheet with the average <b>{average}</b> ({grade})? After submitting it "
+        "cannot be changed, and {name} receives the result.").format(
+        average=format_score(result.average), grade=grade_label(methodology, result.grade),
+        name=escape(sheet.evaluatee_name))))
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("Yes, submit"), callback_data=SheetCb(sheet=sheet.id, action="confirm"))
+    builder.button(text=_("◀ Back"), callback_data=SheetCb(sheet=sheet.id, action="summary"))
+    builder.adjust(2)
+    return text, builder.as_markup()
+
+
+def submitted(sheet: Sheet, methodology: Methodology) -> View:
+    text = "\n".join((_heading(sheet), _("Submitted: <b>{average}</b> — {grade}.").format(
+        average=format_score(sheet.average), grade=grade_label(methodology, sheet.grade))))
+    builder = InlineKeyboardBuilder()
+    builder.button(text=_("☰ Sheets"), callback_data=MenuCb(action="sheets"))
+    return text, builder.as_markup()

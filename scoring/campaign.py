@@ -1,0 +1,162 @@
+"""Planning a quarter's evaluation (Typical cl. 4, 6, 7, 17): who is evaluated, with which form,
+by whom — pure, over plain records the storage loads."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from .methodology import Methodology
+from .periods import Quarter
+from .workdays import WorkCalendar
+
+WORKED_ABSENCES = frozenset({"business_trip", "командировка", "іссапар", "secondment"})
+"""Absence kinds that are still work (they do not reduce the actually worked days)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    id: int
+    category: str
+    managerial: bool
+    unit_head: bool
+    unit_id: int | None
+    supervisor_id: int | None
+    appointed_on: date
+    dismissed_on: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class Absence:
+    servant_id: int
+    starts_on: date
+    ends_on: date
+    kind: str
+    substitute_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    """One sheet: ``evaluator_id`` evaluates ``servant_id`` with ``form``.
+
+    ``routed_evaluator_id`` is the evaluator cl. 17 names; ``evaluator_id`` differs when he is
+    absent and his substitute evaluates (cl. 4).
+    """
+
+    servant_id: int
+    form: str
+    evaluator_id: int
+    routed_evaluator_id: int
+    clause: str
+    without_participation: bool
+    sanctions: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Exclusion:
+    """Not evaluated: ``reason`` is an eligibility reason or ``no_evaluator``."""
+
+    servant_id: int
+    reason: str
+
+
+def plan_quarter(
+    methodology: Methodology,
+    quarter: Quarter,
+    people: Sequence[Person],
+    *,
+    unit_parents: Mapping[int, int | None],
+    absences: Iterable[Absence] = (),
+    sanctions: Mapping[int, Sequence[str]] | None = None,
+    calendar: WorkCalendar,
+    opened_on: date,
+) -> tuple[list[Assignment], list[Exclusion]]:
+    """Decide every servant's sheet for ``quarter``; servants who left before it are skipped."""
+    by_id = {p.id: p for p in people}
+    absent = _absences_by_servant(absences)
+    heads = _unit_heads(methodology, people, opened_on)
+    sanctions = sanctions or {}
+    assignments: list[Assignment] = []
+    exclusions: list[Exclusion] = []
+    for person in people:
+        if person.dismissed_on and person.dismissed_on < quarter.start:
+            continue
+        if person.appointed_on > quarter.end:
+            continue
+        held_from = max(person.appointed_on, quarter.start)
+        held_to = min(person.dismissed_on or quarter.end, quarter.end)
+        worked = calendar.working_days_between(held_from, held_to) - _absent_days(
+            absent.get(person.id, ()), held_from, held_to, calendar)
+        eligibility = methodology.eligibility(
+            period_start=quarter.start, period_end=quarter.end, appointed_on=person.appointed_on,
+            worked_days=worked, dismissed_on=person.dismissed_on)
+        if not eligibility.eligible:
+            exclusions.append(Exclusion(person.id, eligibility.reason))
+            continue
+        route = methodology.route(category=person.category, managerial=person.managerial,
+                                  unit_head=person.unit_head)
+        evaluator = person.supervisor_id if route.evaluator == "direct_supervisor" else \
+            _unit_head_of(person, heads, unit_parents)
+        evaluator = evaluator or person.supervisor_id
+        if evaluator is None or evaluator not in by_id:
+            exclusions.append(Exclusion(person.id, "no_evaluator"))
+            continue
+        acting = _substitute(absent.get(evaluator, ()), opened_on) or evaluator
+        assignments.append(Assignment(
+            person.id, route.form, acting, evaluator, route.clause,
+            eligibility.without_participation, tuple(sanctions.get(person.id, ()))))
+    return assignments, exclusions
+
+
+def _absences_by_servant(absences: Iterable[Absence]) -> dict[int, list[Absence]]:
+    found: dict[int, list[Absence]] = {}
+    for absence in absences:
+        found.setdefault(absence.servant_id, []).append(absence)
+    return found
+
+
+def _absent_days(absences: Iterable[Absence], first: date, last: date,
+                 calendar: WorkCalendar) -> int:
+    days = 0
+    for a in absences:
+        if a.kind.strip().lower() in WORKED_ABSENCES:
+            continue
+        start, end = max(a.starts_on, first), min(a.ends_on, last)
+        days += calendar.working_days_between(start, end)
+    return days
+
+
+def _substitute(absences: Iterable[Absence], day: date) -> int | None:
+    """The substitute of an evaluator absent on ``day`` (cl. 4), if the roster names one."""
+    for a in absences:
+        if a.starts_on <= day <= a.ends_on and a.substitute_id:
+            return a.substitute_id
+    return None
+
+
+def _unit_heads(methodology: Methodology, people: Sequence[Person], day: date
+                ) -> dict[int, list[int]]:
+    """Per unit, the active servants who head it by the methodology's definition (cl. 3 p. 3)."""
+    heads: dict[int, list[int]] = {}
+    for p in people:
+        if p.unit_id is None or (p.dismissed_on and p.dismissed_on < day):
+            continue
+        if methodology.routing.is_unit_head(p.category, p.unit_head):
+            heads.setdefault(p.unit_id, []).append(p.id)
+    return heads
+
+
+def _unit_head_of(person: Person, heads: Mapping[int, list[int]],
+                  parents: Mapping[int, int | None]) -> int | None:
+    """The head of the servant's structural unit or body: the nearest unit up the tree with a
+    head other than the servant himself."""
+    unit = person.unit_id
+    seen = set()
+    while unit is not None and unit not in seen:
+        seen.add(unit)
+        others = [h for h in heads.get(unit, ()) if h != person.id]
+        if others:
+            return min(others)
+        unit = parents.get(unit)
+    return None

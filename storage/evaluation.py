@@ -1,0 +1,309 @@
+"""Quarterly evaluation: opening a campaign, the evaluator's sheets and answers, submission."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+import aiosqlite
+
+from scoring import Methodology, Quarter, WorkCalendar
+from scoring.campaign import Absence, Person, plan_quarter
+
+from . import audit
+
+
+@dataclass(frozen=True, slots=True)
+class Campaign:
+    id: int
+    quarter: Quarter
+    methodology: str
+    deadline: date
+    closed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class OpenReport:
+    campaign: Campaign
+    created: bool
+    sheets_added: int
+    sheets_total: int
+    excluded: int
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    parameter: str
+    score: Decimal
+    comment: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Sheet:
+    id: int
+    campaign: Campaign
+    evaluatee_id: int
+    evaluatee_name: str
+    evaluatee_position: str
+    evaluator_id: int
+    routed_evaluator_id: int
+    form: str
+    without_participation: bool
+    sanctions: tuple[str, ...]
+    status: str
+    position: int
+    answers: dict[str, Answer]
+    average: Decimal | None
+    grade: str | None
+    final_average: Decimal | None
+    final_grade: str | None
+    submitted_at: datetime | None
+    delivered_at: datetime | None
+    acknowledged_at: datetime | None
+
+    @property
+    def score(self) -> Decimal | None:
+        """The score that counts: the calibrated one when there is one."""
+        return self.final_average if self.final_average is not None else self.average
+
+
+def _campaign(row: aiosqlite.Row) -> Campaign:
+    return Campaign(row["id"], Quarter(row["year"], row["quarter"]), row["methodology"],
+                    date.fromisoformat(row["deadline"]), row["closed_at"] is not None)
+
+
+def _dt(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _dec(value: str | None) -> Decimal | None:
+    return Decimal(value) if value is not None else None
+
+
+async def campaign_for(conn: aiosqlite.Connection, quarter: Quarter) -> Campaign | None:
+    rows = await conn.execute_fetchall("SELECT * FROM campaign WHERE year = ? AND quarter = ?",
+                                       (quarter.year, quarter.number))
+    return _campaign(rows[0]) if rows else None
+
+
+async def open_campaigns(conn: aiosqlite.Connection) -> list[Campaign]:
+    rows = await conn.execute_fetchall(
+        "SELECT * FROM campaign WHERE closed_at IS NULL ORDER BY year, quarter")
+    return [_campaign(r) for r in rows]
+
+
+async def open_campaign(conn: aiosqlite.Connection, methodology: Methodology, quarter: Quarter,
+                        calendar: WorkCalendar, *, at: datetime, today: date,
+                        actor: str) -> OpenReport:
+    """Open the quarter (or top it up: servants added to the roster since get their sheets;
+    existing sheets are never touched). Call inside one transaction."""
+    existing = await campaign_for(conn, quarter)
+    created = existing is None
+    if created:
+        deadline = methodology.evaluation_deadline(quarter, calendar)
+        cursor = await conn.execute(
+            "INSERT INTO campaign (year, quarter, methodology, opened_at, deadline) "
+            "VALUES (?, ?, ?, ?, ?)", (quarter.year, quarter.number, methodology.id,
+                                       at.isoformat(timespec="seconds"), deadline.isoformat()))
+        campaign = Campaign(cursor.lastrowid, quarter, methodology.id, deadline, False)
+    else:
+        campaign = existing
+    people, parents, absences, sanctions = await _organisation(conn, quarter)
+    assignments, exclusions = plan_quarter(
+        methodology, quarter, people, unit_parents=parents, absences=absences,
+        sanctions=sanctions, calendar=calendar, opened_on=today)
+    before = conn.total_changes
+    await conn.executemany(
+        "INSERT OR IGNORE INTO sheet (campaign_id, evaluatee_id, evaluator_id, "
+        "routed_evaluator_id, form, route_clause, without_participation, sanctions) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [(campaign.id, a.servant_id, a.evaluator_id, a.routed_evaluator_id, a.form, a.clause,
+          int(a.without_participation), json.dumps(a.sanctions)) for a in assignments])
+    added = conn.total_changes - before
+    await conn.execute("DELETE FROM exclusion WHERE campaign_id = ?", (campaign.id,))
+    await conn.executemany(
+        "INSERT INTO exclusion (campaign_id, servant_id, reason) VALUES (?, ?, ?) "
+        "ON CONFLICT DO NOTHING",
+        [(campaign.id, e.servant_id, e.reason) for e in exclusions
+         if e.servant_id not in {a.servant_id for a in assignments}])
+    total = (await conn.execute_fetchall("SELECT count(*) FROM sheet WHERE campaign_id = ?",
+                                         (campaign.id,)))[0][0]
+    report = OpenReport(campaign, created, added, total, len(exclusions))
+    await audit.record(conn, at=at, actor=actor, action="campaign.open", subject=str(quarter),
+                       after={"created": created, "sheets_added": added,
+                              "excluded": len(exclusions)})
+    return report
+
+
+async def _organisation(conn: aiosqlite.Connection, quarter: Quarter):
+    rows = await conn.execute_fetchall(
+        "SELECT id, category, managerial, unit_head, unit_id, supervisor_id, appointed_on, "
+        "dismissed_on FROM servant WHERE appointed_on <= ? AND "
+        "(dismissed_on IS NULL OR dismissed_on >= ?)",
+        (quarter.end.isoformat(), quarter.start.isoformat()))
+    people = [Person(r[0], r[1], bool(r[2]), bool(r[3]), r[4], r[5], date.fromisoformat(r[6]),
+                     date.fromisoformat(r[7]) if r[7] else None) for r in rows]
+    parents = {r[0]: r[1] for r in await conn.execute_fetchall("SELECT id, parent_id FROM unit")}
+    absences = [Absence(r[0], date.fromisoformat(r[1]), date.fromisoformat(r[2]), r[3], r[4])
+                for r in await conn.execute_fetchall(
+                    "SELECT servant_id, starts_on, ends_on, kind, substitute_id FROM absence "
+                    "WHERE ends_on >= ?", (quarter.start.isoformat(),))]
+    sanctions: dict[int, list[str]] = {}
+    for r in await conn.execute_fetchall(
+            "SELECT servant_id, kind FROM sanction WHERE imposed_on BETWEEN ? AND ?",
+            (quarter.start.isoformat(), quarter.end.isoformat())):
+        sanctions.setdefault(r[0], []).append(r[1])
+    return people, parents, absences, sanctions
+
+
+_SHEET = (
+    "SELECT sh.*, s.full_name, s.position AS evaluatee_position, c.year, c.quarter, "
+    "c.methodology, c.deadline, c.closed_at, c.id AS cid FROM sheet sh "
+    "JOIN servant s ON s.id = sh.evaluatee_id JOIN campaign c ON c.id = sh.campaign_id ")
+
+
+async def _sheets(conn: aiosqlite.Connection, where: str, params: tuple) -> list[Sheet]:
+    rows = await conn.execute_fetchall(_SHEET + where, params)
+    if not rows:
+        return []
+    ids = [r["id"] for r in rows]
+    answers: dict[int, dict[str, Answer]] = {i: {} for i in ids}
+    marks = ",".join("?" * len(ids))
+    for a in await conn.execute_fetchall(
+            f"SELECT sheet_id, parameter, score, comment FROM answer WHERE sheet_id IN ({marks})",
+            ids):
+        answers[a[0]][a[1]] = Answer(a[1], Decimal(a[2]), a[3])
+    return [Sheet(
+        id=r["id"],
+        campaign=Campaign(r["cid"], Quarter(r["year"], r["quarter"]), r["methodology"],
+                          date.fromisoformat(r["deadline"]), r["closed_at"] is not None),
+        evaluatee_id=r["evaluatee_id"], evaluatee_name=r["full_name"],
+        evaluatee_position=r["evaluatee_position"], evaluator_id=r["evaluator_id"],
+        routed_evaluator_id=r["routed_evaluator_id"], form=r["form"],
+        without_participation=bool(r["without_participation"]),
+        sanctions=tuple(json.loads(r["sanctions"])), status=r["status"], position=r["position"],
+        answers=answers[r["id"]], average=_dec(r["average"]), grade=r["grade"],
+        final_average=_dec(r["final_average"]), final_grade=r["final_grade"],
+        submitted_at=_dt(r["submitted_at"]), delivered_at=_dt(r["delivered_at"]),
+        acknowledged_at=_dt(r["acknowledged_at"]),
+    ) for r in rows]
+
+
+async def sheet(conn: aiosqlite.Connection, sheet_id: int) -> Sheet | None:
+    found = await _sheets(conn, "WHERE sh.id = ?", (sheet_id,))
+    return found[0] if found else None
+
+
+async def evaluator_sheets(conn: aiosqlite.Connection, evaluator_id: int) -> list[Sheet]:
+    """The evaluator's sheets in open campaigns, pending first, then by name."""
+    return await _sheets(
+        conn, "WHERE sh.evaluator_id = ? AND c.closed_at IS NULL "
+        "ORDER BY sh.status = 'submitted', s.full_name", (evaluator_id,))
+
+
+async def evaluatee_sheets(conn: aiosqlite.Connection, evaluatee_id: int) -> list[Sheet]:
+    """The servant's submitted sheets, newest quarter first."""
+    return await _sheets(
+        conn, "WHERE sh.evaluatee_id = ? AND sh.status = 'submitted' "
+        "ORDER BY c.year DESC, c.quarter DESC", (evaluatee_id,))
+
+
+async def save_answer(conn: aiosqlite.Connection, sheet_id: int, parameter: str, score: Decimal,
+                      *, next_position: int, at: datetime, actor: str) -> None:
+    """Save one score (the comment is kept) and move to ``next_position``."""
+    await conn.execute(
+        "INSERT INTO answer (sheet_id, parameter, score, answered_at) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (sheet_id, parameter) DO UPDATE SET score = excluded.score, "
+        "answered_at = excluded.answered_at",
+        (sheet_id, parameter, str(score), at.isoformat(timespec="seconds")))
+    await conn.execute("UPDATE sheet SET position = ? WHERE id = ?", (next_position, sheet_id))
+    await audit.record(conn, at=at, actor=actor, action="sheet.answer",
+                       subject=f"sheet:{sheet_id}:{parameter}", after=str(score))
+
+
+async def save_comment(conn: aiosqlite.Connection, sheet_id: int, parameter: str,
+                       comment: str | None, *, at: datetime, actor: str) -> bool:
+    """Set or clear the comment of an answered parameter; False if it is not answered yet."""
+    cursor = await conn.execute(
+        "UPDATE answer SET comment = ? WHERE sheet_id = ? AND parameter = ?",
+        (comment, sheet_id, parameter))
+    if cursor.rowcount:
+        await audit.record(conn, at=at, actor=actor, action="sheet.comment",
+                           subject=f"sheet:{sheet_id}:{parameter}")
+    return bool(cursor.rowcount)
+
+
+async def move(conn: aiosqlite.Connection, sheet_id: int, position: int) -> None:
+    await conn.execute("UPDATE sheet SET position = ? WHERE id = ?", (position, sheet_id))
+
+
+async def submit(conn: aiosqlite.Connection, sheet_id: int, *, average: Decimal, grade: str,
+                 at: datetime, actor: str) -> bool:
+    """Mark the sheet submitted with its result; False if it already was (a double tap)."""
+    cursor = await conn.execute(
+        "UPDATE sheet SET status = 'submitted', average = ?, grade = ?, submitted_at = ? "
+        "WHERE id = ? AND status = 'pending'",
+        (str(average), grade, at.isoformat(timespec="seconds"), sheet_id))
+    if cursor.rowcount:
+        await audit.record(conn, at=at, actor=actor, action="sheet.submit",
+                           subject=f"sheet:{sheet_id}", after={"average": str(average),
+                                                               "grade": grade})
+    return bool(cursor.rowcount)
+
+
+async def mark_delivered(conn: aiosqlite.Connection, sheet_id: int, *, at: datetime) -> None:
+    await conn.execute("UPDATE sheet SET delivered_at = ? WHERE id = ? AND delivered_at IS NULL",
+                       (at.isoformat(timespec="seconds"), sheet_id))
+
+
+async def acknowledge(conn: aiosqlite.Connection, sheet_id: int, *, at: datetime,
+                      actor: str) -> bool:
+    cursor = await conn.execute(
+        "UPDATE sheet SET acknowledged_at = ? WHERE id = ? AND acknowledged_at IS NULL",
+        (at.isoformat(timespec="seconds"), sheet_id))
+    if cursor.rowcount:
+        await audit.record(conn, at=at, actor=actor, action="sheet.acknowledge",
+                           subject=f"sheet:{sheet_id}")
+    return bool(cursor.rowcount)
+
+
+async def hand_over(conn: aiosqlite.Connection, sheet_id: int, colleague_id: int, *,
+                    at: datetime, actor: str) -> None:
+    """Cl. 18: an evaluator with over twenty evaluatees hands a sheet to a colleague."""
+    await conn.execute("UPDATE sheet SET evaluator_id = ? WHERE id = ? AND status = 'pending'",
+                       (colleague_id, sheet_id))
+    await audit.record(conn, at=at, actor=actor, action="sheet.hand_over",
+                       subject=f"sheet:{sheet_id}", after=colleague_id)
+
+
+async def set_final(conn: aiosqlite.Connection, sheet_id: int, *, average: Decimal, grade: str,
+                    at: datetime, actor: str) -> None:
+    """The calibrated score, which replaces the sheet's average everywhere."""
+    before = await conn.execute_fetchall("SELECT average FROM sheet WHERE id = ?", (sheet_id,))
+    await conn.execute("UPDATE sheet SET final_average = ?, final_grade = ? WHERE id = ?",
+                       (str(average), grade, sheet_id))
+    await audit.record(conn, at=at, actor=actor, action="sheet.final",
+                       subject=f"sheet:{sheet_id}", before=before[0][0], after=str(average))
+
+
+async def close_campaign(conn: aiosqlite.Connection, campaign_id: int, *, at: datetime,
+                         actor: str) -> None:
+    await conn.execute("UPDATE campaign SET closed_at = ? WHERE id = ? AND closed_at IS NULL",
+                       (at.isoformat(timespec="seconds"), campaign_id))
+    await audit.record(conn, at=at, actor=actor, action="campaign.close",
+                       subject=f"campaign:{campaign_id}")
+
+
+async def campaign(conn: aiosqlite.Connection, campaign_id: int) -> Campaign | None:
+    rows = await conn.execute_fetchall("SELECT * FROM campaign WHERE id = ?", (campaign_id,))
+    return _campaign(rows[0]) if rows else None
+
+
+async def sheet_counts(conn: aiosqlite.Connection, campaign_id: int) -> dict[int, int]:
+    """Pending sheets per evaluator (for the notice when a campaign opens)."""
+    rows = await conn.execute_fetchall(
+        "SELECT evaluator_id, count(*) FROM sheet WHERE campaign_id = ? AND status = 'pending' "
+        "GROUP BY evaluator_id", (campaign_id,))
+    return {r[0]: r[1] for r in rows}

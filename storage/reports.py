@@ -1,0 +1,173 @@
+"""What HR reads: progress by unit, late evaluators, exclusions, exports, annual scores."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+import aiosqlite
+
+from scoring import Methodology, annual_score
+
+from . import audit
+
+
+@dataclass(frozen=True, slots=True)
+class UnitProgress:
+    unit: str
+    done: int
+    in_progress: int
+    not_started: int
+    overdue: int  # not done and past the deadline
+
+
+async def progress(conn: aiosqlite.Connection, campaign_id: int, today: date
+                   ) -> list[UnitProgress]:
+    rows = await conn.execute_fetchall(
+        "SELECT coalesce(u.path, '—') AS unit, sh.status, "
+        "(SELECT count(*) FROM answer a WHERE a.sheet_id = sh.id) AS answered, c.deadline "
+        "FROM sheet sh JOIN servant s ON s.id = sh.evaluatee_id "
+        "JOIN campaign c ON c.id = sh.campaign_id LEFT JOIN unit u ON u.id = s.unit_id "
+        "WHERE sh.campaign_id = ?", (campaign_id,))
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for r in rows:
+        bucket = counts[r["unit"]]
+        if r["status"] == "submitted":
+            bucket[0] += 1
+            continue
+        bucket[1 if r["answered"] else 2] += 1
+        if today > date.fromisoformat(r["deadline"]):
+            bucket[3] += 1
+    return [UnitProgress(unit, *values) for unit, values in sorted(counts.items())]
+
+
+@dataclass(frozen=True, slots=True)
+class LateEvaluator:
+    name: str
+    personnel_no: str
+    pending: int
+    reachable: bool
+
+
+async def late_evaluators(conn: aiosqlite.Connection, campaign_id: int) -> list[LateEvaluator]:
+    rows = await conn.execute_fetchall(
+        "SELECT e.full_name, e.personnel_no, count(*) AS pending, "
+        "a.telegram_id IS NOT NULL AND a.unreachable_at IS NULL AS reachable "
+        "FROM sheet sh JOIN servant e ON e.id = sh.evaluator_id "
+        "LEFT JOIN account a ON a.servant_id = e.id "
+        "WHERE sh.campaign_id = ? AND sh.status = 'pending' "
+        "GROUP BY e.id ORDER BY pending DESC, e.full_name", (campaign_id,))
+    return [LateEvaluator(r[0], r[1], r[2], bool(r[3])) for r in rows]
+
+
+async def exclusions(conn: aiosqlite.Connection, campaign_id: int) -> list[tuple[str, str, str]]:
+    """(personnel no., name, reason) of everyone not evaluated in the campaign."""
+    rows = await conn.execute_fetchall(
+        "SELECT s.personnel_no, s.full_name, x.reason FROM exclusion x "
+        "JOIN servant s ON s.id = x.servant_id WHERE x.campaign_id = ? ORDER BY s.full_name",
+        (campaign_id,))
+    return [(r[0], r[1], r[2]) for r in rows]
+
+
+async def to_notify_by_letter(conn: aiosqlite.Connection, campaign_id: int
+                              ) -> list[tuple[str, str, str | None]]:
+    """Dismissed servants evaluated without participation (cl. 7, 10): name, no., phone."""
+    rows = await conn.execute_fetchall(
+        "SELECT s.full_name, s.personnel_no, s.phone FROM sheet sh "
+        "JOIN servant s ON s.id = sh.evaluatee_id WHERE sh.campaign_id = ? "
+        "AND sh.without_participation = 1 AND sh.status = 'submitted' ORDER BY s.full_name",
+        (campaign_id,))
+    return [(r[0], r[1], r[2]) for r in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class ResultRow:
+    personnel_no: str
+    full_name: str
+    position: str
+    unit: str
+    form: str
+    evaluator: str
+    status: str
+    scores: dict[str, Decimal]
+    average: Decimal | None
+    final_average: Decimal | None
+    grade: str | None
+    submitted_at: str | None
+    delivered_at: str | None
+    acknowledged_at: str | None
+
+
+async def quarter_results(conn: aiosqlite.Connection, campaign_id: int) -> list[ResultRow]:
+    rows = await conn.execute_fetchall(
+        "SELECT sh.id, s.personnel_no, s.full_name, s.position, coalesce(u.path, '') AS unit, "
+        "sh.form, e.full_name AS evaluator, sh.status, sh.average, sh.final_average, "
+        "coalesce(sh.final_grade, sh.grade) AS grade, sh.submitted_at, sh.delivered_at, "
+        "sh.acknowledged_at FROM sheet sh JOIN servant s ON s.id = sh.evaluatee_id "
+        "JOIN servant e ON e.id = sh.evaluator_id LEFT JOIN unit u ON u.id = s.unit_id "
+        "WHERE sh.campaign_id = ? ORDER BY unit, s.full_name", (campaign_id,))
+    scores: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    for a in await conn.execute_fetchall(
+            "SELECT a.sheet_id, a.parameter, a.score FROM answer a JOIN sheet sh "
+            "ON sh.id = a.sheet_id WHERE sh.campaign_id = ?", (campaign_id,)):
+        scores[a[0]][a[1]] = Decimal(a[2])
+    return [ResultRow(
+        r["personnel_no"], r["full_name"], r["position"], r["unit"], r["form"], r["evaluator"],
+        r["status"], scores[r["id"]], Decimal(r["average"]) if r["average"] else None,
+        Decimal(r["final_average"]) if r["final_average"] else None, r["grade"],
+        r["submitted_at"], r["delivered_at"], r["acknowledged_at"]) for r in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class AnnualRow:
+    servant_id: int
+    personnel_no: str
+    full_name: str
+    average: Decimal
+    grade: str
+    quarters: int
+
+
+async def form_annual(conn: aiosqlite.Connection, methodology: Methodology, year: int, *,
+                      at: datetime, actor: str) -> tuple[list[AnnualRow], list[tuple[str, str]]]:
+    """Cl. 5: the average of the year's evaluated quarters (a calibrated score replaces the
+    quarter's). Returns the scores formed and (name, reason) of those with none."""
+    rows = await conn.execute_fetchall(
+        "SELECT s.id, s.personnel_no, s.full_name, coalesce(sh.final_average, sh.average) "
+        "FROM sheet sh JOIN campaign c ON c.id = sh.campaign_id "
+        "JOIN servant s ON s.id = sh.evaluatee_id WHERE c.year = ? AND sh.status = 'submitted'",
+        (year,))
+    by_servant: dict[int, list] = defaultdict(list)
+    names: dict[int, tuple[str, str]] = {}
+    for r in rows:
+        by_servant[r[0]].append(Decimal(r[3]))
+        names[r[0]] = (r[1], r[2])
+    formed = []
+    for servant_id, scores in by_servant.items():
+        average = annual_score(scores)
+        grade = methodology.grade(average)
+        formed.append(AnnualRow(servant_id, *names[servant_id], average, grade, len(scores)))
+        await conn.execute(
+            "INSERT INTO annual_score (year, servant_id, average, grade, quarters, formed_at) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (year, servant_id) DO UPDATE SET "
+            "average = excluded.average, grade = excluded.grade, quarters = excluded.quarters, "
+            "formed_at = excluded.formed_at",
+            (year, servant_id, str(average), grade, len(scores), at.isoformat(timespec="seconds")))
+    pending = await conn.execute_fetchall(
+        "SELECT DISTINCT s.full_name FROM sheet sh JOIN campaign c ON c.id = sh.campaign_id "
+        "JOIN servant s ON s.id = sh.evaluatee_id WHERE c.year = ? AND sh.status = 'pending'",
+        (year,))
+    missing = [(r[0], "pending_sheet") for r in pending]
+    await audit.record(conn, at=at, actor=actor, action="annual.form", subject=str(year),
+                       after={"formed": len(formed), "pending": len(missing)})
+    return sorted(formed, key=lambda r: r.full_name), missing
+
+
+async def annual_scores(conn: aiosqlite.Connection, year: int) -> list[AnnualRow]:
+    rows = await conn.execute_fetchall(
+        "SELECT a.servant_id, s.personnel_no, s.full_name, a.average, a.grade, a.quarters "
+        "FROM annual_score a JOIN servant s ON s.id = a.servant_id WHERE a.year = ? "
+        "ORDER BY s.full_name", (year,))
+    return [AnnualRow(r[0], r[1], r[2], Decimal(r[3]), r[4], r[5]) for r in rows]

@@ -1,0 +1,264 @@
+"""The quarterly evaluation end to end: HR opens the quarter, evaluators score on the phone,
+servants receive their results; caps, edits, restarts, forgeries, exports, the annual score."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+import pytest_asyncio
+from openpyxl import load_workbook
+
+from bot.clock import Clock
+from storage import evaluation
+from tests.harness import FakeTelegram, FakeUser
+
+from . import org
+from .bots import RunningBot
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+ALMATY = ZoneInfo("Asia/Almaty")
+APRIL_6 = datetime(2026, 4, 6, 10, 0, tzinfo=ALMATY)
+
+
+@pytest_asyncio.fixture(loop_scope="module", scope="module")
+async def bot(telegram: FakeTelegram, tmp_path_factory) -> AsyncIterator[RunningBot]:
+    database = tmp_path_factory.mktemp("evaluation") / "bagalau.sqlite3"
+    running = await RunningBot(telegram, database,
+                               clock=Clock.starting_at(APRIL_6, ALMATY)).start()
+    running.ids = await org.load(running.app.db, APRIL_6)
+    for number, language in org.LANGUAGES.items():  # everyone has opened the bot once
+        await person(telegram, number, language).send("/start")
+    yield running
+    await running.stop()
+
+
+def person(telegram: FakeTelegram, number: str, language: str = "ru") -> FakeUser:
+    return telegram.user(org.TELEGRAM[number], number, language_code=language)
+
+
+async def _answers(bot: RunningBot, sheet_id: int) -> dict[str, str]:
+    async with bot.app.db.reading() as conn:
+        rows = await conn.execute_fetchall(
+            "SELECT parameter, score FROM answer WHERE sheet_id = ?", (sheet_id,))
+    return {r[0]: r[1] for r in rows}
+
+
+async def _sheet_of(bot: RunningBot, evaluatee: str) -> evaluation.Sheet:
+    async with bot.app.db.reading() as conn:
+        row = await conn.execute_fetchall(
+            "SELECT id FROM sheet WHERE evaluatee_id = ?", (bot.ids[evaluatee],))
+        return await evaluation.sheet(conn, row[0][0])
+
+
+async def test_hr_opens_the_quarter_and_evaluators_are_told(telegram, bot) -> None:
+    hr = person(telegram, "100", "kk")
+    await hr.send("/campaign")
+    await hr.press("Ашу: 2026 жылғы 1-тоқсан")
+    assert "2026 жылғы 1-тоқсан ашылды: 7 парақ, мерзімі 20 сәуір 2026" in hr.last.text
+    assert "2 қызметші бағаланбайды" in hr.last.text  # the newcomer 206; 300 has no evaluator
+    director = person(telegram, "200")
+    notice = await director.wait_for(lambda m: "оценочных листа" in m.text)
+    assert "1-й квартал 2026 г.: у вас 4 оценочных листа, срок — 20 апреля 2026" in notice.text
+    # routing: cl. 17 ¶2 and ¶4 go to the unit head, ¶1 and ¶3 to the direct supervisor
+    forms = {no: (await _sheet_of(bot, no))
+             for no in ("100", "200", "201", "202", "203", "204", "205")}
+    assert {no: (s.form, s.evaluator_id) for no, s in forms.items()} == {
+        "100": ("managerial", bot.ids["300"]),
+        "200": ("managerial", bot.ids["300"]), "201": ("managerial", bot.ids["200"]),
+        "202": ("non_managerial", bot.ids["200"]), "203": ("non_managerial", bot.ids["200"]),
+        "204": ("non_managerial", bot.ids["201"]), "205": ("non_managerial", bot.ids["200"])}
+    assert forms["205"].without_participation
+    # re-opening is idempotent
+    await hr.press("Ашу: 2026 жылғы 1-тоқсан")
+    assert "бұрыннан ашық: 7 парақ" in hr.last.text
+
+
+async def test_a_managerial_sheet_with_a_decimal_comma_an_edit_and_submit(telegram, bot) -> None:
+    director = person(telegram, "200")
+    await director.send("/sheets")
+    assert "1-й квартал 2026 г.: выполнено 0 из 4, срок — 20 апреля 2026" in director.last.text
+    await director.press("Ким Дмитрий — 0/5")
+    assert "Оценочный лист лица, занимающего руководящую должность" in director.last.text
+    assert "оценить своих коллег по 5-балльной шкале" in director.last.text
+    await director.press("Начать ▶")
+    sheet_message = director.last
+    assert "Параметр 1 из 5" in sheet_message.text
+    assert "Обеспечение качественного выполнения задач в курируемых подразделениях" in \
+        sheet_message.text
+    assert sheet_message.button_labels()[:6] == ["0", "1", "2", "3", "4", "5"]
+    assert await director.press("4") == "Сохранено: 4"
+    assert "Параметр 2 из 5" in director.last.text
+    assert director.last.message_id == sheet_message.message_id  # edited in place
+    await director.press("✏ Точное значение")
+    await director.send("4,75")
+    assert "Параметр 3 из 5" in director.last.text
+    assert "Лидерство и навыки принятия решений" in director.last.text
+    await director.press("5")
+    await director.press("◀ Назад")
+    await director.press("💬 Комментарий")
+    await director.send("Уверенно ведёт команду")
+    assert "Комментарий: Уверенно ведёт команду" in director.last.text
+    await director.press("Далее ▶")
+    await director.press("5")
+    await director.press("5")
+    assert "Итого" in director.last.text
+    assert "Средняя оценка: <b>" not in director.last.text  # rendered, not raw HTML
+    assert "Средняя оценка: 4,75 — Выполняет функциональные обязанности эффективно" in \
+        director.last.text
+    await director.press("Изменить 1")
+    assert "Параметр 1 из 5" in director.last.text and "Оценка: 4" in director.last.text
+    await director.press("3")
+    for _ in range(4):
+        await director.press("Далее ▶")
+    assert "Средняя оценка: 4,55 — Выполняет функциональные обязанности эффективно" in \
+        director.last.text
+    await director.press("Отправить…")
+    assert "После отправки его нельзя изменить" in director.last.text
+    await director.press("Да, отправить")
+    assert "Отправлено: 4,55" in director.last.text
+    sheet = await _sheet_of(bot, "201")
+    assert (sheet.status, sheet.average, sheet.grade) == ("submitted", Decimal("4.55"),
+                                                          "effective")
+    # the servant receives his result, in his language, and confirms he read it
+    kim = person(telegram, "201")
+    result = await kim.wait_for(lambda m: "Ваша оценка" in m.text)
+    assert "Ваша оценка за 1-й квартал 2026 г." in result.text
+    assert "3. Лидерство и навыки принятия решений: 5" in result.text
+    assert "Уверенно ведёт команду" in result.text
+    assert "Средняя оценка: 4,55" in result.text
+    assert "до 13 апреля 2026 включительно" in result.text  # 5 working days from 6 April
+    assert (await _sheet_of(bot, "201")).delivered_at is not None
+    await kim.press("Я ознакомился", message=result)
+    assert (await _sheet_of(bot, "201")).acknowledged_at is not None
+    # a submitted sheet cannot be changed, even by a stale button
+    stale = await director.press_data(f"e1:{sheet.id}:score:0:5", sheet_message)
+    assert stale == "Этот лист уже отправлен и не может быть изменён."
+    assert (await _answers(bot, sheet.id))["quality"] == "3"
+
+
+async def test_a_sanction_caps_parameter_five(telegram, bot) -> None:
+    director = person(telegram, "200")
+    sheet = await _sheet_of(bot, "203")
+    await director.send("/sheets")
+    await director.press("Төлеуова Дана — 0/5")
+    await director.press("Начать ▶")
+    for _ in range(4):
+        await director.press("4")
+    assert "Параметр 5 из 5" in director.last.text
+    assert "не более 2,99" in director.last.text
+    assert director.last.button_labels()[:4] == ["0", "1", "2", "✏ Точное значение"]
+    forged = await director.press_data(f"e1:{sheet.id}:score:4:5", director.last)
+    assert "не может превышать 2,99" in forged
+    await director.press("✏ Точное значение")
+    for typed, reply in (("2,995", "не более двух знаков"), ("3", "не может превышать 2,99"),
+                         ("отлично", "Это не число"), ("-1", "от 0 до 2,99")):
+        await director.send(typed)
+        assert reply in director.last.text, director.text()
+    assert "no_sanctions" not in await _answers(bot, sheet.id)
+    await director.send("2.99")
+    assert "Средняя оценка: 3,80 — Выполняет функциональные обязанности надлежащим образом" in \
+        director.last.text
+
+
+async def test_resume_after_a_restart_in_the_middle_of_a_sheet(telegram, bot) -> None:
+    director = person(telegram, "200")
+    await director.send("/sheets")
+    await director.press("Иванов Алексей — 0/5")
+    await director.press("Начать ▶")
+    await director.press("5")
+    await director.press("4")
+    await bot.restart()
+    await director.send("/sheets")
+    await director.press("Иванов Алексей — 2/5")
+    await director.press("Продолжить ▶")
+    assert "Параметр 3 из 5" in director.last.text
+    assert "Самостоятельность и инициативность" in director.last.text
+
+
+async def test_double_taps_and_duplicate_updates_count_once(telegram, bot) -> None:
+    director = person(telegram, "200")
+    sheet = await _sheet_of(bot, "202")
+    await director.press("5")
+    message = director.last
+    await director.press_data(f"e1:{sheet.id}:score:2:5", message)  # the same tap again
+    answers = await _answers(bot, sheet.id)
+    assert answers == {"quality": "5", "deadlines": "4", "independence": "5"}
+    assert (await _sheet_of(bot, "202")).position == 3
+
+
+async def test_forged_callbacks_for_someone_elses_sheet(telegram, bot) -> None:
+    expert = person(telegram, "202")
+    sheet = await _sheet_of(bot, "205")
+    await expert.send("/start")
+    for action in ("open:0:", "score:0:5", "confirm:0:"):
+        answer = await expert.press_data(f"e1:{sheet.id}:{action}", expert.last)
+        assert answer == "Этот лист вам недоступен."
+    assert await _answers(bot, sheet.id) == {}
+    kim_sheet = (await _sheet_of(bot, "201")).id
+    result = await expert.press_data(f"r1:{kim_sheet}:view", expert.last)
+    assert result == "Этот результат вам недоступен."
+
+
+async def test_hr_progress_and_the_xlsx_export(telegram, bot) -> None:
+    hr = person(telegram, "100", "kk")
+    await hr.send("/campaign")
+    await hr.press("Барысы")
+    text = hr.text()
+    assert "Департамент: орындалды 1, орындалуда 0, басталмаған 2, мерзімі өткен 0" in text
+    assert "Департамент / Управление: орындалды 0, орындалуда 2, басталмаған 1" in text
+    assert "Сапарова Әсел (206): лауазымда бір айдан аз (6-т.)" in text
+    await hr.send("/campaign")
+    await hr.press("Нәтижелерді экспорттау (XLSX)")
+    name, content = hr.last.document
+    assert name == "results-2026Q1.xlsx"
+    sheet = load_workbook(io.BytesIO(content)).active
+    header = [c.value for c in sheet[1]]
+    rows = {r[0]: dict(zip(header, r, strict=True))
+            for r in sheet.iter_rows(min_row=2, values_only=True)}
+    kim = rows["201"]
+    assert kim["Орташа баға"] == 4.55
+    assert kim["Көшбасшылық және шешім қабылдау дағдылары"] == 5
+    assert kim["Бағалаушы"] == "Жақсылықов Нұрлан"
+    assert rows["203"]["Тәртіптік жазалардың болмауы"] == 2.99
+    assert set(rows) == {"100", "200", "201", "202", "203", "204", "205"}
+
+
+async def test_annual_score_over_four_quarters_with_one_calibrated(telegram, bot) -> None:
+    app = bot.app
+    from scoring import Quarter
+
+    kim_id = bot.ids["204"]
+    scores = {1: "4.00", 2: "3.50", 3: "4.25", 4: "3.00"}
+    async with app.db.transaction() as conn:
+        for number, value in scores.items():
+            report = await evaluation.open_campaign(
+                conn, app.methodology, Quarter(2025, number), app.calendar,
+                at=datetime(2025, 12, 1, tzinfo=UTC), today=Quarter(2025, number).end,
+                actor="test")
+            row = await conn.execute_fetchall(
+                "SELECT id FROM sheet WHERE campaign_id = ? AND evaluatee_id = ?",
+                (report.campaign.id, kim_id))
+            await evaluation.submit(conn, row[0][0], average=Decimal(value),
+                                    grade=app.methodology.grade(Decimal(value)),
+                                    at=datetime(2025, 12, 1, tzinfo=UTC), actor="test")
+            if number == 4:  # the calibration session raised Q4 to 4.00
+                await evaluation.set_final(conn, row[0][0], average=Decimal("4.00"),
+                                           grade="effective", at=datetime(2026, 1, 9, tzinfo=UTC),
+                                           actor="test")
+    hr = person(telegram, "100", "kk")
+    await hr.send("/campaign")
+    await hr.press("Жылдық баға 2025")
+    name, content = hr.last.document
+    assert name == "annual-2025.xlsx"
+    rows = {r[0]: r for r in load_workbook(io.BytesIO(content)).active.iter_rows(
+        min_row=2, values_only=True)}
+    assert rows["204"][2:4] == (4, 3.94)  # (4 + 3.5 + 4.25 + 4) / 4 = 3.9375
+    olga = person(telegram, "204", "en")
+    notice = await olga.wait_for(lambda m: "annual score for 2025" in m.text)
+    assert "Your annual score for 2025: 3.94 — Performs functional duties properly" in \
+        notice.text
