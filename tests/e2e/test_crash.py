@@ -1,0 +1,76 @@
+"""A crash loses nothing: the bot process killed with SIGKILL right after it acknowledged an
+answer still has that answer, and the evaluator resumes where he was."""
+
+from __future__ import annotations
+
+import signal
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from scoring import Quarter, WorkCalendar, load_methodology
+from storage import evaluation
+from storage.db import Database
+from tests.harness import FakeTelegram
+
+from . import org
+from .bots import BotProcess
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+APRIL_6 = datetime(2026, 4, 6, 10, 0, tzinfo=ZoneInfo("Asia/Almaty"))
+
+
+async def _prepare(database) -> int:
+    db = await Database.open(database)
+    try:
+        ids = await org.load(db, APRIL_6)
+        async with db.transaction() as conn:
+            await evaluation.open_campaign(conn, load_methodology("typical-2025"),
+                                           Quarter(2026, 1), WorkCalendar.kazakhstan(),
+                                           at=APRIL_6, today=APRIL_6.date(), actor="test")
+            rows = await conn.execute_fetchall("SELECT id FROM sheet WHERE evaluatee_id = ?",
+                                               (ids["201"],))
+        return rows[0][0]
+    finally:
+        await db.close()
+
+
+async def test_sigkill_right_after_an_acknowledged_answer(telegram: FakeTelegram,
+                                                          tmp_path) -> None:
+    database = tmp_path / "bagalau.sqlite3"
+    sheet_id = await _prepare(database)
+    process = await BotProcess(telegram, database).start()
+    director = telegram.user(org.TELEGRAM["200"], "Нұрлан", language_code="ru")
+    await director.send("/sheets")
+    await director.wait_for(lambda m: "Ким Дмитрий — 0/5" in m.button_labels())
+    await director.press("Ким Дмитрий — 0/5")
+    await director.wait_for(lambda m: "Начать ▶" in m.button_labels())
+    await director.press("Начать ▶")
+    await director.wait_for(lambda m: "Параметр 1 из 5" in m.text)
+    since = len(telegram.requests)
+    await director.press("4")
+    await telegram.wait_for_request(
+        "answerCallbackQuery", lambda r: r.params.get("text") == "Сохранено: 4", since=since)
+    code, _ = await process.signal(signal.SIGKILL)  # no goodbye, no flush, no cleanup
+    assert code == -signal.SIGKILL
+
+    db = await Database.open(database)
+    try:
+        async with db.reading() as conn:
+            answers = await conn.execute_fetchall(
+                "SELECT parameter, score FROM answer WHERE sheet_id = ?", (sheet_id,))
+    finally:
+        await db.close()
+    assert [tuple(r) for r in answers] == [("quality", "4")]
+
+    process = await BotProcess(telegram, database).start()
+    await director.send("/sheets")
+    await director.wait_for(lambda m: "Ким Дмитрий — 1/5" in m.button_labels())
+    await director.press("Ким Дмитрий — 1/5")
+    await director.wait_for(lambda m: "Продолжить ▶" in m.button_labels())
+    await director.press("Продолжить ▶")
+    resumed = await director.wait_for(lambda m: "Параметр 2 из 5" in m.text)
+    assert "Обеспечение соблюдения сроков выполнения задач" in resumed.text
+    code, output = await process.signal(signal.SIGTERM)
+    assert code == 0, output
