@@ -19,27 +19,32 @@ def _key(key: StorageKey) -> str:
 
 
 class SQLiteStorage(BaseStorage):
-    """State and data per StorageKey (destiny included), data as JSON."""
+    """State and data per StorageKey (destiny included), data as JSON.
+
+    States are also kept in memory, written through: aiogram reads the state for every
+    update, and this process is the database's only writer (one bot process per database).
+    """
 
     def __init__(self, db: Database) -> None:
         self.db = db
+        self._states: dict[str, str | None] = {}
 
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         value = state.state if isinstance(state, State) else state
-        async with self.db.transaction() as conn:
-            await fsm.set_state(conn, _key(key), value)
+        await fsm.set_state(self.db, _key(key), value)
+        self._states[_key(key)] = value
 
     async def get_state(self, key: StorageKey) -> str | None:
-        async with self.db.reading() as conn:
-            return await fsm.get_state(conn, _key(key))
+        name = _key(key)
+        if name not in self._states:
+            self._states[name] = await fsm.get_state(self.db, name)
+        return self._states[name]
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
-        async with self.db.transaction() as conn:
-            await fsm.set_data(conn, _key(key), dict(data))
+        await fsm.set_data(self.db, _key(key), dict(data))
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
-        async with self.db.reading() as conn:
-            return await fsm.get_data(conn, _key(key))
+        return await fsm.get_data(self.db, _key(key))
 
     async def close(self) -> None:
         """The database belongs to the application, which closes it."""

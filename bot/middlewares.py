@@ -9,7 +9,7 @@ from aiogram import BaseMiddleware
 from aiogram.types import CallbackQuery, Chat, Message, TelegramObject, Update
 from aiogram.utils.i18n import gettext as _
 
-from storage import accounts, org
+from storage import accounts
 from storage.db import Database
 
 from .clock import Clock
@@ -25,15 +25,9 @@ class AccountMiddleware(BaseMiddleware):
         db: Database = data["db"]
         clock: Clock = data["clock"]
         user = data.get("event_from_user")
-        account = servant = None
-        roles: frozenset[str] = frozenset()
-        if user is not None:
-            async with db.reading() as conn:
-                account = await accounts.get(conn, user.id)
-                servant = await accounts.servant_of(conn, user.id)
-                if servant is not None:
-                    roles = await org.roles(conn, servant, clock.today())
-        data.update(account=account, servant=servant, roles=roles)
+        identity = await accounts.identify(db, user.id, clock.today()) if user else \
+            accounts.Identity(None, None, frozenset())
+        data.update(account=identity.account, servant=identity.servant, roles=identity.roles)
         return await handler(event, data)
 
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from aiogram.filters.callback_data import CallbackData
 from aiogram.types import (
+    InlineKeyboardButton,
     InlineKeyboardMarkup,
     KeyboardButton,
     ReplyKeyboardMarkup,
@@ -11,6 +15,18 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from .callbacks import LanguageCb, MenuCb
+
+Row = Iterable[tuple[str, CallbackData]]
+
+
+def inline(rows: Iterable[Row]) -> InlineKeyboardMarkup:
+    """An inline keyboard from rows of (label, callback data), built without the builder's
+    deep copies and re-validation: the sheet screens are redrawn on every tap."""
+    return InlineKeyboardMarkup.model_construct(inline_keyboard=[
+        [InlineKeyboardButton.model_construct(text=text, callback_data=data.pack())
+         for text, data in row]
+        for row in rows])
+
 
 LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
 

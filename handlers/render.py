@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
@@ -19,17 +20,27 @@ def locale() -> str:
 
 def format_date(day: date) -> str:
     """20 сәуір 2026 / 20 апреля 2026 / 20 April 2026 (fits mid-sentence, no "г.")."""
-    return babel_date(day, format="d MMMM y", locale=locale())
+    return _date(day, locale())
 
 
 def format_score(value: Decimal) -> str:
     """A score with two decimals in the reader's locale: 4,75 / 4.75."""
-    return format_decimal(value, format="0.00", locale=locale())
+    return _decimal(value, "0.00", locale())
 
 
 def format_number(value: Decimal) -> str:
     """A score as typed, without trailing zeros: 4 / 4,5 / 4,75."""
-    return format_decimal(value, format="0.##", locale=locale())
+    return _decimal(value, "0.##", locale())
+
+
+@lru_cache(maxsize=4096)
+def _decimal(value: Decimal, pattern: str, language: str) -> str:
+    return format_decimal(value, format=pattern, locale=language)
+
+
+@lru_cache(maxsize=1024)
+def _date(day: date, language: str) -> str:
+    return babel_date(day, format="d MMMM y", locale=language)
 
 
 def official(text: Text) -> str:

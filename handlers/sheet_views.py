@@ -14,6 +14,7 @@ from scoring import Methodology, ScoreResult
 from storage.evaluation import Sheet
 
 from .callbacks import MenuCb, SheetCb
+from .keyboards import inline
 from .render import format_date, format_number, format_score, grade_label, official, quarter_name
 
 View = tuple[str, InlineKeyboardMarkup]
@@ -86,47 +87,44 @@ def parameter(sheet: Sheet, methodology: Methodology, index: int, cap_reason: st
     else:
         lines.append(_("Choose a score from {low} to {high}, or type an exact value like 4,75.")
                      .format(low=format_number(form.scale.min), high=format_number(max_score)))
-    builder = InlineKeyboardBuilder()
     scores = [v for v in range(int(form.scale.min), int(form.scale.max) + 1) if v <= max_score]
-    for value in scores:
-        mark = "• " if answer and answer.score == value else ""
-        builder.button(text=f"{mark}{value}", callback_data=SheetCb(
-            sheet=sheet.id, action="score", index=index, value=str(value)))
-    builder.button(text=_("✏ Exact value"),
-                   callback_data=SheetCb(sheet=sheet.id, action="exact", index=index))
-    builder.button(text=_("💬 Comment"),
-                   callback_data=SheetCb(sheet=sheet.id, action="comment", index=index))
-    builder.button(text=_("◀ Back"), callback_data=SheetCb(
-        sheet=sheet.id, action="go" if index else "open", index=max(index - 1, 0)))
+    score_row = [(f"{'• ' if answer and answer.score == v else ''}{v}",
+                  SheetCb(sheet=sheet.id, action="score", index=index, value=str(v)))
+                 for v in scores]
+    moves = [(_("◀ Back"), SheetCb(sheet=sheet.id, action="go" if index else "open",
+                                   index=max(index - 1, 0)))]
     if answer:
-        builder.button(text=_("Next ▶"), callback_data=SheetCb(
-            sheet=sheet.id, action="go", index=index + 1))
-    builder.adjust(len(scores), 2, 2)
-    return "\n".join(lines), builder.as_markup()
+        moves.append((_("Next ▶"), SheetCb(sheet=sheet.id, action="go", index=index + 1)))
+    markup = inline([
+        score_row,
+        [(_("✏ Exact value"), SheetCb(sheet=sheet.id, action="exact", index=index)),
+         (_("💬 Comment"), SheetCb(sheet=sheet.id, action="comment", index=index))],
+        moves,
+    ])
+    return "\n".join(lines), markup
 
 
 def summary(sheet: Sheet, methodology: Methodology, result: ScoreResult | None) -> View:
     form = methodology.forms[sheet.form]
     lines = [_heading(sheet), _("<b>Summary</b>")]
-    builder = InlineKeyboardBuilder()
+    edits = []
     for number, item in enumerate(form.parameters, start=1):
         answer = sheet.answers.get(item.id)
         score = format_number(answer.score) if answer else "—"
         lines.append(f"{number}. {escape(official(item.title))}: <b>{score}</b>")
         if answer and answer.comment:
             lines.append(f"    <i>{escape(answer.comment)}</i>")
-        builder.button(text=_("Edit {number}").format(number=number), callback_data=SheetCb(
-            sheet=sheet.id, action="go", index=number - 1))
+        edits.append((_("Edit {number}").format(number=number),
+                      SheetCb(sheet=sheet.id, action="go", index=number - 1)))
+    rows = [edits]
     if result:
         lines.append(_("Average: <b>{average}</b> — {grade}").format(
             average=format_score(result.average), grade=grade_label(methodology, result.grade)))
-        builder.button(text=_("Submit…"), callback_data=SheetCb(sheet=sheet.id,
-                                                               action="submit"))
+        rows.append([(_("Submit…"), SheetCb(sheet=sheet.id, action="submit"))])
     else:
         lines.append(_("Some parameters have no score yet."))
-    builder.button(text=_("☰ Sheets"), callback_data=MenuCb(action="sheets"))
-    builder.adjust(len(form.parameters), 1, 1)
-    return "\n".join(lines), builder.as_markup()
+    rows.append([(_("☰ Sheets"), MenuCb(action="sheets"))])
+    return "\n".join(lines), inline(rows)
 
 
 def confirm(sheet: Sheet, methodology: Methodology, result: ScoreResult) -> View:
@@ -135,16 +133,11 @@ def confirm(sheet: Sheet, methodology: Methodology, result: ScoreResult) -> View
         "cannot be changed, and {name} receives the result.").format(
         average=format_score(result.average), grade=grade_label(methodology, result.grade),
         name=escape(sheet.evaluatee_name))))
-    builder = InlineKeyboardBuilder()
-    builder.button(text=_("Yes, submit"), callback_data=SheetCb(sheet=sheet.id, action="confirm"))
-    builder.button(text=_("◀ Back"), callback_data=SheetCb(sheet=sheet.id, action="summary"))
-    builder.adjust(2)
-    return text, builder.as_markup()
+    return text, inline([[(_("Yes, submit"), SheetCb(sheet=sheet.id, action="confirm")),
+                          (_("◀ Back"), SheetCb(sheet=sheet.id, action="summary"))]])
 
 
 def submitted(sheet: Sheet, methodology: Methodology) -> View:
     text = "\n".join((_heading(sheet), _("Submitted: <b>{average}</b> — {grade}.").format(
         average=format_score(sheet.average), grade=grade_label(methodology, sheet.grade))))
-    builder = InlineKeyboardBuilder()
-    builder.button(text=_("☰ Sheets"), callback_data=MenuCb(action="sheets"))
-    return text, builder.as_markup()
+    return text, inline([[(_("☰ Sheets"), MenuCb(action="sheets"))]])

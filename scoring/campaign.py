@@ -77,19 +77,18 @@ def plan_quarter(
     absent = _absences_by_servant(absences)
     heads = _unit_heads(methodology, people, opened_on)
     sanctions = sanctions or {}
+    start, end = quarter.start, quarter.end
     assignments: list[Assignment] = []
     exclusions: list[Exclusion] = []
     for person in people:
-        if person.dismissed_on and person.dismissed_on < quarter.start:
+        if (person.dismissed_on and person.dismissed_on < start) or person.appointed_on > end:
             continue
-        if person.appointed_on > quarter.end:
-            continue
-        held_from = max(person.appointed_on, quarter.start)
-        held_to = min(person.dismissed_on or quarter.end, quarter.end)
+        held_from = max(person.appointed_on, start)
+        held_to = min(person.dismissed_on or end, end)
         worked = calendar.working_days_between(held_from, held_to) - _absent_days(
             absent.get(person.id, ()), held_from, held_to, calendar)
         eligibility = methodology.eligibility(
-            period_start=quarter.start, period_end=quarter.end, appointed_on=person.appointed_on,
+            period_start=start, period_end=end, appointed_on=person.appointed_on,
             worked_days=worked, dismissed_on=person.dismissed_on)
         if not eligibility.eligible:
             exclusions.append(Exclusion(person.id, eligibility.reason))

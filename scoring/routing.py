@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from .errors import ScoreError
 
@@ -12,6 +13,7 @@ _CATEGORY = re.compile(r"^[A-E](-[A-Z])?-\d{1,2}$")
 _LOOKALIKES = str.maketrans("АВСДЕОР", "ABCDEOR")
 
 
+@cache
 def normalize_category(code: str) -> str:
     """'с-о-1', 'C–O–1' and 'C-O-1' (Cyrillic or Latin, any dash) are all 'C-O-1'."""
     text = code.strip().upper().translate(_LOOKALIKES)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 
 import aiosqlite
 
 from . import audit
+from .db import Database
 from .models import Account, Servant
 
 
@@ -88,3 +90,50 @@ async def language_of(conn: aiosqlite.Connection, servant_id: int) -> str | None
         "SELECT coalesce(a.language, s.language) FROM servant s "
         "LEFT JOIN account a ON a.servant_id = s.id WHERE s.id = ?", (servant_id,))
     return rows[0][0] if rows else None
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """Who sent an update: his account, the servant it is bound to, and what he is now."""
+
+    account: Account | None
+    servant: Servant | None
+    roles: frozenset[str]
+
+
+async def identify(db: Database, telegram_id: int, today: date) -> Identity:
+    """Account, servant and roles in one round trip (this runs for every update)."""
+    rows = await db.fetch(
+        "SELECT a.telegram_id, a.servant_id AS bound_to, a.language AS chosen_language, "
+        "a.unreachable_at, s.*, EXISTS (SELECT 1 FROM sheet sh JOIN campaign c "
+        "ON c.id = sh.campaign_id WHERE sh.evaluator_id = s.id AND c.closed_at IS NULL) "
+        "AS evaluates, EXISTS (SELECT 1 FROM servant x WHERE x.supervisor_id = s.id AND "
+        "(x.dismissed_on IS NULL OR x.dismissed_on >= ?)) AS supervises "
+        "FROM account a LEFT JOIN servant s ON s.id = a.servant_id WHERE a.telegram_id = ?",
+        (today.isoformat(), telegram_id))
+    if not rows:
+        return Identity(None, None, frozenset())
+    row = rows[0]
+    account = Account(row["telegram_id"], row["bound_to"], row["chosen_language"],
+                      row["unreachable_at"] is not None)
+    if row["bound_to"] is None:
+        return Identity(account, None, frozenset())
+    servant = Servant.from_row(row)
+    return Identity(account, servant, roles_of(servant, today, evaluates=bool(row["evaluates"]),
+                                               supervises=bool(row["supervises"])))
+
+
+def roles_of(servant: Servant, today: date, *, evaluates: bool, supervises: bool
+             ) -> frozenset[str]:
+    """What the roster and the open campaigns make of a servant: evaluatee; evaluator (he has
+    sheets to fill in or subordinates); hr; appointing — the last three only while in office."""
+    if servant.dismissed_on is not None and servant.dismissed_on < today:
+        return frozenset({"evaluatee"})
+    found = {"evaluatee"}
+    if servant.is_hr:
+        found.add("hr")
+    if servant.is_appointing:
+        found.add("appointing")
+    if evaluates or supervises:
+        found.add("evaluator")
+    return frozenset(found)

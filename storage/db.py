@@ -62,6 +62,18 @@ class Database:
         async with self._lock:
             yield self.conn
 
+    async def change(self, sql: str, params: tuple = ()) -> int:
+        """One statement as its own transaction (SQLite makes a single statement, with its
+        triggers, atomic): the cheapest state change. Returns the number of rows changed."""
+        async with self._lock:
+            cursor = await self.conn.execute(sql, params)
+            return cursor.rowcount
+
+    async def fetch(self, sql: str, params: tuple = ()) -> list[aiosqlite.Row]:
+        """One query, one round trip to the database thread."""
+        async with self._lock:
+            return list(await self.conn.execute_fetchall(sql, params))
+
     async def migrate(self) -> int:
         """Apply every migration newer than the file's ``user_version``; return the version."""
         async with self._lock:

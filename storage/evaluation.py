@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -13,6 +14,7 @@ from scoring import Methodology, Quarter, WorkCalendar
 from scoring.campaign import Absence, Person, plan_quarter
 
 from . import audit
+from .db import Database
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,10 +126,8 @@ async def open_campaign(conn: aiosqlite.Connection, methodology: Methodology, qu
     added = conn.total_changes - before
     await conn.execute("DELETE FROM exclusion WHERE campaign_id = ?", (campaign.id,))
     await conn.executemany(
-        "INSERT INTO exclusion (campaign_id, servant_id, reason) VALUES (?, ?, ?) "
-        "ON CONFLICT DO NOTHING",
-        [(campaign.id, e.servant_id, e.reason) for e in exclusions
-         if e.servant_id not in {a.servant_id for a in assignments}])
+        "INSERT INTO exclusion (campaign_id, servant_id, reason) VALUES (?, ?, ?)",
+        [(campaign.id, e.servant_id, e.reason) for e in exclusions])
     total = (await conn.execute_fetchall("SELECT count(*) FROM sheet WHERE campaign_id = ?",
                                          (campaign.id,)))[0][0]
     report = OpenReport(campaign, created, added, total, len(exclusions))
@@ -160,22 +160,16 @@ async def _organisation(conn: aiosqlite.Connection, quarter: Quarter):
 
 _SHEET = (
     "SELECT sh.*, s.full_name, s.position AS evaluatee_position, c.year, c.quarter, "
-    "c.methodology, c.deadline, c.closed_at, c.id AS cid FROM sheet sh "
-    "JOIN servant s ON s.id = sh.evaluatee_id JOIN campaign c ON c.id = sh.campaign_id ")
+    "c.methodology, c.deadline, c.closed_at, c.id AS cid, (SELECT json_group_array("
+    "json_array(a.parameter, a.score, a.comment)) FROM answer a WHERE a.sheet_id = sh.id) "
+    "AS answers FROM sheet sh JOIN servant s ON s.id = sh.evaluatee_id "
+    "JOIN campaign c ON c.id = sh.campaign_id ")
 
 
-async def _sheets(conn: aiosqlite.Connection, where: str, params: tuple) -> list[Sheet]:
-    rows = await conn.execute_fetchall(_SHEET + where, params)
-    if not rows:
-        return []
-    ids = [r["id"] for r in rows]
-    answers: dict[int, dict[str, Answer]] = {i: {} for i in ids}
-    marks = ",".join("?" * len(ids))
-    for a in await conn.execute_fetchall(
-            f"SELECT sheet_id, parameter, score, comment FROM answer WHERE sheet_id IN ({marks})",
-            ids):
-        answers[a[0]][a[1]] = Answer(a[1], Decimal(a[2]), a[3])
-    return [Sheet(
+def _sheet(r: aiosqlite.Row) -> Sheet:
+    answers = {p: Answer(p, Decimal(score), comment)
+               for p, score, comment in json.loads(r["answers"])}
+    return Sheet(
         id=r["id"],
         campaign=Campaign(r["cid"], Quarter(r["year"], r["quarter"]), r["methodology"],
                           date.fromisoformat(r["deadline"]), r["closed_at"] is not None),
@@ -184,16 +178,26 @@ async def _sheets(conn: aiosqlite.Connection, where: str, params: tuple) -> list
         routed_evaluator_id=r["routed_evaluator_id"], form=r["form"],
         without_participation=bool(r["without_participation"]),
         sanctions=tuple(json.loads(r["sanctions"])), status=r["status"], position=r["position"],
-        answers=answers[r["id"]], average=_dec(r["average"]), grade=r["grade"],
+        answers=answers, average=_dec(r["average"]), grade=r["grade"],
         final_average=_dec(r["final_average"]), final_grade=r["final_grade"],
         submitted_at=_dt(r["submitted_at"]), delivered_at=_dt(r["delivered_at"]),
         acknowledged_at=_dt(r["acknowledged_at"]),
-    ) for r in rows]
+    )
+
+
+async def _sheets(conn: aiosqlite.Connection, where: str, params: tuple) -> list[Sheet]:
+    return [_sheet(r) for r in await conn.execute_fetchall(_SHEET + where, params)]
 
 
 async def sheet(conn: aiosqlite.Connection, sheet_id: int) -> Sheet | None:
     found = await _sheets(conn, "WHERE sh.id = ?", (sheet_id,))
     return found[0] if found else None
+
+
+async def load_sheet(db: Database, sheet_id: int) -> Sheet | None:
+    """One sheet with its answers, in one round trip."""
+    rows = await db.fetch(_SHEET + "WHERE sh.id = ?", (sheet_id,))
+    return _sheet(rows[0]) if rows else None
 
 
 async def evaluator_sheets(conn: aiosqlite.Connection, evaluator_id: int) -> list[Sheet]:
@@ -210,17 +214,22 @@ async def evaluatee_sheets(conn: aiosqlite.Connection, evaluatee_id: int) -> lis
         "ORDER BY c.year DESC, c.quarter DESC", (evaluatee_id,))
 
 
-async def save_answer(conn: aiosqlite.Connection, sheet_id: int, parameter: str, score: Decimal,
-                      *, next_position: int, at: datetime, actor: str) -> None:
-    """Save one score (the comment is kept) and move to ``next_position``."""
-    await conn.execute(
-        "INSERT INTO answer (sheet_id, parameter, score, answered_at) VALUES (?, ?, ?, ?) "
-        "ON CONFLICT (sheet_id, parameter) DO UPDATE SET score = excluded.score, "
-        "answered_at = excluded.answered_at",
-        (sheet_id, parameter, str(score), at.isoformat(timespec="seconds")))
-    await conn.execute("UPDATE sheet SET position = ? WHERE id = ?", (next_position, sheet_id))
-    await audit.record(conn, at=at, actor=actor, action="sheet.answer",
-                       subject=f"sheet:{sheet_id}:{parameter}", after=str(score))
+async def record_answer(db: Database, sheet: Sheet, ordinal: int, parameter: str,
+                        score: Decimal, *, at: datetime, actor: str) -> Sheet:
+    """Save one score (its comment is kept) in one statement: the database's triggers move the
+    sheet on to the next parameter and audit it, and refuse it if the sheet was submitted.
+    Returns the sheet as it now is."""
+    when = at.isoformat(timespec="seconds")
+    await db.change(
+        "INSERT INTO answer (sheet_id, parameter, ordinal, score, answered_at, answered_by) "
+        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (sheet_id, parameter) DO UPDATE SET "
+        "score = excluded.score, ordinal = excluded.ordinal, answered_at = excluded.answered_at,"
+        " answered_by = excluded.answered_by",
+        (sheet.id, parameter, ordinal, str(score), when, actor))
+    previous = sheet.answers.get(parameter)
+    answers = {**sheet.answers,
+               parameter: Answer(parameter, score, previous.comment if previous else None)}
+    return dataclasses.replace(sheet, answers=answers, position=ordinal + 1)
 
 
 async def save_comment(conn: aiosqlite.Connection, sheet_id: int, parameter: str,
@@ -235,8 +244,11 @@ async def save_comment(conn: aiosqlite.Connection, sheet_id: int, parameter: str
     return bool(cursor.rowcount)
 
 
-async def move(conn: aiosqlite.Connection, sheet_id: int, position: int) -> None:
-    await conn.execute("UPDATE sheet SET position = ? WHERE id = ?", (position, sheet_id))
+async def move(db: Database, sheet: Sheet, position: int) -> Sheet:
+    """Remember the parameter the evaluator is on (to resume there)."""
+    if position != sheet.position:
+        await db.change("UPDATE sheet SET position = ? WHERE id = ?", (position, sheet.id))
+    return dataclasses.replace(sheet, position=position)
 
 
 async def submit(conn: aiosqlite.Connection, sheet_id: int, *, average: Decimal, grade: str,

@@ -5,27 +5,34 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import aiosqlite
+from .db import Database
 
 
-async def get_state(conn: aiosqlite.Connection, key: str) -> str | None:
-    rows = await conn.execute_fetchall("SELECT state FROM fsm WHERE key = ?", (key,))
+async def get_state(db: Database, key: str) -> str | None:
+    rows = await db.fetch("SELECT state FROM fsm WHERE key = ?", (key,))
     return rows[0]["state"] if rows else None
 
 
-async def set_state(conn: aiosqlite.Connection, key: str, state: str | None) -> None:
-    await conn.execute(
-        "INSERT INTO fsm (key, state) VALUES (?, ?) "
-        "ON CONFLICT (key) DO UPDATE SET state = excluded.state", (key, state))
+async def set_state(db: Database, key: str, state: str | None) -> None:
+    """One statement; clearing a state that is not set writes nothing."""
+    if state is None:
+        await db.change("UPDATE fsm SET state = NULL WHERE key = ? AND state IS NOT NULL",
+                        (key,))
+        return
+    await db.change("INSERT INTO fsm (key, state) VALUES (?, ?) "
+                    "ON CONFLICT (key) DO UPDATE SET state = excluded.state", (key, state))
 
 
-async def get_data(conn: aiosqlite.Connection, key: str) -> dict[str, Any]:
-    rows = await conn.execute_fetchall("SELECT data FROM fsm WHERE key = ?", (key,))
+async def get_data(db: Database, key: str) -> dict[str, Any]:
+    rows = await db.fetch("SELECT data FROM fsm WHERE key = ?", (key,))
     return json.loads(rows[0]["data"]) if rows else {}
 
 
-async def set_data(conn: aiosqlite.Connection, key: str, data: dict[str, Any]) -> None:
-    await conn.execute(
-        "INSERT INTO fsm (key, data) VALUES (?, ?) "
-        "ON CONFLICT (key) DO UPDATE SET data = excluded.data",
-        (key, json.dumps(data, ensure_ascii=False)))
+async def set_data(db: Database, key: str, data: dict[str, Any]) -> None:
+    """One statement; emptying data that is already empty writes nothing."""
+    if not data:
+        await db.change("UPDATE fsm SET data = '{}' WHERE key = ? AND data != '{}'", (key,))
+        return
+    await db.change("INSERT INTO fsm (key, data) VALUES (?, ?) "
+                    "ON CONFLICT (key) DO UPDATE SET data = excluded.data",
+                    (key, json.dumps(data, ensure_ascii=False)))

@@ -77,19 +77,13 @@ async def servants_for_invites(conn: aiosqlite.Connection, today: date) -> list[
     return [InviteRow(Servant.from_row(r), r["unit_path"], r["bound"] is not None) for r in rows]
 
 
+
 async def roles(conn: aiosqlite.Connection, servant: Servant, today: date) -> frozenset[str]:
-    """What the roster and the open campaigns make of a servant: evaluatee, evaluator (he has
-    sheets to fill in or subordinates), hr, appointing."""
-    found = {"evaluatee"}
-    if servant.dismissed_on is not None and servant.dismissed_on < today:
-        return frozenset(found)
-    if servant.is_hr:
-        found.add("hr")
-    if servant.is_appointing:
-        found.add("appointing")
+    """The servant's roles today (see ``accounts.roles_of``)."""
+    from .accounts import roles_of
+
     evaluates = await conn.execute_fetchall(
         "SELECT 1 FROM sheet sh JOIN campaign c ON c.id = sh.campaign_id "
         "WHERE sh.evaluator_id = ? AND c.closed_at IS NULL LIMIT 1", (servant.id,))
-    if evaluates or await count_subordinates(conn, servant.id, today):
-        found.add("evaluator")
-    return frozenset(found)
+    supervises = await count_subordinates(conn, servant.id, today)
+    return roles_of(servant, today, evaluates=bool(evaluates), supervises=bool(supervises))

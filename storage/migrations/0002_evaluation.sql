@@ -38,11 +38,37 @@ CREATE INDEX sheet_evaluatee ON sheet(evaluatee_id);
 CREATE TABLE answer (
     sheet_id    INTEGER NOT NULL REFERENCES sheet(id) ON DELETE CASCADE,
     parameter   TEXT NOT NULL,
+    ordinal     INTEGER NOT NULL,                -- the parameter's place in the form, from 0
     score       TEXT NOT NULL,
     comment     TEXT,
     answered_at TEXT NOT NULL,
+    answered_by TEXT NOT NULL,
     PRIMARY KEY (sheet_id, parameter)
-);
+) WITHOUT ROWID;
+
+-- A submitted sheet never changes; saving an answer moves the evaluator on and is audited,
+-- all inside the one statement that saves it.
+CREATE TRIGGER answer_only_while_pending_insert BEFORE INSERT ON answer
+WHEN (SELECT status FROM sheet WHERE id = NEW.sheet_id) != 'pending'
+BEGIN SELECT RAISE(ABORT, 'the sheet is submitted'); END;
+CREATE TRIGGER answer_only_while_pending_update BEFORE UPDATE ON answer
+WHEN (SELECT status FROM sheet WHERE id = NEW.sheet_id) != 'pending'
+BEGIN SELECT RAISE(ABORT, 'the sheet is submitted'); END;
+CREATE TRIGGER answer_saved AFTER INSERT ON answer
+BEGIN
+    UPDATE sheet SET position = NEW.ordinal + 1 WHERE id = NEW.sheet_id;
+    INSERT INTO audit (at, actor, action, subject, after) VALUES (
+        NEW.answered_at, NEW.answered_by, 'sheet.answer',
+        'sheet:' || NEW.sheet_id || ':' || NEW.parameter, json_quote(NEW.score));
+END;
+CREATE TRIGGER answer_changed AFTER UPDATE OF score ON answer
+BEGIN
+    UPDATE sheet SET position = NEW.ordinal + 1 WHERE id = NEW.sheet_id;
+    INSERT INTO audit (at, actor, action, subject, before, after) VALUES (
+        NEW.answered_at, NEW.answered_by, 'sheet.answer',
+        'sheet:' || NEW.sheet_id || ':' || NEW.parameter, json_quote(OLD.score),
+        json_quote(NEW.score));
+END;
 
 CREATE TABLE exclusion (
     campaign_id INTEGER NOT NULL REFERENCES campaign(id),

@@ -97,3 +97,27 @@ async def test_online_backup_while_writing(db, tmp_path):
     async with aiosqlite.connect(target) as copy:
         rows = await copy.execute_fetchall("SELECT action FROM audit")
     assert [r[0] for r in rows] == ["before-backup"]
+
+
+async def test_retention_purges_evaluations_older_than_three_years(db):
+    from datetime import timedelta
+
+    from scoring import Quarter, WorkCalendar, load_methodology
+    from storage import evaluation, roster
+    from storage.roster_file import parse
+
+    from .test_roster import SAMPLE
+
+    methodology, calendar = load_methodology("typical-2025"), WorkCalendar.kazakhstan()
+    async with db.transaction() as conn:
+        await roster.apply(conn, parse(SAMPLE.read_bytes(), "s.csv"), at=NOW, actor="cli")
+        for quarter in (Quarter(2022, 4), Quarter(2026, 1)):
+            await evaluation.open_campaign(conn, methodology, quarter, calendar, at=NOW,
+                                           today=quarter.end, actor="cli")
+    async with db.transaction() as conn:
+        removed = await retention.purge(conn, before=NOW - timedelta(days=3 * 365), at=NOW,
+                                        actor="cli")
+    assert removed["campaign"] == 1 and removed["sheet"] > 0
+    async with db.reading() as conn:
+        left = await conn.execute_fetchall("SELECT year, quarter FROM campaign")
+    assert [tuple(r) for r in left] == [(2026, 1)]
