@@ -13,6 +13,7 @@ from storage import accounts
 from storage.db import Database
 
 from .clock import Clock
+from .i18n import telegram_language
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
@@ -27,6 +28,11 @@ class AccountMiddleware(BaseMiddleware):
         user = data.get("event_from_user")
         identity = await accounts.identify(db, user.id, clock.today()) if user else \
             accounts.Identity(None, None, frozenset())
+        if user is not None:
+            language = telegram_language(user, "")
+            if language and (identity.account is None
+                             or identity.account.telegram_language != language):
+                await accounts.remember_telegram_language(db, user.id, language)
         data.update(account=identity.account, servant=identity.servant, roles=identity.roles)
         return await handler(event, data)
 

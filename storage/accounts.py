@@ -84,10 +84,19 @@ async def mark_reachable(conn: aiosqlite.Connection, telegram_id: int) -> None:
                        (telegram_id,))
 
 
+async def remember_telegram_language(db: Database, telegram_id: int, language: str) -> None:
+    """Keep the language of the user's Telegram app for messages the bot starts."""
+    await db.change(
+        "INSERT INTO account (telegram_id, telegram_language) VALUES (?, ?) "
+        "ON CONFLICT (telegram_id) DO UPDATE SET telegram_language = excluded.telegram_language",
+        (telegram_id, language))
+
+
 async def language_of(conn: aiosqlite.Connection, servant_id: int) -> str | None:
-    """The language to write to a servant in: his choice, else the roster's."""
+    """The language to write to a servant in: his choice, else the roster's, else his
+    Telegram app's."""
     rows = await conn.execute_fetchall(
-        "SELECT coalesce(a.language, s.language) FROM servant s "
+        "SELECT coalesce(a.language, s.language, a.telegram_language) FROM servant s "
         "LEFT JOIN account a ON a.servant_id = s.id WHERE s.id = ?", (servant_id,))
     return rows[0][0] if rows else None
 
@@ -105,17 +114,18 @@ async def identify(db: Database, telegram_id: int, today: date) -> Identity:
     """Account, servant and roles in one round trip (this runs for every update)."""
     rows = await db.fetch(
         "SELECT a.telegram_id, a.servant_id AS bound_to, a.language AS chosen_language, "
-        "a.unreachable_at, s.*, EXISTS (SELECT 1 FROM sheet sh JOIN campaign c "
-        "ON c.id = sh.campaign_id WHERE sh.evaluator_id = s.id AND c.closed_at IS NULL) "
-        "AS evaluates, EXISTS (SELECT 1 FROM servant x WHERE x.supervisor_id = s.id AND "
-        "(x.dismissed_on IS NULL OR x.dismissed_on >= ?)) AS supervises "
+        "a.unreachable_at, a.telegram_language, s.*, "
+        "EXISTS (SELECT 1 FROM sheet sh JOIN campaign c ON c.id = sh.campaign_id "
+        "        WHERE sh.evaluator_id = s.id AND c.closed_at IS NULL) AS evaluates, "
+        "EXISTS (SELECT 1 FROM servant x WHERE x.supervisor_id = s.id "
+        "        AND (x.dismissed_on IS NULL OR x.dismissed_on >= ?)) AS supervises "
         "FROM account a LEFT JOIN servant s ON s.id = a.servant_id WHERE a.telegram_id = ?",
         (today.isoformat(), telegram_id))
     if not rows:
         return Identity(None, None, frozenset())
     row = rows[0]
     account = Account(row["telegram_id"], row["bound_to"], row["chosen_language"],
-                      row["unreachable_at"] is not None)
+                      row["unreachable_at"] is not None, row["telegram_language"])
     if row["bound_to"] is None:
         return Identity(account, None, frozenset())
     servant = Servant.from_row(row)

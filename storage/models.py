@@ -51,3 +51,4 @@ class Account:
     servant_id: int | None
     language: str | None
     unreachable: bool
+    telegram_language: str | None = None

@@ -57,7 +57,8 @@ CREATE TABLE sanction (
 CREATE TABLE account (
     telegram_id    INTEGER PRIMARY KEY,
     servant_id     INTEGER UNIQUE REFERENCES servant(id),
-    language       TEXT CHECK (language IN ('kk', 'ru', 'en')),
+    language       TEXT CHECK (language IN ('kk', 'ru', 'en')),  -- chosen with /language
+    telegram_language TEXT,                      -- his Telegram app's, for messages the bot starts
     bound_at       TEXT,
     unreachable_at TEXT                          -- the user blocked the bot
 );

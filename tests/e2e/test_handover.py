@@ -1,0 +1,81 @@
+"""Cl. 18: an evaluator with more than twenty evaluatees hands a sheet to a colleague; a closed
+quarter refuses every change."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import pytest_asyncio
+
+from bot.clock import Clock
+from scoring import Quarter
+from storage import accounts, evaluation, roster
+from storage.roster_file import parse
+from tests.harness import FakeTelegram
+
+from .bots import RunningBot
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+ALMATY = ZoneInfo("Asia/Almaty")
+APRIL_6 = datetime(2026, 4, 6, 10, 0, tzinfo=ALMATY)
+HEADER = ("personnel_no,full_name,position,category,unit,appointed_on,managerial,unit_head,"
+          "supervisor")
+ROWS = ["1,Head Of Unit,Director,C-1,Unit,2020-01-01,yes,yes,",
+        "2,Colleague Expert,Chief expert,C-4,Unit,2020-01-01,no,no,1"] + [
+    f"{n},Expert {n:02d},Expert,C-5,Unit,2020-01-01,no,no,1" for n in range(10, 31)]
+
+
+@pytest_asyncio.fixture(loop_scope="module", scope="module")
+async def bot(telegram: FakeTelegram, tmp_path_factory) -> AsyncIterator[RunningBot]:
+    database = tmp_path_factory.mktemp("handover") / "bagalau.sqlite3"
+    running = await RunningBot(telegram, database,
+                               clock=Clock.starting_at(APRIL_6, ALMATY)).start()
+    app = running.app
+    async with app.db.transaction() as conn:
+        await roster.apply(conn, parse("\n".join([HEADER, *ROWS]).encode(), "r.csv"),
+                           at=APRIL_6, actor="test")
+        await accounts.bind(conn, 8001, 1, at=APRIL_6, how="test")
+        await accounts.bind(conn, 8002, 2, at=APRIL_6, how="test")
+        await evaluation.open_campaign(conn, app.methodology, Quarter(2026, 1), app.calendar,
+                                       at=APRIL_6, today=APRIL_6.date(), actor="test")
+    for telegram_id in (8001, 8002):
+        await telegram.user(telegram_id, "User", language_code="en").send("/start")
+    yield running
+    await running.stop()
+
+
+async def test_hand_a_sheet_to_a_colleague(telegram: FakeTelegram, bot: RunningBot) -> None:
+    head = telegram.user(8001, "Head", language_code="en")
+    await head.send("/sheets")
+    assert "Q1 2026: 0 of 22 done" in head.last.text
+    await head.press("Expert 10 — 0/5")
+    await head.press("Hand over to a colleague")
+    await head.send("999")
+    assert "not a colleague who can take this sheet" in head.last.text
+    await head.send("2")
+    assert "Colleague Expert will evaluate Expert 10." in head.last.text
+    colleague = telegram.user(8002, "Colleague", language_code="en")
+    notice = await colleague.wait_for(lambda m: "asked to evaluate" in m.text)
+    assert "You have been asked to evaluate Expert 10 for Q1 2026 (cl. 18)." in notice.text
+    await colleague.press("Evaluation sheets", message=notice)
+    assert "Expert 10 — 0/5" in colleague.last.button_labels()
+    await head.send("/sheets")
+    assert "Q1 2026: 0 of 21 done" in head.last.text
+
+
+async def test_a_closed_quarter_refuses_changes(telegram: FakeTelegram, bot: RunningBot) -> None:
+    head = telegram.user(8001, "Head", language_code="en")
+    await head.send("/sheets")
+    await head.press("Expert 11 — 0/5")
+    await head.press("Begin ▶")
+    sheet_message = head.last
+    async with bot.app.db.transaction() as conn:
+        campaign = await evaluation.campaign_for(conn, Quarter(2026, 1))
+        await evaluation.close_campaign(conn, campaign.id, at=APRIL_6, actor="test")
+    answer = await head.press("4", message=sheet_message)
+    assert answer == "This evaluation campaign is closed."
+    async with bot.app.db.reading() as conn:
+        assert (await conn.execute_fetchall("SELECT count(*) FROM answer"))[0][0] == 0
