@@ -19,6 +19,7 @@ from aiogram.utils.i18n import gettext as _
 
 from handlers import get_routers
 from handlers.commands import set_default_commands
+from handlers.notices import Notices
 from scoring import Methodology, WorkCalendar, load_methodology
 from storage import org
 from storage.db import Database
@@ -27,7 +28,10 @@ from .clock import Clock
 from .fsm_storage import SQLiteStorage
 from .i18n import UserLanguageMiddleware, create_i18n, user_language
 from .middlewares import AccountMiddleware, PrivateChatGuard
-from .settings import Settings
+from .notifier import Notifier
+from .reminders import Reminders
+from .scheduler import create_scheduler
+from .settings import Settings, parse_days, parse_window
 
 log = logging.getLogger("bagalau")
 
@@ -42,8 +46,11 @@ class App:
     i18n: I18n
     methodology: Methodology
     calendar: WorkCalendar
+    notifier: Notifier
+    reminders: Reminders
 
     async def close(self) -> None:
+        await self.notifier.stop()
         await self.dispatcher.storage.close()
         await self.bot.session.close()
         await self.db.close()
@@ -57,8 +64,11 @@ def create_bot(settings: Settings) -> Bot:
                default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 
 
-async def create_app(settings: Settings, *, clock: Clock | None = None) -> App:
-    """Open the database (migrating it), load the methodology and wire the dispatcher."""
+async def create_app(settings: Settings, *, clock: Clock | None = None,
+                     schedule: bool = True) -> App:
+    """Open the database (migrating it), load the methodology and wire the dispatcher, the
+    outbox worker and (unless ``schedule`` is off, as in tests that tick by hand) the
+    reminders scheduler."""
     methodology = load_methodology(settings.methodology)
     overrides = [settings.calendar_overrides] if settings.calendar_overrides else []
     calendar = WorkCalendar.kazakhstan(overrides)
@@ -68,22 +78,39 @@ async def create_app(settings: Settings, *, clock: Clock | None = None) -> App:
         await org.ensure_body(conn, settings.body_name, methodology.id)
     i18n = create_i18n(settings.default_language)
     bot = create_bot(settings)
+    notices = Notices(db, i18n, clock, calendar, methodology)
+    notifier = Notifier(bot, db, clock, notices.render, notices.on_sent,
+                        rate=settings.notify_rate)
+    reminders = Reminders(db, clock, calendar, methodology, notifier,
+                          quiet=parse_window(settings.quiet_hours),
+                          days_before=parse_days(settings.reminder_days))
     dispatcher = Dispatcher(
         storage=SQLiteStorage(db), events_isolation=SimpleEventIsolation(),
         db=db, settings=settings, clock=clock, methodology=methodology, calendar=calendar,
-        i18n=i18n,
+        i18n=i18n, notifier=notifier, reminders=reminders,
     )
     dispatcher.update.outer_middleware(AccountMiddleware())
     dispatcher.update.outer_middleware(UserLanguageMiddleware(i18n))
     dispatcher.update.outer_middleware(PrivateChatGuard())
     dispatcher.include_routers(*get_routers())
     dispatcher.errors.register(on_error)
+    scheduler = create_scheduler(reminders, clock) if schedule else None
+
+    async def on_startup(bot: Bot) -> None:
+        await set_default_commands(bot, i18n)
+        notifier.start()
+        if scheduler is not None:
+            scheduler.start()
+
+    async def on_shutdown() -> None:
+        if scheduler is not None and scheduler.running:
+            scheduler.shutdown(wait=False)
+        await notifier.stop()
+
     dispatcher.startup.register(on_startup)
-    return App(settings, db, bot, dispatcher, clock, i18n, methodology, calendar)
-
-
-async def on_startup(bot: Bot, i18n: I18n) -> None:
-    await set_default_commands(bot, i18n)
+    dispatcher.shutdown.register(on_shutdown)
+    return App(settings, db, bot, dispatcher, clock, i18n, methodology, calendar, notifier,
+               reminders)
 
 
 async def on_error(event: ErrorEvent, i18n: I18n, **data: Any) -> None:

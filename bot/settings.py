@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import time
 from pathlib import Path
 
-from pydantic import SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 TOKEN_HELP = """\
@@ -29,10 +30,27 @@ class Settings(BaseSettings):
     calendar_overrides: Path | None = None  # an extra scoring/calendars/kz.toml-style file
     default_language: str = "ru"
     invite_ttl_days: int = 30
+    notify_rate: float = Field(25.0, gt=0, le=30)  # messages per second the bot starts
+    quiet_hours: str = "10:00-18:00"  # reminders only then, on working days (local time)
+    reminder_days: str = "5,2,1,0"  # working days before the evaluation deadline
     webhook_url: str | None = None  # set to run as a webhook instead of long polling
     webhook_secret: SecretStr | None = None
     webhook_host: str = "0.0.0.0"
     webhook_port: int = 8080
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _window(cls, value: str) -> str:
+        opens, closes = parse_window(value)
+        if opens >= closes:
+            raise ValueError("must be like 10:00-18:00, the start before the end")
+        return value
+
+    @field_validator("reminder_days")
+    @classmethod
+    def _days(cls, value: str) -> str:
+        parse_days(value)
+        return value
 
     @field_validator("default_language")
     @classmethod
@@ -40,6 +58,26 @@ class Settings(BaseSettings):
         if value not in ("kk", "ru", "en"):
             raise ValueError("must be kk, ru or en")
         return value
+
+
+def parse_window(text: str) -> tuple[time, time]:
+    """'10:00-18:00' -> (10:00, 18:00)."""
+    try:
+        opens, closes = (time.fromisoformat(part.strip()) for part in text.split("-"))
+    except ValueError:
+        raise ValueError("must be like 10:00-18:00") from None
+    return opens, closes
+
+
+def parse_days(text: str) -> tuple[int, ...]:
+    """'5,2,1,0' -> (5, 2, 1, 0)."""
+    try:
+        days = tuple(int(part) for part in text.split(","))
+    except ValueError:
+        raise ValueError("must be whole numbers separated by commas, like 5,2,1,0") from None
+    if any(d < 0 for d in days):
+        raise ValueError("days cannot be negative")
+    return days
 
 
 def token_problem(settings: Settings) -> str | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from html import escape
 
-from aiogram import Bot, F, Router
+from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
@@ -13,15 +13,16 @@ from aiogram.utils.i18n import ngettext
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.clock import Clock
+from bot.notifier import Notifier
+from bot.reminders import Reminders, enqueue_annual, enqueue_campaign_opened
 from scoring import Methodology, Quarter, WorkCalendar
 from storage import evaluation, reports
 from storage.db import Database
 from storage.models import Servant
 
 from .callbacks import CampaignCb, MenuCb
-from .delivery import send_to_servant
 from .hr import HasRole
-from .render import format_date, format_score, grade_label, official, quarter_name
+from .render import format_date, grade_label, official, quarter_name
 from .workbooks import xlsx
 
 LIMIT = 3900  # Telegram allows 4096 characters per message
@@ -74,9 +75,9 @@ async def campaign_from_menu(callback: CallbackQuery, clock: Clock) -> None:
     await callback.message.answer(text, reply_markup=markup)
 
 
-async def open_quarter(callback: CallbackQuery, callback_data: CampaignCb, bot: Bot,
-                       db: Database, clock: Clock, calendar: WorkCalendar,
-                       methodology: Methodology, servant: Servant) -> None:
+async def open_quarter(callback: CallbackQuery, callback_data: CampaignCb, db: Database,
+                       clock: Clock, calendar: WorkCalendar, methodology: Methodology,
+                       reminders: Reminders, servant: Servant) -> None:
     try:
         quarter = Quarter.parse(callback_data.period)
     except ValueError:
@@ -84,7 +85,7 @@ async def open_quarter(callback: CallbackQuery, callback_data: CampaignCb, bot: 
                                 "menu."), show_alert=True)
         return
     await callback.answer()
-    report = await open_and_notify(bot, db, clock, calendar, methodology, quarter,
+    report = await open_and_notify(db, clock, calendar, methodology, reminders, quarter,
                                    actor=f"servant:{servant.id}")
     key = _("{quarter} opened: {total} sheets, due {date}.") if report.created else \
         _("{quarter} was already open: {total} sheets, due {date}.")
@@ -100,30 +101,19 @@ async def open_quarter(callback: CallbackQuery, callback_data: CampaignCb, bot: 
     await callback.message.answer("\n".join(lines))
 
 
-async def open_and_notify(bot: Bot, db: Database, clock: Clock, calendar: WorkCalendar,
-                          methodology: Methodology, quarter: Quarter, *, actor: str):
-    """Open the quarter and tell each evaluator with new sheets how many and by when."""
+async def open_and_notify(db: Database, clock: Clock, calendar: WorkCalendar,
+                          methodology: Methodology, reminders: Reminders, quarter: Quarter, *,
+                          actor: str):
+    """Open the quarter and, in the same transaction, tell each evaluator how many sheets he
+    has and by when (a top-up tells only those whose count changed: one notice per day)."""
     async with db.transaction() as conn:
-        before = await evaluation.campaign_for(conn, quarter)
-        counts_before = await evaluation.sheet_counts(conn, before.id) if before else {}
         report = await evaluation.open_campaign(conn, methodology, quarter, calendar,
                                                 at=clock.now(), today=clock.today(),
                                                 actor=actor)
-        counts = await evaluation.sheet_counts(conn, report.campaign.id)
-    for evaluator_id, count in counts.items():
-        if count == counts_before.get(evaluator_id):
-            continue
-
-        def render(count=count):
-            builder = InlineKeyboardBuilder()
-            builder.button(text=_("Evaluation sheets"), callback_data=MenuCb(action="sheets"))
-            return ngettext(
-                "{quarter}: you have {n} evaluation sheet to fill in by {date}.",
-                "{quarter}: you have {n} evaluation sheets to fill in by {date}.", count).format(
-                quarter=quarter_name(quarter), n=count,
-                date=format_date(report.campaign.deadline)), builder.as_markup()
-
-        await send_to_servant(bot, db, clock, evaluator_id, render)
+        if report.sheets_added:
+            await enqueue_campaign_opened(conn, report.campaign.id, clock.today(), clock.now(),
+                                          reminders.window())
+    reminders.notifier.wake()
     return report
 
 
@@ -200,16 +190,21 @@ def _results_workbook(rows: list[reports.ResultRow], methodology: Methodology) -
     return xlsx(_("Results"), header, body)
 
 
-async def annual(callback: CallbackQuery, callback_data: CampaignCb, bot: Bot, db: Database,
-                 clock: Clock, methodology: Methodology, servant: Servant) -> None:
+async def annual(callback: CallbackQuery, callback_data: CampaignCb, db: Database,
+                 clock: Clock, methodology: Methodology, notifier: Notifier,
+                 servant: Servant) -> None:
     if not callback_data.period.isdigit():
         await callback.answer(_("This button is out of date. Send /start for the current "
                                 "menu."), show_alert=True)
         return
     await callback.answer()
     year = int(callback_data.period)
-    formed = await form_and_notify(bot, db, clock, methodology, year,
-                                   actor=f"servant:{servant.id}")
+    async with db.transaction() as conn:
+        formed, _missing = await reports.form_annual(conn, methodology, year, at=clock.now(),
+                                                     actor=f"servant:{servant.id}")
+        await enqueue_annual(conn, year, [r.servant_id for r in formed], clock.today(),
+                             clock.now(), clock.now())
+    notifier.wake()
     body = [[r.personnel_no, r.full_name, r.quarters, float(r.average),
              grade_label(methodology, r.grade)] for r in formed]
     header = [_("Personnel no."), _("Full name"), _("Quarters"), _("Annual score"), _("Grade")]
@@ -217,25 +212,6 @@ async def annual(callback: CallbackQuery, callback_data: CampaignCb, bot: Bot, d
         BufferedInputFile(xlsx(_("Annual"), header, body), f"annual-{year}.xlsx"),
         caption=ngettext("{year}: {n} annual score formed.", "{year}: {n} annual scores formed.",
                          len(formed)).format(year=year, n=len(formed)))
-
-
-async def form_and_notify(bot: Bot, db: Database, clock: Clock, methodology: Methodology,
-                          year: int, *, actor: str) -> list[reports.AnnualRow]:
-    async with db.transaction() as conn:
-        formed, _missing = await reports.form_annual(conn, methodology, year, at=clock.now(),
-                                                     actor=actor)
-    for row in formed:
-        def render(row=row):
-            return ngettext(
-                "Your annual score for {year}: <b>{score}</b> — {grade} (the average of {n} "
-                "quarter, cl. 5).",
-                "Your annual score for {year}: <b>{score}</b> — {grade} (the average of {n} "
-                "quarters, cl. 5).", row.quarters).format(
-                year=year, score=format_score(row.average),
-                grade=grade_label(methodology, row.grade), n=row.quarters), None
-
-        await send_to_servant(bot, db, clock, row.servant_id, render)
-    return formed
 
 
 async def ask_close(callback: CallbackQuery, db: Database) -> None:

@@ -13,7 +13,7 @@ import sqlite3
 from contextlib import suppress
 from typing import Any
 
-from aiogram import Bot, F, Router
+from aiogram import F, Router
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
@@ -22,15 +22,15 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.clock import Clock
-from scoring import Methodology, ScoreError, WorkCalendar
-from storage import evaluation, org
+from bot.notifier import Notifier
+from scoring import Methodology, ScoreError
+from storage import evaluation, org, outbox
 from storage.db import Database
 from storage.evaluation import Sheet
 from storage.models import Servant
 
 from . import sheet_views
 from .callbacks import MenuCb, SheetCb
-from .delivery import deliver_result, notify_handover
 from .render import format_number, format_score, official
 
 log = logging.getLogger("bagalau")
@@ -340,8 +340,8 @@ async def ask_submit(callback: CallbackQuery, callback_data: SheetCb, db: Databa
     await _show(callback, sheet_views.confirm(sheet, methodology, result))
 
 
-async def submit(callback: CallbackQuery, callback_data: SheetCb, bot: Bot, db: Database,
-                 clock: Clock, calendar: WorkCalendar, methodology: Methodology,
+async def submit(callback: CallbackQuery, callback_data: SheetCb, db: Database, clock: Clock,
+                 methodology: Methodology, notifier: Notifier,
                  servant: Servant | None) -> None:
     sheet = await _pending(callback, db, callback_data.sheet, servant, methodology)
     if sheet is None:
@@ -350,15 +350,19 @@ async def submit(callback: CallbackQuery, callback_data: SheetCb, bot: Bot, db: 
     if result is None:
         await callback.answer(_("Some parameters have no score yet."), show_alert=True)
         return
+    now = clock.now()
     async with db.transaction() as conn:
         done = await evaluation.submit(conn, sheet.id, average=result.average,
-                                       grade=result.grade, at=clock.now(),
+                                       grade=result.grade, at=now,
                                        actor=f"servant:{servant.id}")
+        if done:  # the result goes to the servant with the submission, or not at all
+            await outbox.enqueue(conn, "result", f"sheet:{sheet.id}", sheet.evaluatee_id,
+                                 due_on=clock.today(), not_before=now, at=now,
+                                 payload={"sheet": sheet.id})
+    notifier.wake()
     sheet = await _reload(db, sheet.id)
     await callback.answer(_("Submitted.") if done else _("Already submitted."))
     await _show(callback, sheet_views.submitted(sheet, methodology))
-    if done:
-        await deliver_result(bot, db, clock, calendar, methodology, sheet)
 
 
 # ------------------------------------------------------------------ handing over (cl. 18)
@@ -376,9 +380,8 @@ async def ask_colleague(callback: CallbackQuery, callback_data: SheetCb, db: Dat
         "some of them (cl. 18). Send the colleague's personnel number, or /cancel."))
 
 
-async def typed_colleague(message: Message, state: FSMContext, bot: Bot, db: Database,
-                          clock: Clock, methodology: Methodology,
-                          servant: Servant | None) -> None:
+async def typed_colleague(message: Message, state: FSMContext, db: Database, clock: Clock,
+                          notifier: Notifier, servant: Servant | None) -> None:
     data = await state.get_data()
     sheet = await _own_sheet(message, db, data.get("sheet", 0), servant)
     if sheet is None or sheet.status != "pending":
@@ -391,14 +394,17 @@ async def typed_colleague(message: Message, state: FSMContext, bot: Bot, db: Dat
         if valid:
             await evaluation.hand_over(conn, sheet.id, colleague.id, at=clock.now(),
                                        actor=f"servant:{servant.id}")
+            await outbox.enqueue(conn, "handover", f"sheet:{sheet.id}", colleague.id,
+                                 due_on=clock.today(), not_before=clock.now(), at=clock.now(),
+                                 payload={"sheet": sheet.id})
     if not valid:
         await message.answer(_("That is not a colleague who can take this sheet. Send another "
                                "personnel number, or /cancel."))
         return
     await state.clear()
+    notifier.wake()
     await message.answer(_("{name} will evaluate {evaluatee}.").format(
         name=colleague.full_name, evaluatee=sheet.evaluatee_name))
-    await notify_handover(bot, db, clock, colleague.id, sheet)
 
 
 async def on_sheet_button(callback: CallbackQuery, callback_data: SheetCb,

@@ -18,8 +18,8 @@ from storage.db import Database
 from storage.models import Servant
 
 from .callbacks import MenuCb, ResultCb
-from .delivery import calibration_window_text, result_view
 from .render import format_score, quarter_name
+from .result_views import calibration_window_text, result_view
 
 
 async def _list(servant: Servant | None, db: Database):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from importlib import resources
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -133,6 +133,17 @@ class WorkCalendar:
 
     def _year_total(self, year: int) -> int:
         return self._before(date(year, 12, 31)) + self._year(year)[-1]
+
+    def next_window(self, moment: datetime, opens: time, closes: time) -> datetime:
+        """``moment`` if it falls on a working day between ``opens`` and ``closes`` local time,
+        else the next such opening (quiet hours: nothing at night or on days off)."""
+        local = moment.astimezone(self.tz)
+        day = local.date()
+        if self.is_working_day(day) and opens <= local.time() < closes:
+            return moment
+        if not (self.is_working_day(day) and local.time() < opens):
+            day = self.add_working_days(day, 1)
+        return datetime.combine(day, opens, self.tz)
 
     def local_date(self, moment: datetime) -> date:
         """The calendar date of an aware ``moment`` in the calendar's time zone."""

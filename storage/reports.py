@@ -171,3 +171,27 @@ async def annual_scores(conn: aiosqlite.Connection, year: int) -> list[AnnualRow
         "FROM annual_score a JOIN servant s ON s.id = a.servant_id WHERE a.year = ? "
         "ORDER BY s.full_name", (year,))
     return [AnnualRow(r[0], r[1], r[2], Decimal(r[3]), r[4], r[5]) for r in rows]
+
+
+async def unreachable(conn: aiosqlite.Connection) -> list[tuple[str, str]]:
+    """(name, personnel no.) of servants the bot cannot write to: blocked it or never linked."""
+    rows = await conn.execute_fetchall(
+        "SELECT s.full_name, s.personnel_no FROM servant s "
+        "JOIN account a ON a.servant_id = s.id WHERE a.unreachable_at IS NOT NULL "
+        "ORDER BY s.full_name")
+    return [(r[0], r[1]) for r in rows]
+
+
+async def active_hr(conn: aiosqlite.Connection, today: date) -> list[int]:
+    rows = await conn.execute_fetchall(
+        "SELECT id FROM servant WHERE is_hr = 1 AND (dismissed_on IS NULL OR dismissed_on >= ?)",
+        (today.isoformat(),))
+    return [r[0] for r in rows]
+
+
+async def pending_by_evaluator(conn: aiosqlite.Connection, campaign_id: int,
+                               evaluator_id: int) -> int:
+    rows = await conn.execute_fetchall(
+        "SELECT count(*) FROM sheet WHERE campaign_id = ? AND evaluator_id = ? "
+        "AND status = 'pending'", (campaign_id, evaluator_id))
+    return rows[0][0]

@@ -39,7 +39,7 @@ class RunningBot:
         self._task: asyncio.Task | None = None
 
     async def start(self) -> RunningBot:
-        self.app = await create_app(self.settings, clock=self.clock)
+        self.app = await create_app(self.settings, clock=self.clock, schedule=False)
         self.clock = self.app.clock
         self._task = asyncio.create_task(self.app.dispatcher.start_polling(
             self.app.bot, handle_as_tasks=False, handle_signals=False,

@@ -132,6 +132,7 @@ async def test_a_managerial_sheet_with_a_decimal_comma_an_edit_and_submit(telegr
     assert "Уверенно ведёт команду" in result.text
     assert "Средняя оценка: 4,55" in result.text
     assert "до 13 апреля 2026 включительно" in result.text  # 5 working days from 6 April
+    await bot.app.notifier.wait_idle()
     assert (await _sheet_of(bot, "201")).delivered_at is not None
     await kim.press("Я ознакомился", message=result)
     assert (await _sheet_of(bot, "201")).acknowledged_at is not None

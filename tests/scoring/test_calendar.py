@@ -150,3 +150,20 @@ def test_almaty_is_utc_plus_5_since_march_2024(cal):
     assert cal.local_date(late_utc) == date(2026, 3, 21)
     with pytest.raises(ValueError):
         cal.local_date(datetime(2026, 3, 20))  # noqa: DTZ001 - naive on purpose
+
+
+@pytest.mark.parametrize(
+    ("moment", "expected"),
+    [
+        (datetime(2026, 3, 20, 11, 0, tzinfo=ALMATY), datetime(2026, 3, 20, 11, 0, tzinfo=ALMATY)),
+        (datetime(2026, 3, 20, 8, 0, tzinfo=ALMATY), datetime(2026, 3, 20, 10, 0, tzinfo=ALMATY)),
+        # Friday evening before Nauryz: the next window opens on Thursday 26 March
+        (datetime(2026, 3, 20, 18, 0, tzinfo=ALMATY), datetime(2026, 3, 26, 10, 0, tzinfo=ALMATY)),
+        (datetime(2026, 3, 23, 12, 0, tzinfo=ALMATY), datetime(2026, 3, 26, 10, 0, tzinfo=ALMATY)),
+        (datetime(2025, 12, 31, 23, 0, tzinfo=ALMATY), datetime(2026, 1, 5, 10, 0, tzinfo=ALMATY)),
+    ],
+)
+def test_quiet_hours_window(cal, moment, expected):
+    from datetime import time
+
+    assert cal.next_window(moment, time(10), time(18)) == expected

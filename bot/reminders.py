@@ -1,0 +1,137 @@
+"""What is due today, decided from the database: the scheduler calls ``tick`` every few minutes
+(and at start, so what was missed while the bot was down goes out once). Every message is keyed
+by (kind, subject, recipient, day) in the outbox, so a second tick enqueues nothing new."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime, time, timedelta
+
+from scoring import Methodology, Quarter, WorkCalendar
+from storage import evaluation, outbox, reports
+from storage.db import Database
+
+from .clock import Clock
+from .notifier import Notifier
+
+log = logging.getLogger("bagalau.reminders")
+
+
+class Reminders:
+    def __init__(self, db: Database, clock: Clock, calendar: WorkCalendar,
+                 methodology: Methodology, notifier: Notifier, *, quiet: tuple[time, time],
+                 days_before: tuple[int, ...]) -> None:
+        self.db, self.clock, self.calendar = db, clock, calendar
+        self.methodology, self.notifier = methodology, notifier
+        self.opens, self.closes = quiet
+        self.days_before = days_before
+
+    def window(self) -> datetime:
+        """The first moment a reminder may go out: now, or when quiet hours end."""
+        return self.calendar.next_window(self.clock.now(), self.opens, self.closes)
+
+    async def tick(self) -> int:
+        """Enqueue everything due today; returns how many messages were added."""
+        today, now = self.clock.today(), self.clock.now()
+        added = 0
+        async with self.db.transaction() as conn:
+            added += await self._open_quarter(conn, today, now)
+            for campaign in await evaluation.open_campaigns(conn):
+                added += await self._deadline(conn, campaign, today, now)
+                added += await self._overdue(conn, campaign, today, now)
+            added += await self._annual(conn, today, now)
+        if added:
+            log.info("%s reminders enqueued", added)
+            self.notifier.wake()
+        return added
+
+    async def _open_quarter(self, conn, today: date, now: datetime) -> int:
+        """Cl. 5: on the first working day after a quarter ends, its evaluation opens."""
+        quarter = Quarter.containing(today).previous()
+        first_day = self.calendar.roll_forward(quarter.end + timedelta(days=1))
+        deadline = self.methodology.evaluation_deadline(quarter, self.calendar)
+        if not first_day <= today <= deadline or await evaluation.campaign_for(conn, quarter):
+            return 0
+        report = await evaluation.open_campaign(conn, self.methodology, quarter, self.calendar,
+                                                at=now, today=today, actor="system")
+        return await enqueue_campaign_opened(conn, report.campaign.id, today, now,
+                                             self.window())
+
+    async def _deadline(self, conn, campaign: evaluation.Campaign, today: date,
+                        now: datetime) -> int:
+        """Evaluators with unfinished sheets, N working days before the deadline."""
+        if today > campaign.deadline:
+            return 0
+        dates = sorted(campaign.deadline if n == 0 else
+                       self.calendar.subtract_working_days(campaign.deadline, n)
+                       for n in self.days_before)
+        passed = [d for d in dates if d <= today]
+        if not passed:
+            return 0
+        added = 0
+        for evaluator_id, count in (await evaluation.sheet_counts(conn, campaign.id)).items():
+            if count:
+                added += await outbox.enqueue(
+                    conn, "deadline_reminder", f"campaign:{campaign.id}", evaluator_id,
+                    due_on=passed[-1], not_before=self.window(), at=now,
+                    payload={"campaign": campaign.id})
+        return added
+
+    async def _overdue(self, conn, campaign: evaluation.Campaign, today: date,
+                       now: datetime) -> int:
+        """After the deadline, a daily digest to HR on working days."""
+        if today <= campaign.deadline or not self.calendar.is_working_day(today):
+            return 0
+        if not await evaluation.sheet_counts(conn, campaign.id):
+            return 0
+        added = 0
+        for hr in await reports.active_hr(conn, today):
+            added += await outbox.enqueue(conn, "hr_digest", "daily", hr, due_on=today,
+                                          not_before=self.window(), at=now)
+        return added
+
+    async def _annual(self, conn, today: date, now: datetime) -> int:
+        """The working day before the annual deadline HR learns whose score would miss a
+        quarter; on the deadline the scores are formed and the servants told (cl. 5)."""
+        year = today.year - 1
+        deadline = self.methodology.annual_deadline(year, self.calendar)
+        added = 0
+        if today == self.calendar.subtract_working_days(deadline, 1):
+            pending = await conn.execute_fetchall(
+                "SELECT DISTINCT s.full_name FROM sheet sh JOIN campaign c "
+                "ON c.id = sh.campaign_id JOIN servant s ON s.id = sh.evaluatee_id "
+                "WHERE c.year = ? AND sh.status = 'pending' ORDER BY s.full_name", (year,))
+            if pending:
+                for hr in await reports.active_hr(conn, today):
+                    added += await outbox.enqueue(
+                        conn, "annual_missing", f"year:{year}", hr, due_on=today,
+                        not_before=self.window(), at=now,
+                        payload={"year": year, "pending": [r[0] for r in pending]})
+        formed = await conn.execute_fetchall("SELECT 1 FROM annual_score WHERE year = ? LIMIT 1",
+                                             (year,))
+        if deadline <= today <= deadline + timedelta(days=60) and not formed:
+            rows, _missing = await reports.form_annual(conn, self.methodology, year, at=now,
+                                                       actor="system")
+            added += await enqueue_annual(conn, year, [r.servant_id for r in rows], today, now,
+                                          self.window())
+        return added
+
+
+async def enqueue_campaign_opened(conn, campaign_id: int, today: date, now: datetime,
+                                  not_before: datetime) -> int:
+    added = 0
+    for evaluator_id, count in (await evaluation.sheet_counts(conn, campaign_id)).items():
+        if count:
+            added += await outbox.enqueue(conn, "campaign_opened", f"campaign:{campaign_id}",
+                                          evaluator_id, due_on=today, not_before=not_before,
+                                          at=now, payload={"campaign": campaign_id})
+    return added
+
+
+async def enqueue_annual(conn, year: int, servant_ids: list[int], today: date, now: datetime,
+                         not_before: datetime) -> int:
+    added = 0
+    for servant_id in servant_ids:
+        added += await outbox.enqueue(conn, "annual", f"year:{year}", servant_id, due_on=today,
+                                      not_before=not_before, at=now, payload={"year": year})
+    return added

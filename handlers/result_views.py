@@ -1,0 +1,61 @@
+"""The servant's result as he reads it, with the last day to ask for a calibration session."""
+
+from __future__ import annotations
+
+from html import escape
+
+from aiogram.types import InlineKeyboardMarkup
+from aiogram.utils.i18n import gettext as _
+
+from bot.clock import Clock
+from scoring import Methodology, WorkCalendar
+from storage.evaluation import Sheet
+
+from .callbacks import MenuCb, ResultCb
+from .keyboards import inline
+from .render import format_date, format_number, format_score, grade_label, official, quarter_name
+
+
+def result_view(sheet: Sheet, methodology: Methodology, deadline_text: str | None
+                ) -> tuple[str, InlineKeyboardMarkup]:
+    form = methodology.forms[sheet.form]
+    lines = [_("<b>Your evaluation for {quarter}</b>").format(
+        quarter=quarter_name(sheet.campaign.quarter)), escape(official(form.title))]
+    for number, item in enumerate(form.parameters, start=1):
+        answer = sheet.answers.get(item.id)
+        lines.append(f"{number}. {escape(official(item.title))}: "
+                     f"<b>{format_number(answer.score) if answer else '—'}</b>")
+        if answer and answer.comment:
+            lines.append(f"    <i>{escape(answer.comment)}</i>")
+    score = sheet.score
+    grade = sheet.final_grade or sheet.grade
+    lines.append(_("Average: <b>{average}</b> — {grade}").format(
+        average=format_score(score), grade=grade_label(methodology, grade)))
+    if sheet.final_average is not None:
+        lines.append(_("This is the score adopted by the calibration session."))
+    if deadline_text:
+        lines.append(deadline_text)
+    rows = []
+    if sheet.acknowledged_at is None:
+        rows.append([(_("I have read it"), ResultCb(sheet=sheet.id, action="ack"))])
+    rows.append([(_("☰ Menu"), MenuCb(action="home"))])
+    return "\n".join(lines), inline(rows)
+
+
+def calibration_window_text(sheet: Sheet, methodology: Methodology, clock: Clock,
+                            calendar: WorkCalendar) -> str | None:
+    """Until when a calibration session can be requested (cl. 11), if the window started."""
+    rules = methodology.calibration
+    if rules is None:
+        return None
+    delivered = sheet.delivered_at.astimezone(clock.tz).date() if sheet.delivered_at \
+        else clock.today()
+    acknowledged = sheet.acknowledged_at.astimezone(clock.tz).date() \
+        if sheet.acknowledged_at else None
+    last = rules.request_window_working_days
+    deadline = rules.request_deadline(delivered, acknowledged, calendar)
+    if deadline is None:
+        return _("If you disagree, you may request a calibration session within {days} working "
+                 "days of confirming that you have read the result.").format(days=last)
+    return _("If you disagree, you may request a calibration session until {date} inclusive "
+             "({days} working days, cl. 11).").format(date=format_date(deadline), days=last)
