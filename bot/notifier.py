@@ -82,7 +82,6 @@ class Notifier:
                 log.exception("outbox pass failed; retrying")
                 sent = 0
             if not sent and not self._stopping:
-                self._idle.set()
                 await self._sleep()
 
     async def _sleep(self) -> None:
@@ -91,6 +90,8 @@ class Notifier:
         seconds = 30.0
         if upcoming is not None:
             seconds = min(max((upcoming - self.clock.now()).total_seconds(), 0.01), 30.0)
+        if seconds > 2 * PER_CHAT.total_seconds():  # only pacing delays left: not idle
+            self._idle.set()
         with suppress(TimeoutError):
             await asyncio.wait_for(self._wake.wait(), timeout=seconds)
 
@@ -112,7 +113,7 @@ class Notifier:
             return
         free = self._chat_free.get(message.telegram_id)
         if free and free > now:
-            await outbox.retry(self.db, message.id, free, "per-chat pace")
+            await outbox.postpone(self.db, message.id, free)
             return
         rendered = await self.render(message)
         if rendered is None:

@@ -77,6 +77,12 @@ async def retry(db: Database, message_id: int, not_before: datetime, error: str)
         (_utc(not_before), error, message_id))
 
 
+async def postpone(db: Database, message_id: int, not_before: datetime) -> None:
+    """Later, without counting an attempt (the chat's one-per-second pace)."""
+    await db.change("UPDATE outbox SET not_before = ? WHERE id = ? AND status = 'pending'",
+                    (_utc(not_before), message_id))
+
+
 async def counts(db: Database) -> dict[str, int]:
     rows = await db.fetch("SELECT status, count(*) FROM outbox GROUP BY status")
     return {r[0]: r[1] for r in rows}
