@@ -28,6 +28,9 @@ class AccountMiddleware(BaseMiddleware):
         user = data.get("event_from_user")
         identity = await accounts.identify(db, user.id, clock.today()) if user else \
             accounts.Identity(None, None, frozenset())
+        if identity.account is not None and identity.account.unreachable:
+            async with db.transaction() as conn:  # he writes to the bot: reachable again
+                await accounts.mark_reachable(conn, user.id)
         if user is not None:
             language = telegram_language(user, "")
             if language and (identity.account is None
