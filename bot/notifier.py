@@ -96,31 +96,57 @@ class Notifier:
             await asyncio.wait_for(self._wake.wait(), timeout=seconds)
 
     async def send_due(self) -> int:
-        """Send one batch of due messages; returns how many were handled."""
+        """Send one batch of due messages; returns how many were handled.
+
+        Sends start at the paced rate and run concurrently (Telegram answers in tens to
+        hundreds of milliseconds; one at a time would never reach the rate)."""
         messages = await outbox.due(self.db, self.clock.now(), self.batch)
+        in_flight: set[asyncio.Task] = set()
         for message in messages:
             if self._stopping:
                 break
-            await self._deliver(message)
+            ready = await self._prepare(message)
+            if ready is None:
+                continue
+            await self._pace()
+            task = asyncio.create_task(self._send(message, *ready))
+            in_flight.add(task)
+            task.add_done_callback(in_flight.discard)
+        if in_flight:
+            await asyncio.gather(*in_flight)
         return len(messages)
 
-    async def _deliver(self, message: outbox.Message) -> None:
+    async def _prepare(self, message: outbox.Message
+                       ) -> tuple[str, InlineKeyboardMarkup | None] | None:
+        """What to send, or None when the message is settled or postponed without sending."""
         now = self.clock.now()
         if message.telegram_id is None or message.unreachable:
             await outbox.settle(self.db, message.id, "unreachable", at=now,
                                 error="no linked account" if message.telegram_id is None
                                 else "blocked the bot")
-            return
+            return None
         free = self._chat_free.get(message.telegram_id)
         if free and free > now:
             await outbox.postpone(self.db, message.id, free)
-            return
+            return None
         rendered = await self.render(message)
         if rendered is None:
             await outbox.settle(self.db, message.id, "dropped", at=now, error="obsolete")
-            return
-        await self._pace()
-        text, markup = rendered
+            return None
+        self._chat_free[message.telegram_id] = now + PER_CHAT
+        return rendered
+
+    async def _send(self, message: outbox.Message, text: str,
+                    markup: InlineKeyboardMarkup | None) -> None:
+        try:
+            await self._deliver(message, text, markup)
+        except Exception:  # a failure of one message must not stop the others
+            log.exception("outbox %s: unexpected failure; retrying later", message.id)
+            await outbox.retry(self.db, message.id, self.clock.now() + timedelta(minutes=1),
+                               "unexpected failure")
+
+    async def _deliver(self, message: outbox.Message, text: str,
+                       markup: InlineKeyboardMarkup | None) -> None:
         try:
             await self.bot.send_message(message.telegram_id, text, reply_markup=markup)
         except TelegramRetryAfter as error:
@@ -145,7 +171,6 @@ class Notifier:
         sent_at = self.clock.now()
         if len(self._chat_free) > 10_000:
             self._chat_free = {c: t for c, t in self._chat_free.items() if t > sent_at}
-        self._chat_free[message.telegram_id] = sent_at + PER_CHAT
         await outbox.settle(self.db, message.id, "sent", at=sent_at)
         if self.on_sent is not None:
             await self.on_sent(message, sent_at)

@@ -117,3 +117,22 @@ def majority_score(rules: CalibrationRules, votes: Mapping[int | str, Decimal],
     score, count = Counter(votes.values()).most_common(1)[0]
     base = members if rules.majority_of == "members" else len(votes)
     return score if count * 2 > base else None
+
+
+def propose_panel(rules: CalibrationRules, candidates: Sequence[PanelMember], *,
+                  appellant: int | str, evaluators: Sequence[int | str]) -> list[PanelMember]:
+    """A panel that passes ``panel_problems``: one HR employee and other evaluators, as few as
+    the rules allow (odd, at least the minimum); empty if the candidates cannot make one."""
+    excluded = {appellant, *evaluators}
+    eligible = [c for c in candidates if c.id not in excluded]
+    hr = [c for c in eligible if c.is_hr][:1] if rules.require_hr else []
+    others = [c for c in eligible if c.is_evaluator and c not in hr]
+    others += [c for c in eligible if c not in hr and c not in others]
+    size = max(rules.min_members, 1)
+    if rules.odd_members and size % 2 == 0:
+        size += 1
+    panel = hr + others[:max(size - len(hr), 0)]
+    if rules.odd_members and len(panel) % 2 == 0:
+        panel = panel[:-1]
+    problems = panel_problems(rules, panel, appellant=appellant, evaluators=evaluators)
+    return [] if problems else panel

@@ -82,3 +82,15 @@ def test_feedback_meeting_topics_cl_24(typical):
         "обзор развития навыков и компетенций",
         "обзор потенциала и обсуждение карьерных устремлений работника",
     ]
+
+
+def test_a_proposed_panel_is_valid_and_small(typical):
+    from scoring.calibration import propose_panel
+
+    candidates = [PanelMember(APPELLANT), PanelMember(EVALUATOR, is_evaluator=True), HR,
+                  PanelMember(15, is_hr=True), E1, E2, E3, PLAIN]
+    panel = propose_panel(typical.calibration, candidates, appellant=APPELLANT,
+                          evaluators=[EVALUATOR])
+    assert [m.id for m in panel] == [10, 11, 12]
+    assert propose_panel(typical.calibration, [HR, PLAIN], appellant=APPELLANT,
+                         evaluators=[EVALUATOR]) == []

@@ -1,0 +1,208 @@
+"""Calibration sessions: request, panel, votes, decision, protocol, feedback meeting."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+import aiosqlite
+
+from scoring import CalibrationRules, WorkCalendar
+
+from . import audit, evaluation
+
+
+@dataclass(frozen=True, slots=True)
+class Calibration:
+    id: int
+    sheet_id: int
+    appellant_id: int
+    statement: str
+    documents: tuple[str, ...]
+    requested_on: date
+    decision_due: date
+    session_due: date
+    status: str  # requested | voting | decided
+    official_id: int | None
+    evaluator_argument: str | None
+    appellant_argument: str | None
+    round: int
+    original_score: Decimal
+    final_score: Decimal | None
+    decided_on: date | None
+    protocol_due: date | None
+    protocol_posted: bool
+    feedback_held_on: date | None
+    members: tuple[int, ...]
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+async def get(conn: aiosqlite.Connection, calibration_id: int) -> Calibration | None:
+    rows = await conn.execute_fetchall("SELECT * FROM calibration WHERE id = ?",
+                                       (calibration_id,))
+    if not rows:
+        return None
+    r = rows[0]
+    members = tuple(m[0] for m in await conn.execute_fetchall(
+        "SELECT servant_id FROM calibration_member WHERE calibration_id = ? ORDER BY servant_id",
+        (calibration_id,)))
+    return Calibration(
+        r["id"], r["sheet_id"], r["appellant_id"], r["statement"],
+        tuple(json.loads(r["documents"])), date.fromisoformat(r["requested_on"]),
+        date.fromisoformat(r["decision_due"]), date.fromisoformat(r["session_due"]),
+        r["status"], r["official_id"], r["evaluator_argument"], r["appellant_argument"],
+        r["round"], Decimal(r["original_score"]),
+        Decimal(r["final_score"]) if r["final_score"] else None, _date(r["decided_on"]),
+        _date(r["protocol_due"]), r["protocol_posted_at"] is not None,
+        _date(r["feedback_held_on"]), members)
+
+
+async def by_sheet(conn: aiosqlite.Connection, sheet_id: int) -> Calibration | None:
+    rows = await conn.execute_fetchall("SELECT id FROM calibration WHERE sheet_id = ?",
+                                       (sheet_id,))
+    return await get(conn, rows[0][0]) if rows else None
+
+
+async def request(conn: aiosqlite.Connection, sheet: evaluation.Sheet, statement: str,
+                  documents: list[str], rules: CalibrationRules, calendar: WorkCalendar, *,
+                  at: datetime, today: date) -> int:
+    """File the servant's request (cl. 11); the decision and session deadlines count from it."""
+    cursor = await conn.execute(
+        "INSERT INTO calibration (sheet_id, appellant_id, statement, documents, requested_at, "
+        "requested_on, decision_due, session_due, original_score) VALUES (?, ?, ?, ?, ?, ?, ?, "
+        "?, ?)",
+        (sheet.id, sheet.evaluatee_id, statement, json.dumps(documents),
+         at.isoformat(timespec="seconds"), today.isoformat(),
+         rules.decision_deadline(today, calendar).isoformat(),
+         rules.session_deadline(today, calendar).isoformat(), str(sheet.score)))
+    await audit.record(conn, at=at, actor=f"servant:{sheet.evaluatee_id}",
+                       action="calibration.request", subject=f"sheet:{sheet.id}")
+    return cursor.lastrowid
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    id: int
+    name: str
+    personnel_no: str
+    is_hr: bool
+    is_evaluator: bool
+
+
+async def candidates(conn: aiosqlite.Connection, campaign_id: int, today: date
+                     ) -> list[Candidate]:
+    """Active servants who may sit on a panel: HR employees and the quarter's evaluators."""
+    rows = await conn.execute_fetchall(
+        "SELECT s.id, s.full_name, s.personnel_no, s.is_hr, EXISTS (SELECT 1 FROM sheet sh "
+        "WHERE sh.campaign_id = ? AND sh.evaluator_id = s.id) AS evaluates FROM servant s "
+        "WHERE (s.dismissed_on IS NULL OR s.dismissed_on >= ?) ORDER BY s.full_name",
+        (campaign_id, today.isoformat()))
+    return [Candidate(r[0], r[1], r[2], bool(r[3]), bool(r[4])) for r in rows]
+
+
+async def approve_panel(conn: aiosqlite.Connection, calibration_id: int, official_id: int,
+                        members: list[int], *, at: datetime) -> bool:
+    """The official holds the session with this panel (cl. 20); False if already decided."""
+    cursor = await conn.execute(
+        "UPDATE calibration SET status = 'voting', official_id = ?, approved_at = ? "
+        "WHERE id = ? AND status = 'requested'",
+        (official_id, at.isoformat(timespec="seconds"), calibration_id))
+    if not cursor.rowcount:
+        return False
+    await conn.executemany(
+        "INSERT INTO calibration_member (calibration_id, servant_id) VALUES (?, ?)",
+        [(calibration_id, m) for m in members])
+    await audit.record(conn, at=at, actor=f"servant:{official_id}", action="calibration.panel",
+                       subject=f"calibration:{calibration_id}", after=members)
+    return True
+
+
+async def set_argument(conn: aiosqlite.Connection, calibration_id: int, side: str, text: str,
+                       *, at: datetime, actor: str) -> None:
+    column = {"evaluator": "evaluator_argument", "appellant": "appellant_argument"}[side]
+    await conn.execute(f"UPDATE calibration SET {column} = ? WHERE id = ?",
+                       (text, calibration_id))
+    await audit.record(conn, at=at, actor=actor, action=f"calibration.{side}_argument",
+                       subject=f"calibration:{calibration_id}")
+
+
+async def vote(conn: aiosqlite.Connection, calibration: Calibration, member_id: int,
+               score: Decimal, *, at: datetime) -> bool:
+    """A member's vote in the current round; a second vote in the same round is ignored."""
+    cursor = await conn.execute(
+        "INSERT OR IGNORE INTO calibration_vote (calibration_id, round, member_id, score, "
+        "voted_at) VALUES (?, ?, ?, ?, ?)",
+        (calibration.id, calibration.round, member_id, str(score),
+         at.isoformat(timespec="seconds")))
+    if cursor.rowcount:
+        await audit.record(conn, at=at, actor=f"servant:{member_id}", action="calibration.vote",
+                           subject=f"calibration:{calibration.id}:{calibration.round}")
+    return bool(cursor.rowcount)
+
+
+async def votes(conn: aiosqlite.Connection, calibration_id: int, round_: int
+                ) -> dict[int, Decimal]:
+    rows = await conn.execute_fetchall(
+        "SELECT member_id, score FROM calibration_vote WHERE calibration_id = ? AND round = ?",
+        (calibration_id, round_))
+    return {r[0]: Decimal(r[1]) for r in rows}
+
+
+async def all_votes(conn: aiosqlite.Connection, calibration_id: int
+                    ) -> list[tuple[int, int, Decimal]]:
+    rows = await conn.execute_fetchall(
+        "SELECT round, member_id, score FROM calibration_vote WHERE calibration_id = ? "
+        "ORDER BY round, member_id", (calibration_id,))
+    return [(r[0], r[1], Decimal(r[2])) for r in rows]
+
+
+async def next_round(conn: aiosqlite.Connection, calibration_id: int, *, at: datetime) -> None:
+    await conn.execute("UPDATE calibration SET round = round + 1 WHERE id = ?",
+                       (calibration_id,))
+    await audit.record(conn, at=at, actor="system", action="calibration.revote",
+                       subject=f"calibration:{calibration_id}")
+
+
+async def decide(conn: aiosqlite.Connection, calibration: Calibration, final: Decimal,
+                 grade: str, *, today: date, protocol_due: date, at: datetime) -> None:
+    """The final score by majority (cl. 23); it replaces the sheet's everywhere."""
+    await conn.execute(
+        "UPDATE calibration SET status = 'decided', final_score = ?, decided_on = ?, "
+        "protocol_due = ? WHERE id = ?",
+        (str(final), today.isoformat(), protocol_due.isoformat(), calibration.id))
+    await evaluation.set_final(conn, calibration.sheet_id, average=final, grade=grade, at=at,
+                               actor=f"calibration:{calibration.id}")
+
+
+async def protocol_posted(conn: aiosqlite.Connection, calibration_id: int, *, at: datetime,
+                          actor: str) -> bool:
+    cursor = await conn.execute(
+        "UPDATE calibration SET protocol_posted_at = ? WHERE id = ? AND protocol_posted_at IS "
+        "NULL AND status = 'decided'", (at.isoformat(timespec="seconds"), calibration_id))
+    if cursor.rowcount:
+        await audit.record(conn, at=at, actor=actor, action="calibration.protocol_posted",
+                           subject=f"calibration:{calibration_id}")
+    return bool(cursor.rowcount)
+
+
+async def feedback_held(conn: aiosqlite.Connection, calibration_id: int, day: date, *,
+                        at: datetime, actor: str) -> bool:
+    cursor = await conn.execute(
+        "UPDATE calibration SET feedback_held_on = ? WHERE id = ? AND feedback_held_on IS NULL "
+        "AND status = 'decided'", (day.isoformat(), calibration_id))
+    if cursor.rowcount:
+        await audit.record(conn, at=at, actor=actor, action="calibration.feedback",
+                           subject=f"calibration:{calibration_id}")
+    return bool(cursor.rowcount)
+
+
+async def appointing_officials(conn: aiosqlite.Connection, today: date) -> list[int]:
+    rows = await conn.execute_fetchall(
+        "SELECT id FROM servant WHERE is_appointing = 1 AND (dismissed_on IS NULL OR "
+        "dismissed_on >= ?)", (today.isoformat(),))
+    return [r[0] for r in rows]
