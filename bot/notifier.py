@@ -12,6 +12,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from aiogram import Bot
@@ -22,7 +23,7 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
-from aiogram.types import InlineKeyboardMarkup
+from aiogram.types import BufferedInputFile, InlineKeyboardMarkup
 
 from storage import accounts, outbox
 from storage.db import Database
@@ -33,7 +34,17 @@ log = logging.getLogger("bagalau.notifier")
 MAX_RATE = 30.0
 PER_CHAT = timedelta(seconds=1)
 
-Rendered = tuple[str, InlineKeyboardMarkup | None] | None
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A file to send instead of a text message (e.g. a calibration protocol)."""
+
+    content: bytes
+    filename: str
+    caption: str
+    markup: InlineKeyboardMarkup | None = None
+
+
+Rendered = tuple[str, InlineKeyboardMarkup | None] | Document | None
 Renderer = Callable[[outbox.Message], Awaitable[Rendered]]
 Hook = Callable[[outbox.Message, datetime], Awaitable[None]]
 
@@ -109,15 +120,14 @@ class Notifier:
             if ready is None:
                 continue
             await self._pace()
-            task = asyncio.create_task(self._send(message, *ready))
+            task = asyncio.create_task(self._send(message, ready))
             in_flight.add(task)
             task.add_done_callback(in_flight.discard)
         if in_flight:
             await asyncio.gather(*in_flight)
         return len(messages)
 
-    async def _prepare(self, message: outbox.Message
-                       ) -> tuple[str, InlineKeyboardMarkup | None] | None:
+    async def _prepare(self, message: outbox.Message) -> Rendered:
         """What to send, or None when the message is settled or postponed without sending."""
         now = self.clock.now()
         if message.telegram_id is None or message.unreachable:
@@ -136,19 +146,23 @@ class Notifier:
         self._chat_free[message.telegram_id] = now + PER_CHAT
         return rendered
 
-    async def _send(self, message: outbox.Message, text: str,
-                    markup: InlineKeyboardMarkup | None) -> None:
+    async def _send(self, message: outbox.Message, rendered: Rendered) -> None:
         try:
-            await self._deliver(message, text, markup)
+            await self._deliver(message, rendered)
         except Exception:  # a failure of one message must not stop the others
             log.exception("outbox %s: unexpected failure; retrying later", message.id)
             await outbox.retry(self.db, message.id, self.clock.now() + timedelta(minutes=1),
                                "unexpected failure")
 
-    async def _deliver(self, message: outbox.Message, text: str,
-                       markup: InlineKeyboardMarkup | None) -> None:
+    async def _deliver(self, message: outbox.Message, rendered: Rendered) -> None:
         try:
-            await self.bot.send_message(message.telegram_id, text, reply_markup=markup)
+            if isinstance(rendered, Document):
+                await self.bot.send_document(
+                    message.telegram_id, BufferedInputFile(rendered.content, rendered.filename),
+                    caption=rendered.caption, reply_markup=rendered.markup)
+            else:
+                text, markup = rendered
+                await self.bot.send_message(message.telegram_id, text, reply_markup=markup)
         except TelegramRetryAfter as error:
             await outbox.retry(self.db, message.id,
                                self.clock.now() + timedelta(seconds=error.retry_after), "429")

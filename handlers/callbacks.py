@@ -24,7 +24,16 @@ class ResultCb(CallbackData, prefix="r1"):
     """A servant's action on his result."""
 
     sheet: int
-    action: str  # view | ack
+    action: str  # view | ack | calibrate
+
+
+class CalibrationCb(CallbackData, prefix="k1"):
+    """An action in a calibration session; ``value`` is a score for votes."""
+
+    id: int
+    action: str  # send | review | approve | change | materials | vote | keep | other |
+    #              argue | protocol_posted | feedback_held
+    value: str = ""
 
 
 class CampaignCb(CallbackData, prefix="c1"):

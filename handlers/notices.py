@@ -9,15 +9,17 @@ from aiogram.utils.i18n import I18n, ngettext
 from aiogram.utils.i18n import gettext as _
 
 from bot.clock import Clock
-from bot.notifier import Rendered
+from bot.notifier import Document, Rendered
 from scoring import Methodology, WorkCalendar
-from storage import accounts, evaluation, outbox, reports
+from storage import accounts, evaluation, org, outbox, reports
+from storage import calibration as calibrations
 from storage.db import Database
 
-from .callbacks import MenuCb
+from .callbacks import CalibrationCb, MenuCb
 from .keyboards import inline
-from .render import format_date, format_score, grade_label, quarter_name
-from .result_views import calibration_window_text, result_view
+from .protocol import ProtocolFacts, render_protocol
+from .render import format_date, format_score, grade_label, official, quarter_name
+from .result_views import result_screen
 
 
 class Notices:
@@ -47,8 +49,8 @@ class Notices:
         sheet = await self._sheet(message)
         if sheet is None or sheet.status != "submitted":
             return None
-        return result_view(sheet, self.methodology, calibration_window_text(
-            sheet, self.methodology, self.clock, self.calendar))
+        return await result_screen(self.db, sheet, self.methodology, self.clock,
+                                   self.calendar)
 
     async def _handover(self, message: outbox.Message) -> Rendered:
         sheet = await self._sheet(message)
@@ -140,3 +142,127 @@ class Notices:
               "unsubmitted quarterly sheets, so their score would miss a quarter:").format(
                 year=year, date=format_date(deadline)),
             *(f"• {escape(name)}" for name in names)]), None
+
+    # ------------------------------------------------------------------ calibration
+    async def _calibration(self, message: outbox.Message):
+        async with self.db.reading() as conn:
+            found = await calibrations.get(conn, message.payload["calibration"])
+            sheet = await evaluation.sheet(conn, found.sheet_id) if found else None
+        return found, sheet
+
+    async def _calibration_request(self, message: outbox.Message) -> Rendered:
+        found, sheet = await self._calibration(message)
+        if found is None or found.status != "requested":
+            return None
+        return _("{name} requests a calibration session on the evaluation for {quarter} "
+                 "(score {score}). Decide and approve the panel by {date} (cl. 20).").format(
+            name=escape(sheet.evaluatee_name), quarter=quarter_name(sheet.campaign.quarter),
+            score=format_score(found.original_score), date=format_date(found.decision_due)), \
+            inline([[(_("Review the request"), CalibrationCb(id=found.id, action="review"))]])
+
+    async def _calibration_member(self, message: outbox.Message) -> Rendered:
+        found, sheet = await self._calibration(message)
+        if found is None or found.status != "voting":
+            return None
+        return _("You are a member of the calibration session on {name}'s evaluation for "
+                 "{quarter}. Read the materials and vote by {date}.").format(
+            name=escape(sheet.evaluatee_name), quarter=quarter_name(sheet.campaign.quarter),
+            date=format_date(found.session_due)), inline([[
+                (_("Materials"), CalibrationCb(id=found.id, action="materials")),
+                (_("Vote"), CalibrationCb(id=found.id, action="vote"))]])
+
+    async def _calibration_evaluator(self, message: outbox.Message) -> Rendered:
+        found, sheet = await self._calibration(message)
+        if found is None or found.status == "decided":
+            return None
+        return _("{name} disagrees with your evaluation for {quarter}; the calibration session "
+                 "is held by {date}. Describe his work briefly and argue your score for the "
+                 "panel (cl. 23).").format(
+            name=escape(sheet.evaluatee_name), quarter=quarter_name(sheet.campaign.quarter),
+            date=format_date(found.session_due)), inline([[
+                (_("Write my argumentation"), CalibrationCb(id=found.id, action="argue")),
+                (_("Materials"), CalibrationCb(id=found.id, action="materials"))]])
+
+    async def _calibration_approved(self, message: outbox.Message) -> Rendered:
+        found, _sheet = await self._calibration(message)
+        if found is None or found.status == "decided":
+            return None
+        return _("The panel for your calibration session is approved; the session is held by "
+                 "{date}. You may argue your disagreement in writing (cl. 23).").format(
+            date=format_date(found.session_due)), inline([[
+                (_("Add my written argument"), CalibrationCb(id=found.id, action="argue"))]])
+
+    async def _calibration_revote(self, message: outbox.Message) -> Rendered:
+        found, sheet = await self._calibration(message)
+        if found is None or found.status != "voting":
+            return None
+        return _("No score had a majority: please vote again (round {round}) on {name}'s "
+                 "evaluation.").format(round=found.round, name=escape(sheet.evaluatee_name)), \
+            inline([[(_("Vote"), CalibrationCb(id=found.id, action="vote"))]])
+
+    async def _calibration_result(self, message: outbox.Message) -> Rendered:
+        found, sheet = await self._calibration(message)
+        if found is None or found.status != "decided":
+            return None
+        return "\n".join((
+            _("The calibration session has decided: your score for {quarter} is <b>{final}</b> "
+              "— {grade} (the evaluator's score was {original}).").format(
+                quarter=quarter_name(sheet.campaign.quarter),
+                final=format_score(found.final_score),
+                grade=grade_label(self.methodology, sheet.final_grade),
+                original=format_score(found.original_score)),
+            _("The decision may be appealed under the Administrative Procedural Code of the "
+              "Republic of Kazakhstan (cl. 12)."))), None
+
+    async def _calibration_feedback(self, message: outbox.Message) -> Rendered:
+        found, sheet = await self._calibration(message)
+        if found is None or found.status != "decided" or found.feedback_held_on:
+            return None
+        rules = self.methodology.calibration
+        topics = "\n".join(f"• {official(t)}" for t in rules.feedback_topics)
+        return "\n".join((
+            _("The calibration session set {name}'s score for {quarter} at {final}. Hold a "
+              "feedback meeting with him in an open and friendly manner (cl. 24) on:").format(
+                name=escape(sheet.evaluatee_name), quarter=quarter_name(sheet.campaign.quarter),
+                final=format_score(found.final_score)), topics)), \
+            inline([[(_("The meeting was held"),
+                      CalibrationCb(id=found.id, action="feedback_held"))]])
+
+    async def _calibration_decided(self, message: outbox.Message) -> Rendered:
+        found, sheet = await self._calibration(message)
+        if found is None or found.status != "decided":
+            return None
+        return _("The calibration session on {name}'s evaluation has decided: {final}. Thank "
+                 "you.").format(name=escape(sheet.evaluatee_name),
+                                final=format_score(found.final_score)), None
+
+    async def _calibration_protocol(self, message: outbox.Message) -> Rendered:
+        found, sheet = await self._calibration(message)
+        if found is None or found.status != "decided":
+            return None
+        async with self.db.reading() as conn:
+            body = await org.body(conn)
+            ids = {*found.members, sheet.evaluator_id}
+            names = {r[0]: r[1] for r in await conn.execute_fetchall(
+                f"SELECT id, full_name FROM servant WHERE id IN ({','.join('?' * len(ids))})",
+                tuple(ids))}
+            votes = await calibrations.all_votes(conn, found.id)
+        rounds = tuple(
+            (number, tuple((names[member], score) for r, member, score in votes if r == number))
+            for number in sorted({r for r, _m, _s in votes}))
+        content = render_protocol(ProtocolFacts(
+            body=body.name, servant=sheet.evaluatee_name, position=sheet.evaluatee_position,
+            quarter=(sheet.campaign.quarter.year, sheet.campaign.quarter.number),
+            requested_on=found.requested_on, decided_on=found.decided_on,
+            original=found.original_score, final=found.final_score,
+            members=tuple(names[m] for m in found.members),
+            evaluator=names[sheet.evaluator_id], evaluator_argument=found.evaluator_argument,
+            appellant_argument=found.appellant_argument, statement=found.statement,
+            rounds=rounds))
+        return Document(content, f"protocol-calibration-{found.id}.pdf", _(
+            "Protocol of the calibration session on {name}'s evaluation for {quarter}. Post it "
+            "by {date} (cl. 23).").format(
+            name=escape(sheet.evaluatee_name), quarter=quarter_name(sheet.campaign.quarter),
+            date=format_date(found.protocol_due)),
+            inline([[(_("The protocol is posted"),
+                      CalibrationCb(id=found.id, action="protocol_posted"))]]))

@@ -9,6 +9,8 @@ from aiogram.utils.i18n import gettext as _
 
 from bot.clock import Clock
 from scoring import Methodology, WorkCalendar
+from storage import calibration as calibrations
+from storage.db import Database
 from storage.evaluation import Sheet
 
 from .callbacks import MenuCb, ResultCb
@@ -16,8 +18,8 @@ from .keyboards import inline
 from .render import format_date, format_number, format_score, grade_label, official, quarter_name
 
 
-def result_view(sheet: Sheet, methodology: Methodology, deadline_text: str | None
-                ) -> tuple[str, InlineKeyboardMarkup]:
+def result_view(sheet: Sheet, methodology: Methodology, deadline_text: str | None,
+                can_request: bool = False) -> tuple[str, InlineKeyboardMarkup]:
     form = methodology.forms[sheet.form]
     lines = [_("<b>Your evaluation for {quarter}</b>").format(
         quarter=quarter_name(sheet.campaign.quarter)), escape(official(form.title))]
@@ -38,6 +40,9 @@ def result_view(sheet: Sheet, methodology: Methodology, deadline_text: str | Non
     rows = []
     if sheet.acknowledged_at is None:
         rows.append([(_("I have read it"), ResultCb(sheet=sheet.id, action="ack"))])
+    if can_request:
+        rows.append([(_("I disagree: request a calibration session"),
+                      ResultCb(sheet=sheet.id, action="calibrate"))])
     rows.append([(_("☰ Menu"), MenuCb(action="home"))])
     return "\n".join(lines), inline(rows)
 
@@ -59,3 +64,23 @@ def calibration_window_text(sheet: Sheet, methodology: Methodology, clock: Clock
                  "days of confirming that you have read the result.").format(days=last)
     return _("If you disagree, you may request a calibration session until {date} inclusive "
              "({days} working days, cl. 11).").format(date=format_date(deadline), days=last)
+
+
+async def result_screen(db: Database, sheet: Sheet, methodology: Methodology, clock: Clock,
+                        calendar: WorkCalendar) -> tuple[str, InlineKeyboardMarkup]:
+    """The result with the request window; the request button while the window is open and
+    nothing was requested yet."""
+    async with db.reading() as conn:
+        requested = await calibrations.by_sheet(conn, sheet.id) is not None
+    rules = methodology.calibration
+    can_request = False
+    if rules is not None and not requested and sheet.final_average is None:
+        delivered = sheet.delivered_at.astimezone(clock.tz).date() if sheet.delivered_at \
+            else clock.today()
+        acknowledged = sheet.acknowledged_at.astimezone(clock.tz).date() \
+            if sheet.acknowledged_at else None
+        deadline = rules.request_deadline(delivered, acknowledged, calendar)
+        can_request = deadline is None or clock.today() <= deadline
+    window = calibration_window_text(sheet, methodology, clock, calendar) \
+        if sheet.final_average is None and not requested else None
+    return result_view(sheet, methodology, window, can_request)

@@ -19,7 +19,7 @@ from storage.models import Servant
 
 from .callbacks import MenuCb, ResultCb
 from .render import format_score, quarter_name
-from .result_views import calibration_window_text, result_view
+from .result_views import result_screen
 
 
 async def _list(servant: Servant | None, db: Database):
@@ -67,8 +67,7 @@ async def view(callback: CallbackQuery, callback_data: ResultCb, db: Database, c
     if sheet is None:
         return
     await callback.answer()
-    text, markup = result_view(sheet, methodology, calibration_window_text(
-        sheet, methodology, clock, calendar))
+    text, markup = await result_screen(db, sheet, methodology, clock, calendar)
     await callback.message.answer(text, reply_markup=markup)
 
 
@@ -83,8 +82,7 @@ async def acknowledge(callback: CallbackQuery, callback_data: ResultCb, db: Data
                                      actor=f"servant:{servant.id}")
         sheet = await evaluation.sheet(conn, sheet.id)
     await callback.answer(_("Thank you: noted that you have read it."))
-    text, markup = result_view(sheet, methodology, calibration_window_text(
-        sheet, methodology, clock, calendar))
+    text, markup = await result_screen(db, sheet, methodology, clock, calendar)
     with suppress(TelegramBadRequest):
         await callback.message.edit_text(text, reply_markup=markup)
 
