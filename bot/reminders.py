@@ -8,6 +8,7 @@ import logging
 from datetime import date, datetime, time, timedelta
 
 from scoring import Methodology, Quarter, WorkCalendar
+from storage import calibration as calibrations
 from storage import evaluation, outbox, reports
 from storage.db import Database
 
@@ -40,6 +41,7 @@ class Reminders:
                 added += await self._deadline(conn, campaign, today, now)
                 added += await self._overdue(conn, campaign, today, now)
             added += await self._annual(conn, today, now)
+            added += await self._calibrations(conn, today, now)
         if added:
             log.info("%s reminders enqueued", added)
             self.notifier.wake()
@@ -80,14 +82,70 @@ class Reminders:
     async def _overdue(self, conn, campaign: evaluation.Campaign, today: date,
                        now: datetime) -> int:
         """After the deadline, a daily digest to HR on working days."""
-        if today <= campaign.deadline or not self.calendar.is_working_day(today):
+        if today <= campaign.deadline or not await evaluation.sheet_counts(conn, campaign.id):
             return 0
-        if not await evaluation.sheet_counts(conn, campaign.id):
+        return await self._digest(conn, today, now)
+
+    async def _digest(self, conn, today: date, now: datetime) -> int:
+        if not self.calendar.is_working_day(today):
             return 0
         added = 0
         for hr in await reports.active_hr(conn, today):
             added += await outbox.enqueue(conn, "hr_digest", "daily", hr, due_on=today,
                                           not_before=self.window(), at=now)
+        return added
+
+    async def _calibrations(self, conn, today: date, now: datetime) -> int:
+        """Every calibration deadline (cl. 11, 20, 21, 23, 24): the servant before his window
+        closes, the official before the decision, the panel and HR before the session, HR
+        before the protocol, the evaluator until the feedback meeting; overdue steps to HR."""
+        rules = self.methodology.calibration
+        if rules is None or not self.calendar.is_working_day(today):
+            return 0
+        def eve(day: date) -> date:
+            return self.calendar.subtract_working_days(day, 1)
+
+        added, overdue = 0, False
+
+        async def send(kind: str, subject: str, recipients, payload: dict) -> None:
+            nonlocal added
+            for recipient in recipients:
+                added += await outbox.enqueue(conn, kind, subject, recipient, due_on=today,
+                                              not_before=self.window(), at=now,
+                                              payload=payload)
+
+        for sheet in await calibrations.open_windows(conn):
+            delivered = sheet.delivered_at.astimezone(self.clock.tz).date()
+            acknowledged = sheet.acknowledged_at.astimezone(self.clock.tz).date() \
+                if sheet.acknowledged_at else None
+            deadline = rules.request_deadline(delivered, acknowledged, self.calendar)
+            if deadline is not None and today == eve(deadline):
+                await send("calibration_window", f"sheet:{sheet.id}", [sheet.evaluatee_id],
+                           {"sheet": sheet.id})
+        hr = await reports.active_hr(conn, today)
+        for found in await calibrations.in_progress(conn):
+            subject, payload = f"calibration:{found.id}", {"calibration": found.id}
+            if found.status == "requested":
+                if today in (eve(found.decision_due), found.decision_due):
+                    await send("calibration_request", subject,
+                               await calibrations.appointing_officials(conn, today), payload)
+                overdue |= today > found.decision_due
+            elif found.status == "voting":
+                voted = await calibrations.votes(conn, found.id, found.round)
+                if today in (eve(found.session_due), found.session_due):
+                    await send("calibration_member", subject,
+                               [m for m in found.members if m not in voted], payload)
+                overdue |= today > found.session_due
+            else:
+                if found.feedback_held_on is None:
+                    sheet = await evaluation.sheet(conn, found.sheet_id)
+                    await send("calibration_feedback", subject, [sheet.evaluator_id], payload)
+                if not found.protocol_posted:
+                    if today in (eve(found.protocol_due), found.protocol_due):
+                        await send("calibration_protocol_due", subject, hr, payload)
+                    overdue |= today > found.protocol_due
+        if overdue:
+            added += await self._digest(conn, today, now)
         return added
 
     async def _annual(self, conn, today: date, now: datetime) -> int:

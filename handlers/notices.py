@@ -15,7 +15,7 @@ from storage import accounts, evaluation, org, outbox, reports
 from storage import calibration as calibrations
 from storage.db import Database
 
-from .callbacks import CalibrationCb, MenuCb
+from .callbacks import CalibrationCb, MenuCb, ResultCb
 from .keyboards import inline
 from .protocol import ProtocolFacts, render_protocol
 from .render import format_date, format_score, grade_label, official, quarter_name
@@ -109,11 +109,43 @@ class Notices:
                               + ("" if e.reachable else " — " + _("not reachable in Telegram"))
                               for e in late]
             lost = await reports.unreachable(conn)
+            late_sessions = [c for c in await calibrations.in_progress(conn)
+                             if _calibration_overdue(c, self.clock.today())]
+        for found in late_sessions:
+            lines.append(_("Calibration session no. {id} is overdue: {step}.").format(
+                id=found.id, step=_step(found)))
         if lost:
             lines.append(_("<b>Not reachable in Telegram</b> (blocked the bot): "
                            "tell them in person or by phone"))
             lines += [f"{escape(name)} ({no})" for name, no in lost]
         return ("\n".join(lines), None) if lines else None
+
+    async def _calibration_window(self, message: outbox.Message) -> Rendered:
+        sheet = await self._sheet(message)
+        rules = self.methodology.calibration
+        async with self.db.reading() as conn:
+            requested = await calibrations.by_sheet(conn, sheet.id) if sheet else None
+        if sheet is None or requested is not None or rules is None:
+            return None
+        delivered = sheet.delivered_at.astimezone(self.clock.tz).date()
+        acknowledged = sheet.acknowledged_at.astimezone(self.clock.tz).date() \
+            if sheet.acknowledged_at else None
+        deadline = rules.request_deadline(delivered, acknowledged, self.calendar)
+        return _("If you disagree with your evaluation for {quarter}, the last day to request a "
+                 "calibration session is {date}.").format(
+            quarter=quarter_name(sheet.campaign.quarter), date=format_date(deadline)), \
+            inline([[(_("I disagree: request a calibration session"),
+                      ResultCb(sheet=sheet.id, action="calibrate"))]])
+
+    async def _calibration_protocol_due(self, message: outbox.Message) -> Rendered:
+        found, sheet = await self._calibration(message)
+        if found is None or found.protocol_posted:
+            return None
+        return _("Post the protocol of calibration session no. {id} ({name}) by {date} "
+                 "(cl. 23).").format(id=found.id, name=escape(sheet.evaluatee_name),
+                                     date=format_date(found.protocol_due)), \
+            inline([[(_("The protocol is posted"),
+                      CalibrationCb(id=found.id, action="protocol_posted"))]])
 
     async def _annual(self, message: outbox.Message) -> Rendered:
         year = message.payload["year"]
@@ -266,3 +298,19 @@ class Notices:
             date=format_date(found.protocol_due)),
             inline([[(_("The protocol is posted"),
                       CalibrationCb(id=found.id, action="protocol_posted"))]]))
+
+
+def _calibration_overdue(found: calibrations.Calibration, today) -> bool:
+    if found.status == "requested":
+        return today > found.decision_due
+    if found.status == "voting":
+        return today > found.session_due
+    return not found.protocol_posted and today > found.protocol_due
+
+
+def _step(found: calibrations.Calibration) -> str:
+    if found.status == "requested":
+        return _("the panel was due by {date}").format(date=format_date(found.decision_due))
+    if found.status == "voting":
+        return _("the session was due by {date}").format(date=format_date(found.session_due))
+    return _("the protocol was due by {date}").format(date=format_date(found.protocol_due))

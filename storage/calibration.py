@@ -206,3 +206,21 @@ async def appointing_officials(conn: aiosqlite.Connection, today: date) -> list[
         "SELECT id FROM servant WHERE is_appointing = 1 AND (dismissed_on IS NULL OR "
         "dismissed_on >= ?)", (today.isoformat(),))
     return [r[0] for r in rows]
+
+
+async def in_progress(conn: aiosqlite.Connection) -> list[Calibration]:
+    """Sessions not finished yet: undecided, protocol not posted, or no feedback meeting."""
+    rows = await conn.execute_fetchall(
+        "SELECT id FROM calibration WHERE status != 'decided' OR protocol_posted_at IS NULL "
+        "OR feedback_held_on IS NULL ORDER BY id")
+    return [await get(conn, r[0]) for r in rows]
+
+
+async def open_windows(conn: aiosqlite.Connection) -> list[evaluation.Sheet]:
+    """Delivered results of open quarters with no calibration request (yet)."""
+    rows = await conn.execute_fetchall(
+        "SELECT sh.id FROM sheet sh JOIN campaign c ON c.id = sh.campaign_id "
+        "WHERE c.closed_at IS NULL AND sh.status = 'submitted' AND sh.delivered_at IS NOT NULL "
+        "AND sh.final_average IS NULL AND NOT EXISTS (SELECT 1 FROM calibration k "
+        "WHERE k.sheet_id = sh.id)")
+    return [await evaluation.sheet(conn, r[0]) for r in rows]

@@ -72,6 +72,19 @@ def _go(bot: RunningBot, moment: datetime) -> None:
     bot.app.clock.advance(moment - bot.app.clock.now())
 
 
+async def test_the_day_before_the_window_closes_the_servant_is_reminded(telegram, bot):
+    _go(bot, datetime(2026, 3, 26, 11, 0, tzinfo=ALMATY))
+    await bot.app.reminders.tick()
+    await bot.app.notifier.wait_idle()
+    expert = person(telegram, "202")
+    assert not [m for m in expert.bot_messages if "последний день" in m.text]
+    _go(bot, datetime(2026, 3, 27, 11, 0, tzinfo=ALMATY))  # Friday; the window ends Monday
+    await bot.app.reminders.tick()
+    await bot.app.notifier.wait_idle()
+    reminder = await expert.wait_for(lambda m: "последний день" in m.text)
+    assert "калибровочной сессией — 30 марта 2026" in reminder.text
+
+
 async def test_the_window_spans_nauryz_and_closes_after_the_fifth_working_day(telegram, bot):
     kim = person(telegram, "201")
     result = await kim.wait_for(lambda m: "Ваша оценка за 4-й квартал 2025 г." in m.text)
