@@ -135,6 +135,7 @@ class Reminders:
                 if today in (eve(found.session_due), found.session_due):
                     await send("calibration_member", subject,
                                [m for m in found.members if m not in voted], payload)
+                    await send("calibration_session_due", subject, hr, payload)
                 overdue |= today > found.session_due
             else:
                 if found.feedback_held_on is None:

@@ -137,6 +137,17 @@ class Notices:
             inline([[(_("I disagree: request a calibration session"),
                       ResultCb(sheet=sheet.id, action="calibrate"))]])
 
+    async def _calibration_session_due(self, message: outbox.Message) -> Rendered:
+        found, sheet = await self._calibration(message)
+        if found is None or found.status != "voting":
+            return None
+        async with self.db.reading() as conn:
+            voted = await calibrations.votes(conn, found.id, found.round)
+        return _("Calibration session no. {id} ({name}) must be held by {date} (cl. 21): {voted} "
+                 "of {members} members have voted in round {round}.").format(
+            id=found.id, name=escape(sheet.evaluatee_name), date=format_date(found.session_due),
+            voted=len(voted), members=len(found.members), round=found.round), None
+
     async def _calibration_protocol_due(self, message: outbox.Message) -> Rendered:
         found, sheet = await self._calibration(message)
         if found is None or found.protocol_posted:
