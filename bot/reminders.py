@@ -9,13 +9,14 @@ from datetime import date, datetime, time, timedelta
 
 from scoring import Methodology, Quarter, WorkCalendar
 from storage import calibration as calibrations
-from storage import evaluation, outbox, reports
+from storage import evaluation, outbox, reports, surveys
 from storage.db import Database
 
 from .clock import Clock
 from .notifier import Notifier
 
 log = logging.getLogger("bagalau.reminders")
+SURVEY_REMINDER_EVERY = 3  # working days
 
 
 class Reminders:
@@ -42,6 +43,7 @@ class Reminders:
                 added += await self._overdue(conn, campaign, today, now)
             added += await self._annual(conn, today, now)
             added += await self._calibrations(conn, today, now)
+            added += await self._surveys(conn, today, now)
         if added:
             log.info("%s reminders enqueued", added)
             self.notifier.wake()
@@ -147,6 +149,30 @@ class Reminders:
                     overdue |= today > found.protocol_due
         if overdue:
             added += await self._digest(conn, today, now)
+        return added
+
+    async def _surveys(self, conn, today: date, now: datetime) -> int:
+        """Non-responders, every third working day until the survey closes; nobody else
+        learns who has not answered."""
+        if not self.calendar.is_working_day(today):
+            return 0
+        added = 0
+        for survey in await surveys.open_surveys(conn):
+            rows = await conn.execute_fetchall("SELECT started_on FROM survey WHERE id = ?",
+                                               (survey.id,))
+            if not rows[0][0] or today > survey.closes_on:
+                continue
+            started = date.fromisoformat(rows[0][0])
+            elapsed = self.calendar.working_days_between(started + timedelta(days=1), today)
+            if elapsed == 0 or elapsed % SURVEY_REMINDER_EVERY:
+                continue
+            for invitation_id, respondent in await conn.execute_fetchall(
+                    "SELECT i.id, i.respondent_id FROM survey_invitation i JOIN survey_target t "
+                    "ON t.id = i.target_id WHERE t.survey_id = ? AND i.done = 0", (survey.id,)):
+                added += await outbox.enqueue(
+                    conn, "survey_reminder", f"invitation:{invitation_id}", respondent,
+                    due_on=today, not_before=self.window(), at=now,
+                    payload={"invitation": invitation_id})
         return added
 
     async def _annual(self, conn, today: date, now: datetime) -> int:

@@ -2,12 +2,22 @@
 
 from aiogram import Router
 
-from . import calibration, campaign, evaluation, fallback, hr, language, results, start
+from . import (
+    calibration,
+    campaign,
+    evaluation,
+    fallback,
+    hr,
+    language,
+    results,
+    start,
+    surveys,
+)
 
 
 def get_routers() -> list[Router]:
     """Fresh routers, in the order they are tried; the fallback comes last."""
     return [start.create_router(), language.create_router(), evaluation.create_router(),
             results.create_router(), calibration.create_router(), hr.create_router(),
-            campaign.create_router(),
+            campaign.create_router(), surveys.create_router(),
             fallback.create_router()]

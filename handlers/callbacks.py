@@ -41,3 +41,12 @@ class CampaignCb(CallbackData, prefix="c1"):
 
     action: str  # open | progress | export | annual | annual_export
     period: str = ""
+
+
+class SurveyCb(CallbackData, prefix="v1"):
+    """Survey actions: ``id`` is an invitation (respondent), a target or a survey (HR)."""
+
+    id: int
+    action: str  # go | answer | review | submit | report | adjust | start | close | export
+    index: int = 0
+    value: str = ""

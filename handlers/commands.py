@@ -15,6 +15,7 @@ def _commands(roles: frozenset[str]) -> list[BotCommand]:
                                    description=_("Evaluation sheets to fill in")))
     if "evaluatee" in roles:
         commands.append(BotCommand(command="results", description=_("My evaluation results")))
+    commands.append(BotCommand(command="surveys", description=_("Anonymous surveys")))
     commands.append(BotCommand(command="language", description=_("Change the language")))
     if "hr" in roles:
         commands += [

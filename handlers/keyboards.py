@@ -43,6 +43,7 @@ def main_menu(roles: frozenset[str], *, has_sheets: bool = False,
         builder.button(text=_("Import the roster"), callback_data=MenuCb(action="roster"))
         builder.button(text=_("Invitation links"), callback_data=MenuCb(action="invites"))
         builder.button(text=_("Unlink an account"), callback_data=MenuCb(action="unbind"))
+    builder.button(text=_("Surveys"), callback_data=MenuCb(action="surveys"))
     builder.button(text=_("Language"), callback_data=MenuCb(action="language"))
     builder.adjust(1)
     return builder.as_markup()

@@ -11,15 +11,16 @@ from aiogram.utils.i18n import gettext as _
 from bot.clock import Clock
 from bot.notifier import Document, Rendered
 from scoring import Methodology, WorkCalendar
-from storage import accounts, evaluation, org, outbox, reports
+from storage import accounts, evaluation, org, outbox, reports, surveys
 from storage import calibration as calibrations
 from storage.db import Database
 
-from .callbacks import CalibrationCb, MenuCb, ResultCb
+from .callbacks import CalibrationCb, MenuCb, ResultCb, SurveyCb
 from .keyboards import inline
 from .protocol import ProtocolFacts, render_protocol
 from .render import format_date, format_score, grade_label, official, quarter_name
 from .result_views import result_screen
+from .surveys import items as survey_items
 
 
 class Notices:
@@ -157,6 +158,44 @@ class Notices:
                                      date=format_date(found.protocol_due)), \
             inline([[(_("The protocol is posted"),
                       CalibrationCb(id=found.id, action="protocol_posted"))]])
+
+    # ------------------------------------------------------------------ surveys
+    async def _survey_invitation(self, message: outbox.Message) -> Rendered:
+        invitation = await surveys.invitation(self.db, message.payload["invitation"])
+        if invitation is None or invitation.done or invitation.survey.closed:
+            return None
+        count = len(survey_items(self.methodology, invitation))
+        if invitation.survey.kind != "360":
+            text = _("You are invited to the anonymous working-conditions survey ({n} "
+                     "questions, a few minutes) by {date}. Nobody can see what you answer: "
+                     "answers are only counted.")
+        elif invitation.role == "self":
+            text = _("Please assess yourself for the 360 survey ({n} statements, about "
+                     "{minutes} minutes) by {date}. Your self-assessment is shown beside your "
+                     "colleagues' answers but does not count.")
+        else:
+            text = _("You are invited to the anonymous 360 survey about {name} ({n} statements, "
+                     "about {minutes} minutes) by {date}. Your answers are only added to totals: "
+                     "nobody — not HR, not {name} — can see what you answered.")
+        return text.format(n=count, minutes=max(count // 4, 2), name=escape(
+            invitation.subject_name), date=format_date(invitation.survey.closes_on)), \
+            inline([[(_("Begin"), SurveyCb(id=invitation.id, action="go",
+                                           index=invitation.position))]])
+
+    async def _survey_reminder(self, message: outbox.Message) -> Rendered:
+        invitation = await surveys.invitation(self.db, message.payload["invitation"])
+        if invitation is None or invitation.done or invitation.survey.closed:
+            return None
+        return _("A reminder: the survey closes on {date}. Your answers stay anonymous.").format(
+            date=format_date(invitation.survey.closes_on)), \
+            inline([[(_("Continue"), SurveyCb(id=invitation.id, action="go",
+                                              index=invitation.position))]])
+
+    async def _survey_report(self, message: outbox.Message) -> Rendered:
+        return _("Your 360 report is ready: each competency's average from your colleagues, "
+                 "your self-assessment beside it and the radar chart."), \
+            inline([[(_("My 360 report"), SurveyCb(id=message.payload["target"],
+                                                   action="report"))]])
 
     async def _annual(self, message: outbox.Message) -> Rendered:
         year = message.payload["year"]

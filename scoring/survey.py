@@ -158,3 +158,38 @@ class WorkingConditionsSurvey:
                 total += n
                 favourable += n if option.favourable else 0
         return round_score(Decimal(favourable) * 100 / total) if total else None
+
+
+@dataclass(frozen=True, slots=True)
+class Colleague:
+    """What respondent selection needs to know of a servant."""
+
+    id: int
+    supervisor_id: int | None
+    category: str
+
+
+def propose_respondents(rules: Survey360Rules, evaluatee: Colleague,
+                        colleagues: list[Colleague]) -> list[tuple[int, str]]:
+    """Respondents by role (cl. 41): the direct supervisor, directly subordinate servants, and
+    peers — colleagues under the same supervisor, the same category first — up to the maximum.
+    Fewer than the minimum: an empty list (HR chooses by hand)."""
+    chosen: list[tuple[int, str]] = []
+    if evaluatee.supervisor_id is not None and any(c.id == evaluatee.supervisor_id
+                                                   for c in colleagues):
+        chosen.append((evaluatee.supervisor_id, "direct_supervisor"))
+    subordinates = [c.id for c in colleagues if c.supervisor_id == evaluatee.id]
+    peers = sorted((c for c in colleagues if c.supervisor_id == evaluatee.supervisor_id
+                    and c.id != evaluatee.id and evaluatee.supervisor_id is not None),
+                   key=lambda c: (c.category != evaluatee.category, c.id))
+    queue = [(s, "subordinate") for s in subordinates]
+    mixed: list[tuple[int, str]] = []
+    for pair in zip(queue, [(p.id, "peer") for p in peers], strict=False):
+        mixed += pair
+    longer = queue if len(queue) > len(peers) else [(p.id, "peer") for p in peers]
+    mixed += longer[min(len(queue), len(peers)):]
+    for candidate in mixed:
+        if len(chosen) >= rules.max_respondents:
+            break
+        chosen.append(candidate)
+    return chosen if len(chosen) >= rules.min_respondents else []

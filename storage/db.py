@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -11,6 +12,10 @@ from pathlib import Path
 import aiosqlite
 
 MIGRATIONS = "migrations"
+
+# aiosqlite's DEBUG lines print every statement with its parameters — survey answers among
+# them. However verbose the application's logging, they must never reach a log file.
+logging.getLogger("aiosqlite").setLevel(logging.INFO)
 
 
 class Database:

@@ -77,3 +77,20 @@ def test_favourable_share_ignores_demographics(typical):
 @pytest.mark.parametrize("responses", [0, 1, 2])
 def test_working_conditions_withheld_below_threshold(typical, responses):
     assert not typical.working_conditions.released(responses)
+
+
+def test_respondents_are_proposed_by_role(justice):
+    from scoring.survey import Colleague, propose_respondents
+
+    rules = justice.survey360
+    boss = Colleague(1, None, "C-1")
+    head = Colleague(2, 1, "C-3")
+    peers = [Colleague(i, 1, "C-3" if i < 5 else "C-4") for i in range(3, 7)]
+    team = [Colleague(i, 2, "C-5") for i in range(10, 16)]
+    proposed = propose_respondents(rules, head, [boss, head, *peers, *team])
+    assert proposed[0] == (1, "direct_supervisor")
+    assert len(proposed) == 7
+    assert proposed[1:5] == [(10, "subordinate"), (3, "peer"), (11, "subordinate"), (4, "peer")]
+    assert 2 not in [p for p, _ in proposed]
+    loner = Colleague(99, None, "C-5")
+    assert propose_respondents(rules, loner, [loner, boss]) == []
