@@ -8,6 +8,7 @@ from . import (
     evaluation,
     fallback,
     hr,
+    kpi_plans,
     language,
     results,
     start,
@@ -19,5 +20,5 @@ def get_routers() -> list[Router]:
     """Fresh routers, in the order they are tried; the fallback comes last."""
     return [start.create_router(), language.create_router(), evaluation.create_router(),
             results.create_router(), calibration.create_router(), hr.create_router(),
-            campaign.create_router(), surveys.create_router(),
+            campaign.create_router(), surveys.create_router(), kpi_plans.create_router(),
             fallback.create_router()]

@@ -50,3 +50,11 @@ class SurveyCb(CallbackData, prefix="v1"):
     action: str  # go | answer | review | submit | report | adjust | start | close | export
     index: int = 0
     value: str = ""
+
+
+class PlanCb(CallbackData, prefix="p1"):
+    """KPI work plan actions; ``id`` is a plan (or a servant for ``create``)."""
+
+    id: int
+    action: str  # create | view | add | drop | submit | approve | return | actuals
+    value: str = ""

@@ -13,6 +13,7 @@ def _commands(roles: frozenset[str]) -> list[BotCommand]:
     if "evaluator" in roles:
         commands.append(BotCommand(command="sheets",
                                    description=_("Evaluation sheets to fill in")))
+        commands.append(BotCommand(command="plans", description=_("KPI work plans")))
     if "evaluatee" in roles:
         commands.append(BotCommand(command="results", description=_("My evaluation results")))
     commands.append(BotCommand(command="surveys", description=_("Anonymous surveys")))
@@ -20,6 +21,7 @@ def _commands(roles: frozenset[str]) -> list[BotCommand]:
     if "hr" in roles:
         commands += [
             BotCommand(command="campaign", description=_("Evaluation campaigns and progress")),
+            BotCommand(command="actuals", description=_("Actual KPI values")),
             BotCommand(command="roster", description=_("Import the staff roster")),
             BotCommand(command="invites", description=_("Invitation links for the staff")),
             BotCommand(command="unbind", description=_("Unlink a servant's Telegram account")),

@@ -31,7 +31,8 @@ from storage.models import Servant
 
 from . import sheet_views
 from .callbacks import MenuCb, SheetCb
-from .render import format_number, format_score, official
+from .render import format_number, format_score
+from .sheet_items import Items, load_items, result_of
 
 log = logging.getLogger("bagalau")
 MAX_COMMENT = 1000
@@ -82,27 +83,15 @@ async def _replace(message: Message, state: FSMContext, view: sheet_views.View) 
             await message.bot.delete_message(message.chat.id, old)
 
 
-def _parameter_view(sheet: Sheet, methodology: Methodology, index: int) -> sheet_views.View:
-    form = methodology.forms[sheet.form]
-    if index >= len(form.parameters):
-        return _summary_view(sheet, methodology)
-    item = form.parameters[index]
-    cap = methodology.cap(sheet.form, item.id, sheet.sanctions)
-    maximum = methodology.max_score(sheet.form, item.id, sheet.sanctions)
-    return sheet_views.parameter(sheet, methodology, index, official(cap.reason) if cap else None,
-                                 maximum)
+def _item_view(sheet: Sheet, methodology: Methodology, items: Items,
+               index: int) -> sheet_views.View:
+    if index >= len(items.items):
+        return _summary_view(sheet, methodology, items)
+    return sheet_views.parameter(sheet, items, index)
 
 
-def _result(sheet: Sheet, methodology: Methodology):
-    scores = {p: a.score for p, a in sheet.answers.items()}
-    try:
-        return methodology.score(sheet.form, scores, sanction=sheet.sanctions)
-    except ScoreError:
-        return None
-
-
-def _summary_view(sheet: Sheet, methodology: Methodology) -> sheet_views.View:
-    return sheet_views.summary(sheet, methodology, _result(sheet, methodology))
+def _summary_view(sheet: Sheet, methodology: Methodology, items: Items) -> sheet_views.View:
+    return sheet_views.summary(sheet, methodology, items, result_of(methodology, sheet, items))
 
 
 async def _reload(db: Database, sheet_id: int) -> Sheet:
@@ -165,7 +154,9 @@ async def open_sheet(callback: CallbackQuery, callback_data: SheetCb, db: Databa
     async with db.reading() as conn:
         pending = sum(s.status == "pending" and s.campaign == sheet.campaign
                       for s in await evaluation.evaluator_sheets(conn, servant.id))
-    await _show(callback, sheet_views.intro(sheet, methodology, pending > HAND_OVER_FROM))
+    items = await load_items(db, methodology, sheet)
+    await _show(callback, sheet_views.intro(sheet, methodology, items,
+                                            pending > HAND_OVER_FROM))
 
 
 async def go(callback: CallbackQuery, callback_data: SheetCb, db: Database,
@@ -175,10 +166,14 @@ async def go(callback: CallbackQuery, callback_data: SheetCb, db: Database,
     if sheet is None:
         return
     await _leave_input(state, raw_state)
-    index = max(0, min(callback_data.index, len(methodology.forms[sheet.form].parameters)))
+    items = await load_items(db, methodology, sheet)
+    if items.missing:
+        await callback.answer(items.missing, show_alert=True)
+        return
+    index = max(0, min(callback_data.index, len(items.items)))
     sheet = await evaluation.move(db, sheet, index)
     await callback.answer()
-    await _show(callback, _parameter_view(sheet, methodology, index))
+    await _show(callback, _item_view(sheet, methodology, items, index))
 
 
 async def _pending(callback: CallbackQuery, db: Database, sheet_id: int, servant: Servant | None,
@@ -199,14 +194,14 @@ async def score(callback: CallbackQuery, callback_data: SheetCb, db: Database, c
     sheet = await _pending(callback, db, callback_data.sheet, servant, methodology)
     if sheet is None:
         return
-    parameters = methodology.forms[sheet.form].parameters
-    if not 0 <= callback_data.index < len(parameters):
+    items = await load_items(db, methodology, sheet)
+    if items.missing or not 0 <= callback_data.index < len(items.items):
         await callback.answer(_("This button is out of date. Send /start for the current "
                                 "menu."), show_alert=True)
         return
-    item = parameters[callback_data.index]
+    item = items.items[callback_data.index]
     try:
-        value = methodology.parse_score(sheet.form, item.id, callback_data.value, sheet.sanctions)
+        value = item.check(callback_data.value)
     except ScoreError as error:
         await callback.answer(score_error(error), show_alert=True)
         return
@@ -215,7 +210,7 @@ async def score(callback: CallbackQuery, callback_data: SheetCb, db: Database, c
     if sheet is None:
         return
     await callback.answer(_("Saved: {score}").format(score=format_number(value)))
-    await _show(callback, _parameter_view(sheet, methodology, callback_data.index + 1))
+    await _show(callback, _item_view(sheet, methodology, items, callback_data.index + 1))
 
 
 def score_error(error: ScoreError) -> str:
@@ -228,6 +223,9 @@ def score_error(error: ScoreError) -> str:
     if error.code == "above_cap":
         return _("With a disciplinary sanction in the quarter the score may not exceed {cap}. "
                  "Nothing was saved.").format(cap=format_score(error.limit))
+    if error.code == "outside_kpi_range":
+        return _("For this achievement the score must be from {low} to {high}. Nothing was "
+                 "saved.").format(low=low, high=high)
     if error.code == "too_many_decimals":
         return _("Use at most two decimals, like 4,75. Nothing was saved.")
     return _("That is not a number. Type a score like 4 or 4,75. Nothing was saved.")
@@ -239,16 +237,19 @@ async def ask_exact(callback: CallbackQuery, callback_data: SheetCb, db: Databas
     sheet = await _pending(callback, db, callback_data.sheet, servant, methodology)
     if sheet is None:
         return
-    item = methodology.forms[sheet.form].parameters[callback_data.index]
-    maximum = methodology.max_score(sheet.form, item.id, sheet.sanctions)
+    items = await load_items(db, methodology, sheet)
+    if items.missing or not 0 <= callback_data.index < len(items.items):
+        await callback.answer(_("This button is out of date. Send /start for the current "
+                                "menu."), show_alert=True)
+        return
+    item = items.items[callback_data.index]
     await state.set_state(SheetInput.value)
     await state.set_data({"sheet": sheet.id, "index": callback_data.index,
                           "message_id": callback.message.message_id})
     await callback.answer()
     await callback.message.answer(_("Type the score for “{title}”: a number from {low} to {high} "
                                     "with up to two decimals, like 4,75.").format(
-        title=official(item.title), low=format_number(methodology.forms[sheet.form].scale.min),
-        high=format_number(maximum)))
+        title=item.title, low=format_number(item.low), high=format_number(item.high)))
 
 
 async def typed_value(message: Message, state: FSMContext, db: Database, clock: Clock,
@@ -258,9 +259,10 @@ async def typed_value(message: Message, state: FSMContext, db: Database, clock: 
     if sheet is None or sheet.status != "pending":
         await state.clear()
         return
-    item = methodology.forms[sheet.form].parameters[data["index"]]
+    items = await load_items(db, methodology, sheet)
+    item = items.items[data["index"]]
     try:
-        value = methodology.parse_score(sheet.form, item.id, message.text, sheet.sanctions)
+        value = item.check(message.text)
     except ScoreError as error:
         await message.answer(score_error(error))
         return
@@ -268,7 +270,7 @@ async def typed_value(message: Message, state: FSMContext, db: Database, clock: 
     if sheet is None:
         await state.clear()
         return
-    await _replace(message, state, _parameter_view(sheet, methodology, data["index"] + 1))
+    await _replace(message, state, _item_view(sheet, methodology, items, data["index"] + 1))
     await state.clear()
 
 
@@ -278,7 +280,12 @@ async def ask_comment(callback: CallbackQuery, callback_data: SheetCb, db: Datab
     sheet = await _pending(callback, db, callback_data.sheet, servant, methodology)
     if sheet is None:
         return
-    item = methodology.forms[sheet.form].parameters[callback_data.index]
+    items = await load_items(db, methodology, sheet)
+    if items.missing or not 0 <= callback_data.index < len(items.items):
+        await callback.answer(_("This button is out of date. Send /start for the current "
+                                "menu."), show_alert=True)
+        return
+    item = items.items[callback_data.index]
     if item.id not in sheet.answers:
         await callback.answer(_("Give a score first, then add a comment."), show_alert=True)
         return
@@ -287,7 +294,7 @@ async def ask_comment(callback: CallbackQuery, callback_data: SheetCb, db: Datab
                           "message_id": callback.message.message_id})
     await callback.answer()
     await callback.message.answer(_("Type the comment for “{title}” (up to {limit} characters), "
-                                    "or “-” to remove it.").format(title=official(item.title),
+                                    "or “-” to remove it.").format(title=item.title,
                                                                   limit=MAX_COMMENT))
 
 
@@ -304,12 +311,13 @@ async def typed_comment(message: Message, state: FSMContext, db: Database, clock
                                "Nothing was saved: shorten it and send it again.").format(
             length=len(text), limit=MAX_COMMENT))
         return
-    item = methodology.forms[sheet.form].parameters[data["index"]]
+    items = await load_items(db, methodology, sheet)
+    item = items.items[data["index"]]
     async with db.transaction() as conn:
         await evaluation.save_comment(conn, sheet.id, item.id, None if text == "-" else text,
                                       at=clock.now(), actor=f"servant:{servant.id}")
-    await _replace(message, state, _parameter_view(await _reload(db, sheet.id), methodology,
-                                                   data["index"]))
+    await _replace(message, state, _item_view(await _reload(db, sheet.id), methodology, items,
+                                              data["index"]))
     await state.clear()
 
 
@@ -324,7 +332,8 @@ async def show_summary(callback: CallbackQuery, callback_data: SheetCb, db: Data
     if sheet is None:
         return
     await callback.answer()
-    await _show(callback, _summary_view(sheet, methodology))
+    await _show(callback, _summary_view(sheet, methodology,
+                                        await load_items(db, methodology, sheet)))
 
 
 async def ask_submit(callback: CallbackQuery, callback_data: SheetCb, db: Database,
@@ -332,7 +341,7 @@ async def ask_submit(callback: CallbackQuery, callback_data: SheetCb, db: Databa
     sheet = await _pending(callback, db, callback_data.sheet, servant, methodology)
     if sheet is None:
         return
-    result = _result(sheet, methodology)
+    result = result_of(methodology, sheet, await load_items(db, methodology, sheet))
     if result is None:
         await callback.answer(_("Some parameters have no score yet."), show_alert=True)
         return
@@ -346,7 +355,7 @@ async def submit(callback: CallbackQuery, callback_data: SheetCb, db: Database, 
     sheet = await _pending(callback, db, callback_data.sheet, servant, methodology)
     if sheet is None:
         return
-    result = _result(sheet, methodology)
+    result = result_of(methodology, sheet, await load_items(db, methodology, sheet))
     if result is None:
         await callback.answer(_("Some parameters have no score yet."), show_alert=True)
         return

@@ -11,11 +11,11 @@ from aiogram.utils.i18n import gettext as _
 from bot.clock import Clock
 from bot.notifier import Document, Rendered
 from scoring import Methodology, WorkCalendar
-from storage import accounts, evaluation, org, outbox, reports, surveys
+from storage import accounts, evaluation, kpi, org, outbox, reports, surveys
 from storage import calibration as calibrations
 from storage.db import Database
 
-from .callbacks import CalibrationCb, MenuCb, ResultCb, SurveyCb
+from .callbacks import CalibrationCb, MenuCb, PlanCb, ResultCb, SurveyCb
 from .keyboards import inline
 from .protocol import ProtocolFacts, render_protocol
 from .render import format_date, format_score, grade_label, official, quarter_name
@@ -196,6 +196,32 @@ class Notices:
                  "your self-assessment beside it and the radar chart."), \
             inline([[(_("My 360 report"), SurveyCb(id=message.payload["target"],
                                                    action="report"))]])
+
+    # ------------------------------------------------------------------ KPI work plans
+    async def _kpi_plan(self, message: outbox.Message):
+        async with self.db.reading() as conn:
+            return await kpi.plan(conn, message.payload["plan"])
+
+    async def _kpi_plan_submitted(self, message: outbox.Message) -> Rendered:
+        plan = await self._kpi_plan(message)
+        if plan is None or plan.status != "submitted":
+            return None
+        return _("The KPI work plan of {name} for {year} awaits your approval.").format(
+            name=escape(plan.servant_name), year=plan.year), \
+            inline([[(_("Review the plan"), PlanCb(id=plan.id, action="view"))]])
+
+    async def _kpi_plan_decided(self, message: outbox.Message) -> Rendered:
+        plan = await self._kpi_plan(message)
+        if plan is None or plan.status not in ("approved", "returned"):
+            return None
+        if plan.status == "approved":
+            return _("The KPI work plan of {name} for {year} is approved.").format(
+                name=escape(plan.servant_name), year=plan.year), None
+        return _("The KPI work plan of {name} for {year} is returned for rework: {reason}. "
+                 "Resubmit it by {date}.").format(
+            name=escape(plan.servant_name), year=plan.year, reason=escape(plan.return_reason),
+            date=format_date(plan.resubmit_due)), \
+            inline([[(_("Open the plan"), PlanCb(id=plan.id, action="view"))]])
 
     async def _annual(self, message: outbox.Message) -> Rendered:
         year = message.payload["year"]

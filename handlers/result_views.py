@@ -16,16 +16,20 @@ from storage.evaluation import Sheet
 from .callbacks import MenuCb, ResultCb
 from .keyboards import inline
 from .render import format_date, format_number, format_score, grade_label, official, quarter_name
+from .sheet_items import load_items
 
 
 def result_view(sheet: Sheet, methodology: Methodology, deadline_text: str | None,
-                can_request: bool = False) -> tuple[str, InlineKeyboardMarkup]:
+                can_request: bool = False, titles: dict[str, str] | None = None
+                ) -> tuple[str, InlineKeyboardMarkup]:
+    """The result; ``titles`` name the items of a KPI sheet (parameters name themselves)."""
     form = methodology.forms[sheet.form]
     lines = [_("<b>Your evaluation for {quarter}</b>").format(
         quarter=quarter_name(sheet.campaign.quarter)), escape(official(form.title))]
-    for number, item in enumerate(form.parameters, start=1):
-        answer = sheet.answers.get(item.id)
-        lines.append(f"{number}. {escape(official(item.title))}: "
+    names = titles or {p.id: official(p.title) for p in form.parameters}
+    for number, (item_id, title) in enumerate(names.items(), start=1):
+        answer = sheet.answers.get(item_id)
+        lines.append(f"{number}. {escape(title)}: "
                      f"<b>{format_number(answer.score) if answer else '—'}</b>")
         if answer and answer.comment:
             lines.append(f"    <i>{escape(answer.comment)}</i>")
@@ -83,4 +87,7 @@ async def result_screen(db: Database, sheet: Sheet, methodology: Methodology, cl
         can_request = deadline is None or clock.today() <= deadline
     window = calibration_window_text(sheet, methodology, clock, calendar) \
         if sheet.final_average is None and not requested else None
-    return result_view(sheet, methodology, window, can_request)
+    titles = None
+    if methodology.forms[sheet.form].kind == "kpi":
+        titles = {i.id: i.title for i in (await load_items(db, methodology, sheet)).items}
+    return result_view(sheet, methodology, window, can_request, titles)

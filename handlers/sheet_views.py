@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from html import escape
 
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from scoring import Methodology, ScoreResult
+from scoring import Methodology
 from storage.evaluation import Sheet
 
 from .callbacks import MenuCb, SheetCb
 from .keyboards import inline
 from .render import format_date, format_number, format_score, grade_label, official, quarter_name
+from .sheet_items import Items
 
 View = tuple[str, InlineKeyboardMarkup]
 
@@ -32,7 +32,8 @@ def sheet_list(sheets: list[Sheet], methodology: Methodology, today: date) -> Vi
         if today > campaign.deadline and done < len(own):
             lines.append(_("The deadline has passed: please finish the remaining sheets."))
     for s in sheets:
-        total = len(methodology.forms[s.form].parameters)
+        form = methodology.forms[s.form]
+        total = len(form.parameters) if form.kind == "parameters" else "…"
         label = f"✓ {s.evaluatee_name} — {format_score(s.average)}" if s.status == "submitted" \
             else f"{s.evaluatee_name} — {len(s.answers)}/{total}"
         builder.button(text=label, callback_data=SheetCb(sheet=s.id, action="open"))
@@ -51,34 +52,32 @@ def _heading(sheet: Sheet) -> str:
     return line
 
 
-def intro(sheet: Sheet, methodology: Methodology, can_hand_over: bool) -> View:
+def intro(sheet: Sheet, methodology: Methodology, items: Items, can_hand_over: bool) -> View:
     form = methodology.forms[sheet.form]
-    text = "\n\n".join((_heading(sheet), f"<b>{escape(official(form.title))}</b>",
-                        escape(official(form.preamble))))
-    builder = InlineKeyboardBuilder()
-    builder.button(text=_("Begin ▶") if not sheet.answers else _("Continue ▶"),
-                   callback_data=SheetCb(sheet=sheet.id, action="go",
-                                         index=min(sheet.position, len(form.parameters))))
+    parts = [_heading(sheet), f"<b>{escape(official(form.title))}</b>",
+             escape(official(form.preamble))]
+    rows = []
+    if items.missing:
+        parts.append("⚠ " + escape(items.missing))
+    else:
+        rows.append([(_("Begin ▶") if not sheet.answers else _("Continue ▶"),
+                      SheetCb(sheet=sheet.id, action="go",
+                              index=min(sheet.position, len(items.items))))])
     if can_hand_over:
-        builder.button(text=_("Hand over to a colleague"),
-                       callback_data=SheetCb(sheet=sheet.id, action="handover"))
-    builder.button(text=_("☰ Sheets"), callback_data=MenuCb(action="sheets"))
-    builder.adjust(1)
-    return text, builder.as_markup()
+        rows.append([(_("Hand over to a colleague"), SheetCb(sheet=sheet.id, action="handover"))])
+    rows.append([(_("☰ Sheets"), MenuCb(action="sheets"))])
+    return "\n\n".join(parts), inline(rows)
 
 
-def parameter(sheet: Sheet, methodology: Methodology, index: int, cap_reason: str | None,
-              max_score: Decimal) -> View:
-    form = methodology.forms[sheet.form]
-    item = form.parameters[index]
+def parameter(sheet: Sheet, items: Items, index: int) -> View:
+    item = items.items[index]
     lines = [_heading(sheet),
              _("Parameter {number} of {total}").format(number=index + 1,
-                                                       total=len(form.parameters)),
-             f"<b>{escape(official(item.title))}</b>",
-             f"<i>{escape(official(item.hint))}</i>"]
-    if cap_reason:
-        lines.append("⚠ " + _("A disciplinary sanction in the quarter: at most {cap} ({reason}).")
-                     .format(cap=format_score(max_score), reason=escape(cap_reason)))
+                                                       total=len(items.items)),
+             f"<b>{escape(item.title)}</b>",
+             f"<i>{escape(item.hint)}</i>"]
+    if item.note:
+        lines.append("⚠ " + escape(item.note))
     answer = sheet.answers.get(item.id)
     if answer:
         lines.append(_("Score: <b>{score}</b>").format(score=format_number(answer.score)))
@@ -86,11 +85,10 @@ def parameter(sheet: Sheet, methodology: Methodology, index: int, cap_reason: st
             lines.append(_("Comment: {comment}").format(comment=escape(answer.comment)))
     else:
         lines.append(_("Choose a score from {low} to {high}, or type an exact value like 4,75.")
-                     .format(low=format_number(form.scale.min), high=format_number(max_score)))
-    scores = [v for v in range(int(form.scale.min), int(form.scale.max) + 1) if v <= max_score]
-    score_row = [(f"{'• ' if answer and answer.score == v else ''}{v}",
+                     .format(low=format_number(item.low), high=format_number(item.high)))
+    score_row = [(f"{'• ' if answer and answer.score == v else ''}{format_number(v)}",
                   SheetCb(sheet=sheet.id, action="score", index=index, value=str(v)))
-                 for v in scores]
+                 for v in item.buttons]
     moves = [(_("◀ Back"), SheetCb(sheet=sheet.id, action="go" if index else "open",
                                    index=max(index - 1, 0)))]
     if answer:
@@ -104,14 +102,13 @@ def parameter(sheet: Sheet, methodology: Methodology, index: int, cap_reason: st
     return "\n".join(lines), markup
 
 
-def summary(sheet: Sheet, methodology: Methodology, result: ScoreResult | None) -> View:
-    form = methodology.forms[sheet.form]
+def summary(sheet: Sheet, methodology: Methodology, items: Items, result) -> View:
     lines = [_heading(sheet), _("<b>Summary</b>")]
     edits = []
-    for number, item in enumerate(form.parameters, start=1):
+    for number, item in enumerate(items.items, start=1):
         answer = sheet.answers.get(item.id)
         score = format_number(answer.score) if answer else "—"
-        lines.append(f"{number}. {escape(official(item.title))}: <b>{score}</b>")
+        lines.append(f"{number}. {escape(item.title)}: <b>{score}</b>")
         if answer and answer.comment:
             lines.append(f"    <i>{escape(answer.comment)}</i>")
         edits.append((_("Edit {number}").format(number=number),
@@ -127,7 +124,7 @@ def summary(sheet: Sheet, methodology: Methodology, result: ScoreResult | None) 
     return "\n".join(lines), inline(rows)
 
 
-def confirm(sheet: Sheet, methodology: Methodology, result: ScoreResult) -> View:
+def confirm(sheet: Sheet, methodology: Methodology, result) -> View:
     text = "\n".join((_heading(sheet), _(
         "Submit the sheet with the average <b>{average}</b> ({grade})? After submitting it "
         "cannot be changed, and {name} receives the result.").format(

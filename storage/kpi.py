@@ -1,0 +1,161 @@
+"""KPI work plans: drafting, approval, versions, actual values."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+import aiosqlite
+
+from . import audit
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    position: int
+    name: str
+    unit: str
+    planned: tuple[Decimal, ...]  # per quarter (4), or the year's (1)
+    deadline: str
+    expected: str
+
+    def plan_for(self, period: int) -> Decimal:
+        return self.planned[0] if len(self.planned) == 1 else self.planned[period - 1]
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    id: int
+    servant_id: int
+    servant_name: str
+    year: int
+    drafter_id: int
+    approver_id: int | None
+    status: str
+    version: int
+    due_on: date
+    return_reason: str | None
+    resubmit_due: date | None
+    items: tuple[Item, ...]
+
+
+def _item(row) -> Item:
+    return Item(row["position"], row["name"], row["unit"],
+                tuple(Decimal(v) for v in json.loads(row["planned"])), row["deadline"],
+                row["expected"])
+
+
+async def plan(conn: aiosqlite.Connection, plan_id: int) -> Plan | None:
+    rows = await conn.execute_fetchall(
+        "SELECT p.*, s.full_name FROM kpi_plan p JOIN servant s ON s.id = p.servant_id "
+        "WHERE p.id = ?", (plan_id,))
+    if not rows:
+        return None
+    r = rows[0]
+    items = tuple(_item(i) for i in await conn.execute_fetchall(
+        "SELECT * FROM kpi_item WHERE plan_id = ? ORDER BY position", (plan_id,)))
+    return Plan(r["id"], r["servant_id"], r["full_name"], r["year"], r["drafter_id"],
+                r["approver_id"], r["status"], r["version"], date.fromisoformat(r["due_on"]),
+                r["return_reason"],
+                date.fromisoformat(r["resubmit_due"]) if r["resubmit_due"] else None, items)
+
+
+async def plan_of(conn: aiosqlite.Connection, servant_id: int, year: int) -> Plan | None:
+    rows = await conn.execute_fetchall(
+        "SELECT id FROM kpi_plan WHERE servant_id = ? AND year = ?", (servant_id, year))
+    return await plan(conn, rows[0][0]) if rows else None
+
+
+async def create(conn: aiosqlite.Connection, servant_id: int, year: int, drafter_id: int,
+                 approver_id: int | None, due_on: date, *, at: datetime) -> int:
+    cursor = await conn.execute(
+        "INSERT INTO kpi_plan (servant_id, year, drafter_id, approver_id, due_on) "
+        "VALUES (?, ?, ?, ?, ?)", (servant_id, year, drafter_id, approver_id, due_on.isoformat()))
+    await audit.record(conn, at=at, actor=f"servant:{drafter_id}", action="kpi.create",
+                       subject=f"kpi_plan:{cursor.lastrowid}")
+    return cursor.lastrowid
+
+
+async def add_item(conn: aiosqlite.Connection, plan_id: int, name: str, unit: str,
+                   planned: list[Decimal], deadline: str, expected: str, *, at: datetime,
+                   actor: str) -> int:
+    rows = await conn.execute_fetchall(
+        "SELECT coalesce(max(position), 0) + 1 FROM kpi_item WHERE plan_id = ?", (plan_id,))
+    position = rows[0][0]
+    await conn.execute(
+        "INSERT INTO kpi_item (plan_id, position, name, unit, planned, deadline, expected) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (plan_id, position, name, unit, json.dumps([str(v) for v in planned]), deadline,
+         expected))
+    await audit.record(conn, at=at, actor=actor, action="kpi.item", subject=f"kpi_plan:{plan_id}",
+                       after=name)
+    return position
+
+
+async def remove_item(conn: aiosqlite.Connection, plan_id: int, position: int) -> None:
+    await conn.execute("DELETE FROM kpi_item WHERE plan_id = ? AND position = ?",
+                       (plan_id, position))
+    await conn.execute("UPDATE kpi_item SET position = position - 1 WHERE plan_id = ? AND "
+                       "position > ?", (plan_id, position))
+
+
+async def set_status(conn: aiosqlite.Connection, plan_id: int, status: str, *, at: datetime,
+                     actor: str, reason: str | None = None,
+                     resubmit_due: date | None = None) -> None:
+    await conn.execute(
+        "UPDATE kpi_plan SET status = ?, return_reason = coalesce(?, return_reason), "
+        "resubmit_due = ? WHERE id = ?",
+        (status, reason, resubmit_due.isoformat() if resubmit_due else None, plan_id))
+    await audit.record(conn, at=at, actor=actor, action=f"kpi.{status}",
+                       subject=f"kpi_plan:{plan_id}", after=reason)
+
+
+async def approve(conn: aiosqlite.Connection, found: Plan, *, today: date, at: datetime,
+                  actor: str) -> None:
+    """Approve, keeping this version of the items (changes later make a new version)."""
+    items = [{"name": i.name, "unit": i.unit, "planned": [str(v) for v in i.planned],
+              "deadline": i.deadline, "expected": i.expected} for i in found.items]
+    await conn.execute(
+        "INSERT OR REPLACE INTO kpi_plan_version (plan_id, version, items, approved_on) "
+        "VALUES (?, ?, ?, ?)", (found.id, found.version, json.dumps(items, ensure_ascii=False),
+                                today.isoformat()))
+    await conn.execute("UPDATE kpi_plan SET status = 'approved', approved_on = ?, "
+                       "resubmit_due = NULL WHERE id = ?", (today.isoformat(), found.id))
+    await audit.record(conn, at=at, actor=actor, action="kpi.approved",
+                       subject=f"kpi_plan:{found.id}", after=found.version)
+
+
+async def set_actual(conn: aiosqlite.Connection, plan_id: int, position: int, period: int,
+                     actual: Decimal, *, at: datetime, actor: str) -> None:
+    await conn.execute(
+        "INSERT INTO kpi_actual (plan_id, position, period, actual, entered_by, entered_at) "
+        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (plan_id, position, period) DO UPDATE SET "
+        "actual = excluded.actual, entered_by = excluded.entered_by, "
+        "entered_at = excluded.entered_at",
+        (plan_id, position, period, str(actual), actor, at.isoformat(timespec="seconds")))
+    await audit.record(conn, at=at, actor=actor, action="kpi.actual",
+                       subject=f"kpi_plan:{plan_id}:{position}:{period}", after=str(actual))
+
+
+async def actuals(conn: aiosqlite.Connection, plan_id: int, period: int) -> dict[int, Decimal]:
+    rows = await conn.execute_fetchall(
+        "SELECT position, actual FROM kpi_actual WHERE plan_id = ? AND period = ?",
+        (plan_id, period))
+    return {r[0]: Decimal(r[1]) for r in rows}
+
+
+async def plans_for(conn: aiosqlite.Connection, *, drafter: int | None = None,
+                    approver: int | None = None, year: int) -> list[Plan]:
+    where, params = ("drafter_id = ?", (drafter, year)) if drafter is not None else \
+        ("approver_id = ? AND status = 'submitted'", (approver, year))
+    rows = await conn.execute_fetchall(
+        f"SELECT id FROM kpi_plan WHERE {where} AND year = ? ORDER BY id", params)
+    return [await plan(conn, r[0]) for r in rows]
+
+
+async def approved_plans(conn: aiosqlite.Connection, year: int) -> list[Plan]:
+    rows = await conn.execute_fetchall(
+        "SELECT id FROM kpi_plan WHERE year = ? AND status = 'approved' ORDER BY id", (year,))
+    return [await plan(conn, r[0]) for r in rows]

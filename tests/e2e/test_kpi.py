@@ -1,0 +1,148 @@
+"""justice-2023 end to end: a unit head's KPI work plan from drafting, rework and approval to
+the quarter's actual values and scores within the allowed ranges; the differentiation method for
+the others."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import pytest_asyncio
+
+from bot.clock import Clock
+from storage import accounts, roster
+from storage.roster_file import parse
+from tests.harness import FakeTelegram, FakeUser
+
+from .bots import RunningBot
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+ALMATY = ZoneInfo("Asia/Almaty")
+HEADER = ("personnel_no,full_name,position,category,unit,appointed_on,managerial,unit_head,"
+          "supervisor,language,role")
+ROWS = [
+    "10,Әбдіров Болат,Аппарат басшысы,B-1,Министрлік,2019-01-01,yes,yes,,ru,appointing",
+    "11,Ермеков Дәурен,Директор департамента,C-1,Министрлік / Департамент,2019-01-01,yes,yes,"
+    "10,ru,",
+    "12,Нұрланова Салтанат,Руководитель управления,C-3,Министрлік / Департамент / Басқарма,"
+    "2020-01-01,yes,yes,11,ru,",
+    "13,Бекова Алия,Главный эксперт,C-4,Министрлік / Департамент / Басқарма,2021-01-01,no,no,"
+    "12,ru,",
+    "14,Кадрова Мәдина,Главный эксперт,C-4,Министрлік,2021-01-01,no,no,10,ru,hr",
+]
+
+
+@pytest_asyncio.fixture(loop_scope="module", scope="module")
+async def bot(telegram: FakeTelegram, tmp_path_factory) -> AsyncIterator[RunningBot]:
+    database = tmp_path_factory.mktemp("kpi") / "bagalau.sqlite3"
+    start = datetime(2026, 1, 12, 11, 0, tzinfo=ALMATY)
+    running = await RunningBot(telegram, database, clock=Clock.starting_at(start, ALMATY),
+                               methodology="justice-2023").start()
+    async with running.app.db.transaction() as conn:
+        await roster.apply(conn, parse("\n".join([HEADER, *ROWS]).encode(), "r.csv"),
+                           at=start, actor="test")
+        for number in range(10, 15):
+            servant = (await conn.execute_fetchall(
+                "SELECT id FROM servant WHERE personnel_no = ?", (str(number),)))[0][0]
+            await accounts.bind(conn, 9000 + number, servant, at=start, how="test")
+    for number in range(10, 15):
+        await user(telegram, number).send("/start")
+    yield running
+    await running.stop()
+
+
+def user(telegram: FakeTelegram, number: int) -> FakeUser:
+    return telegram.user(9000 + number, str(number), language_code="ru")
+
+
+async def _add(director: FakeUser, name: str, planned: str) -> None:
+    await director.press("Добавить НМИ")
+    for answer in (name, "%", planned, "ежеквартально", "Результат достигнут"):
+        await director.send(answer)
+
+
+async def test_the_plan_is_drafted_returned_and_approved(telegram, bot):
+    director, head_of_body = user(telegram, 11), user(telegram, 10)
+    await director.send("/plans")
+    await director.press("Нұрланова Салтанат: плана ещё нет")
+    assert "до 19 января 2026" in director.last.text  # 10 working days after 1 January
+    await _add(director, "Рассмотрено обращений в срок", "100")
+    await _add(director, "Проверки по плану", "8; 8; 8; 8")
+    assert "Отправить на утверждение" not in director.last.button_labels()  # fewer than 3
+    await _add(director, "Доля законных решений", "20")
+    await director.press("Отправить на утверждение")
+    await bot.app.notifier.wait_idle()
+    notice = await head_of_body.wait_for(lambda m: "ждёт вашего утверждения" in m.text)
+    await head_of_body.press("Открыть план", message=notice)
+    await head_of_body.press("Вернуть на доработку")
+    await head_of_body.send("НМИ 3 не измерим: уточните базу расчёта")
+    await bot.app.notifier.wait_idle()
+    returned = await director.wait_for(lambda m: "возвращён на доработку" in m.text)
+    assert "НМИ 3 не измерим" in returned.text and "до 14 января 2026" in returned.text
+    await director.press("Открыть план", message=returned)
+    await _add(director, "Оцифрованные дела", "50")
+    await director.press("Отправить на утверждение")
+    await bot.app.notifier.wait_idle()
+    notices = [m for m in head_of_body.bot_messages if "ждёт вашего утверждения" in m.text]
+    assert len(notices) == 2  # the resubmitted version is a new notice
+    await head_of_body.press("Открыть план", message=notices[-1])
+    assert await head_of_body.press("Утвердить") == "Утверждено."
+    await bot.app.notifier.wait_idle()
+    assert await director.wait_for(lambda m: "утверждён" in m.text and "план" in m.text)
+
+
+async def test_actuals_and_scores_within_the_allowed_ranges(telegram, bot):
+    bot.app.clock.advance(datetime(2026, 4, 2, 11, 0, tzinfo=ALMATY) - bot.app.clock.now())
+    hr = user(telegram, 14)
+    await hr.send("/campaign")
+    await hr.press("Открыть: 1-й квартал 2026 г.")
+    assert "срок — 10 апреля 2026" in hr.last.text  # justice: by the 10th (cl. 4)
+    director = user(telegram, 11)
+    await director.send("/sheets")
+    await director.press("Нұрланова Салтанат — 0/…")
+    assert "ещё не внесла фактические значения НМИ за квартал" in director.last.text
+    await hr.send("/actuals")
+    await hr.press("Нұрланова Салтанат")
+    for value in ("87,5", "8", "9", "50"):  # 87.5 %, 100 %, 45 %, 100 %
+        await hr.send(value)
+    assert "сохранены" in hr.last.text
+    await director.send("/sheets")
+    await director.press("Нұрланова Салтанат — 0/…")
+    await director.press("Начать ▶")
+    first = director.last
+    assert "87,5% достигнуто" in first.text and "4,25–4,49" in first.text
+    assert first.button_labels()[:6] == ["4,25", "4,3", "4,35", "4,4", "4,45", "4,49"]
+    refused = await director.press_data(first.buttons[0][0].callback_data.replace(
+        ":4.25", ":4.5"), first)
+    assert refused == "При таком выполнении оценка должна быть от 4,25 до 4,49. Ничего не " \
+                      "сохранено."
+    await director.press("✏ Точное значение")
+    await director.send("4,3")
+    assert director.last.button_labels()[0] == "5"  # 100 %: only 5
+    await director.press("5")
+    await director.press("✏ Точное значение")
+    await director.send("2")  # 45 %: 2.25–2.49
+    assert "от 2,25 до 2,49" in director.last.text
+    await director.send("2,4")
+    await director.press("5")
+    assert "Средняя оценка: 4,18" in director.last.text  # (4.3 + 5 + 2.4 + 5) / 4 = 4.175
+    await director.press("Отправить…")
+    await director.press("Да, отправить")
+    await bot.app.notifier.wait_idle()
+    head = user(telegram, 12)
+    result = await head.wait_for(lambda m: "Ваша оценка" in m.text)
+    assert "1. Рассмотрено обращений в срок: 4,3" in result.text
+    assert "Средняя оценка: 4,18" in result.text
+
+
+async def test_the_differentiation_method_for_the_others(telegram, bot):
+    head = user(telegram, 12)
+    await head.send("/sheets")
+    await head.press("Бекова Алия — 0/4")
+    await head.press("Начать ▶")
+    assert "Параметр 1 из 4" in head.last.text
+    for score in ("4", "5", "3", "4"):
+        await head.press(score)
+    assert "Средняя оценка: 4,00" in head.last.text
