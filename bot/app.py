@@ -116,7 +116,7 @@ async def create_app(settings: Settings, *, clock: Clock | None = None,
 async def on_error(event: ErrorEvent, i18n: I18n, **data: Any) -> None:
     """Log it and tell the user; the failed transaction was rolled back, nothing changed."""
     log.exception("update %s failed", event.update.update_id, exc_info=event.exception)
-    with i18n.use_locale(user_language(data, i18n.default_locale)):
+    with i18n.context(), i18n.use_locale(user_language(data, i18n.default_locale)):
         text = _("Sorry, something went wrong and nothing was changed. Please try again.")
         update = event.update
         try:

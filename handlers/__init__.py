@@ -10,6 +10,7 @@ from . import (
     hr,
     kpi_plans,
     language,
+    legacy,
     results,
     start,
     surveys,
@@ -21,4 +22,5 @@ def get_routers() -> list[Router]:
     return [start.create_router(), language.create_router(), evaluation.create_router(),
             results.create_router(), calibration.create_router(), hr.create_router(),
             campaign.create_router(), surveys.create_router(), kpi_plans.create_router(),
+            legacy.create_router(),
             fallback.create_router()]

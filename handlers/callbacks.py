@@ -58,3 +58,13 @@ class PlanCb(CallbackData, prefix="p1"):
     id: int
     action: str  # create | view | add | drop | submit | approve | return | actuals
     value: str = ""
+
+
+class LegacyCb(CallbackData, prefix="g1"):
+    """The older model's year-end review and commission; ``id`` is a review or a year."""
+
+    id: int
+    action: str  # open_year | review | kpi | toggle | next | submit | agree | return |
+    #              commission | attendance | vote | acquaint | refuse
+    index: int = 0
+    value: str = ""

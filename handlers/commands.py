@@ -14,6 +14,7 @@ def _commands(roles: frozenset[str]) -> list[BotCommand]:
         commands.append(BotCommand(command="sheets",
                                    description=_("Evaluation sheets to fill in")))
         commands.append(BotCommand(command="plans", description=_("KPI work plans")))
+        commands.append(BotCommand(command="review", description=_("Annual reviews")))
     if "evaluatee" in roles:
         commands.append(BotCommand(command="results", description=_("My evaluation results")))
     commands.append(BotCommand(command="surveys", description=_("Anonymous surveys")))

@@ -13,10 +13,12 @@ from bot.notifier import Document, Rendered
 from scoring import Methodology, WorkCalendar
 from storage import accounts, evaluation, kpi, org, outbox, reports, surveys
 from storage import calibration as calibrations
+from storage import legacy as legacy_store
 from storage.db import Database
 
-from .callbacks import CalibrationCb, MenuCb, PlanCb, ResultCb, SurveyCb
+from .callbacks import CalibrationCb, LegacyCb, MenuCb, PlanCb, ResultCb, SurveyCb
 from .keyboards import inline
+from .legacy import result_text as legacy_result_text
 from .protocol import ProtocolFacts, render_protocol
 from .render import format_date, format_score, grade_label, official, quarter_name
 from .result_views import result_screen
@@ -222,6 +224,42 @@ class Notices:
             name=escape(plan.servant_name), year=plan.year, reason=escape(plan.return_reason),
             date=format_date(plan.resubmit_due)), \
             inline([[(_("Open the plan"), PlanCb(id=plan.id, action="view"))]])
+
+    # ------------------------------------------------------------------ the older model
+    async def _legacy(self, message: outbox.Message):
+        async with self.db.reading() as conn:
+            return await legacy_store.review(conn, message.payload["review"])
+
+    async def _legacy_review(self, message: outbox.Message) -> Rendered:
+        review = await self._legacy(message)
+        if review is None or review.status != "submitted":
+            return None
+        return _("The annual review of {name} for {year} awaits your agreement.").format(
+            name=escape(review.servant_name), year=review.year), \
+            inline([[(_("Open the review"), LegacyCb(id=review.id, action="review"))]])
+
+    async def _legacy_vote(self, message: outbox.Message) -> Rendered:
+        review = await self._legacy(message)
+        if review is None or review.status != "agreed":
+            return None
+        grades = self.methodology.kpi_plan.grades
+        label = {g.code: official(g.label) for g in grades}
+        return _("Commission: the annual result of {name} for {year} is “{grade}”. Approve it, "
+                 "or vote for another result (an open vote).").format(
+            name=escape(review.servant_name), year=review.year, grade=label[review.grade]), \
+            inline([[(_("Approve"), LegacyCb(id=review.id, action="vote", value="approve"))]] + [
+                [(_("Revise: {grade}").format(grade=label[g.code]),
+                  LegacyCb(id=review.id, action="vote", value=g.code))]
+                for g in grades if g.code != review.grade])
+
+    async def _legacy_result(self, message: outbox.Message) -> Rendered:
+        review = await self._legacy(message)
+        if review is None or review.status != "decided":
+            return None
+        return legacy_result_text(self.methodology, review, self.calendar,
+                                  self.clock.today()), \
+            inline([[(_("I have read it"), LegacyCb(id=review.id, action="acquaint")),
+                     (_("I refuse to sign"), LegacyCb(id=review.id, action="refuse"))]])
 
     async def _annual(self, message: outbox.Message) -> Rendered:
         year = message.payload["year"]

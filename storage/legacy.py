@@ -1,0 +1,172 @@
+"""The older model's year-end reviews and the commission (seeds 001, 002)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import aiosqlite
+
+from . import audit
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    id: int
+    year: int
+    servant_id: int
+    servant_name: str
+    public_services: bool
+    category: str
+    evaluator_id: int
+    approver_id: int | None
+    status: str
+    achieved: dict[int, bool]
+    observed: dict[str, list[int]]
+    grade: str | None
+    return_reason: str | None
+    final_grade: str | None
+    acquainted_on: date | None
+    refused_on: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class Commission:
+    id: int
+    year: int
+    chair_id: int
+    secretary_id: int
+    members: tuple[int, ...]
+    present: tuple[int, ...] | None
+
+
+def _review(r) -> Review:
+    return Review(
+        r["id"], r["year"], r["servant_id"], r["full_name"], bool(r["public_services"]),
+        r["category"], r["evaluator_id"], r["approver_id"], r["status"],
+        {int(k): v for k, v in json.loads(r["achieved"]).items()}, json.loads(r["observed"]),
+        r["grade"], r["return_reason"], r["final_grade"],
+        date.fromisoformat(r["acquainted_on"]) if r["acquainted_on"] else None,
+        date.fromisoformat(r["refused_on"]) if r["refused_on"] else None)
+
+
+_REVIEW = ("SELECT r.*, s.full_name, s.public_services, s.category FROM annual_review r "
+           "JOIN servant s ON s.id = r.servant_id ")
+
+
+async def review(conn: aiosqlite.Connection, review_id: int) -> Review | None:
+    rows = await conn.execute_fetchall(_REVIEW + "WHERE r.id = ?", (review_id,))
+    return _review(rows[0]) if rows else None
+
+
+async def reviews(conn: aiosqlite.Connection, year: int, *, evaluator: int | None = None,
+                  status: str | None = None) -> list[Review]:
+    where, params = ["r.year = ?"], [year]
+    if evaluator is not None:
+        where.append("r.evaluator_id = ?")
+        params.append(evaluator)
+    if status is not None:
+        where.append("r.status = ?")
+        params.append(status)
+    rows = await conn.execute_fetchall(_REVIEW + "WHERE " + " AND ".join(where) +
+                                       " ORDER BY s.full_name", tuple(params))
+    return [_review(r) for r in rows]
+
+
+async def open_year(conn: aiosqlite.Connection, year: int,
+                    people: list[tuple[int, int, int | None]], *, at: datetime,
+                    actor: str) -> int:
+    """Reviews for (servant, direct supervisor, superior manager); existing ones are kept."""
+    before = conn.total_changes
+    await conn.executemany(
+        "INSERT OR IGNORE INTO annual_review (year, servant_id, evaluator_id, approver_id) "
+        "VALUES (?, ?, ?, ?)", [(year, s, e, a) for s, e, a in people])
+    added = conn.total_changes - before
+    await audit.record(conn, at=at, actor=actor, action="legacy.open", subject=str(year),
+                       after=added)
+    return added
+
+
+async def save(conn: aiosqlite.Connection, review_id: int, *, achieved: dict | None = None,
+               observed: dict | None = None) -> None:
+    if achieved is not None:
+        await conn.execute("UPDATE annual_review SET achieved = ? WHERE id = ?",
+                           (json.dumps({str(k): v for k, v in achieved.items()}), review_id))
+    if observed is not None:
+        await conn.execute("UPDATE annual_review SET observed = ? WHERE id = ?",
+                           (json.dumps(observed), review_id))
+
+
+async def set_status(conn: aiosqlite.Connection, review_id: int, status: str, *, at: datetime,
+                     actor: str, grade: str | None = None, reason: str | None = None) -> None:
+    await conn.execute(
+        "UPDATE annual_review SET status = ?, grade = coalesce(?, grade), return_reason = ? "
+        "WHERE id = ?", (status, grade, reason, review_id))
+    await audit.record(conn, at=at, actor=actor, action=f"legacy.{status}",
+                       subject=f"review:{review_id}", after=grade or reason)
+
+
+async def create_commission(conn: aiosqlite.Connection, year: int, chair: int, secretary: int,
+                            members: list[int], *, at: datetime, actor: str) -> int:
+    cursor = await conn.execute(
+        "INSERT INTO commission (year, chair_id, secretary_id) VALUES (?, ?, ?)",
+        (year, chair, secretary))
+    await conn.executemany("INSERT INTO commission_member VALUES (?, ?)",
+                           [(cursor.lastrowid, m) for m in members])
+    await audit.record(conn, at=at, actor=actor, action="legacy.commission", subject=str(year),
+                       after=members)
+    return cursor.lastrowid
+
+
+async def commission(conn: aiosqlite.Connection, year: int) -> Commission | None:
+    rows = await conn.execute_fetchall("SELECT * FROM commission WHERE year = ?", (year,))
+    if not rows:
+        return None
+    r = rows[0]
+    members = tuple(m[0] for m in await conn.execute_fetchall(
+        "SELECT servant_id FROM commission_member WHERE commission_id = ? ORDER BY servant_id",
+        (r["id"],)))
+    return Commission(r["id"], r["year"], r["chair_id"], r["secretary_id"], members,
+                      tuple(json.loads(r["present"])) if r["present"] else None)
+
+
+async def record_attendance(conn: aiosqlite.Connection, commission_id: int,
+                            present: list[int] | None, today: date) -> None:
+    await conn.execute("UPDATE commission SET present = ?, met_on = ? WHERE id = ?",
+                       (json.dumps(present) if present is not None else None,
+                        today.isoformat(), commission_id))
+
+
+async def vote(conn: aiosqlite.Connection, commission_id: int, review_id: int, member: int,
+               choice: str) -> bool:
+    cursor = await conn.execute(
+        "INSERT OR IGNORE INTO commission_vote VALUES (?, ?, ?, ?)",
+        (commission_id, review_id, member, choice))
+    return bool(cursor.rowcount)
+
+
+async def votes(conn: aiosqlite.Connection, commission_id: int, review_id: int
+                ) -> dict[int, str]:
+    rows = await conn.execute_fetchall(
+        "SELECT member_id, choice FROM commission_vote WHERE commission_id = ? AND "
+        "review_id = ?", (commission_id, review_id))
+    return {r[0]: r[1] for r in rows}
+
+
+async def decide(conn: aiosqlite.Connection, review_id: int, final_grade: str, *,
+                 at: datetime) -> None:
+    await conn.execute(
+        "UPDATE annual_review SET status = 'decided', final_grade = ? WHERE id = ?",
+        (final_grade, review_id))
+    await audit.record(conn, at=at, actor="commission", action="legacy.decided",
+                       subject=f"review:{review_id}", after=final_grade)
+
+
+async def acquaint(conn: aiosqlite.Connection, review_id: int, today: date, *,
+                   refused: bool) -> bool:
+    column = "refused_on" if refused else "acquainted_on"
+    cursor = await conn.execute(
+        f"UPDATE annual_review SET {column} = ? WHERE id = ? AND acquainted_on IS NULL "
+        "AND refused_on IS NULL AND status = 'decided'", (today.isoformat(), review_id))
+    return bool(cursor.rowcount)

@@ -1,0 +1,134 @@
+"""legacy-2018 end to end: a year from the KPI plan to the commission's decision, with a quorum
+failure, a tie the chair decides and a corrected result."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import pytest_asyncio
+
+from bot.clock import Clock
+from storage import accounts, roster
+from storage.roster_file import parse
+from tests.harness import FakeTelegram, FakeUser
+
+from .bots import RunningBot
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+ALMATY = ZoneInfo("Asia/Almaty")
+HEADER = "personnel_no,full_name,position,category,unit,appointed_on,managerial,supervisor,role"
+ROWS = [
+    "20,Әлиев Серік,Руководитель аппарата,B-1,Аппарат,2015-01-01,yes,,appointing",
+    "21,Омарова Жанар,Руководитель отдела,C-3,Аппарат / Отдел,2016-01-01,yes,20,",
+    "22,Иванов Пётр,Главный специалист,C-4,Аппарат / Отдел,2017-01-01,no,21,",
+    "23,Член Первый,Главный специалист,C-4,Аппарат,2017-01-01,no,20,",
+    "24,Член Второй,Главный специалист,C-4,Аппарат,2017-01-01,no,20,",
+    "25,Член Третий,Главный специалист,C-4,Аппарат,2017-01-01,no,20,",
+    "26,Член Четвёртый,Главный специалист,C-4,Аппарат,2017-01-01,no,20,",
+    "27,Секретарёва Айжан,Кадровик,C-4,Аппарат,2017-01-01,no,20,hr",
+]
+
+
+@pytest_asyncio.fixture(loop_scope="module", scope="module")
+async def bot(telegram: FakeTelegram, tmp_path_factory) -> AsyncIterator[RunningBot]:
+    database = tmp_path_factory.mktemp("legacy") / "bagalau.sqlite3"
+    start = datetime(2026, 1, 12, 11, 0, tzinfo=ALMATY)
+    running = await RunningBot(telegram, database, clock=Clock.starting_at(start, ALMATY),
+                               methodology="legacy-2018").start()
+    async with running.app.db.transaction() as conn:
+        await roster.apply(conn, parse("\n".join([HEADER, *ROWS]).encode(), "r.csv"),
+                           at=start, actor="test")
+        for number in range(20, 28):
+            servant = (await conn.execute_fetchall(
+                "SELECT id FROM servant WHERE personnel_no = ?", (str(number),)))[0][0]
+            await accounts.bind(conn, 8800 + number, servant, at=start, how="test")
+    for number in range(20, 28):
+        await person(telegram, number).send("/start")
+    yield running
+    await running.stop()
+
+
+def person(telegram: FakeTelegram, number: int) -> FakeUser:
+    return telegram.user(8800 + number, str(number), language_code="ru")
+
+
+async def test_the_five_kpi_plan_is_drafted_and_approved(telegram, bot):
+    head = person(telegram, 21)
+    await head.send("/plans")
+    await head.press("Иванов Пётр: плана ещё нет")
+    for n in range(1, 6):
+        await head.press("Добавить НМИ")
+        for answer in (f"Показатель {n}", "шт.", "10", "декабрь", "Выполнено"):
+            await head.send(answer)
+    assert "Добавить НМИ" not in head.last.button_labels()  # exactly five
+    await head.press("Отправить на утверждение")
+    await bot.app.notifier.wait_idle()
+    boss = person(telegram, 20)
+    notice = await boss.wait_for(lambda m: "ждёт вашего утверждения" in m.text)
+    await boss.press("Открыть план", message=notice)
+    assert await boss.press("Утвердить") == "Утверждено."
+
+
+async def test_the_year_end_review_is_filled_and_agreed(telegram, bot):
+    bot.app.clock.advance(datetime(2027, 1, 15, 11, 0, tzinfo=ALMATY) - bot.app.clock.now())
+    hr = person(telegram, 27)
+    await hr.send("/review")
+    await hr.press("Открыть ежегодную оценку за 2026 год")
+    assert "Ежегодная оценка за 2026 год открыта" in hr.last.text
+    head = person(telegram, 21)
+    await head.send("/review")
+    await head.press("Иванов Пётр (2026): черновик")
+    for answer in ("Да", "Да", "Да", "Да", "Нет"):  # 4 of 5 fully achieved
+        await head.press(answer)
+    competency = head.last
+    assert "Компетенция 1 из 9" in competency.text  # the two service-recipient ones skipped
+    for label in competency.button_labels()[:-1]:
+        await head.press(label)  # every indicator of the first competency observed
+    await head.press("Далее ▶")
+    while "Все компетенции оценены" not in head.last.text:
+        await head.press("Далее ▶")  # nothing observed for the others
+    await head.press("Проверить и отправить")
+    summary = head.last.text
+    assert "Полностью достигнуто НМИ: 4 из 5 — эффективно" in summary
+    assert "соответствует ожидаемому результату" in summary
+    assert "не наблюдалось:" in summary
+    await bot.app.notifier.wait_idle()
+    boss = person(telegram, 20)
+    notice = await boss.wait_for(lambda m: "ждёт вашего согласования" in m.text)
+    await boss.press("Открыть оценку", message=notice)
+    assert (await boss.press("Согласовать")).startswith("Согласовано")
+
+
+async def test_the_commission_quorum_a_tie_and_a_corrected_result(telegram, bot):
+    boss, secretary = person(telegram, 20), person(telegram, 27)
+    await boss.send("/review")
+    await boss.press("Создать комиссию за 2026 год")
+    await boss.send("20 27 23")
+    assert "не менее 5" in boss.last.text
+    await boss.send("20 27 23 24 25 26")
+    assert "Комиссия за 2026 год создана: 6 членов." in boss.last.text
+    await secretary.send("/review")
+    await secretary.press("Комиссия 2026: отметить присутствующих")
+    await secretary.send("20 27 23")
+    assert "Нет кворума: присутствуют 3 из 6; нужно не менее 4" in secretary.last.text
+    await secretary.send("20 27 23 24 25")
+    assert "Кворум: 5 из 6" in secretary.last.text
+    await bot.app.notifier.wait_idle()
+    choices = {20: "Пересмотреть: удовлетворительно", 23: "Пересмотреть: удовлетворительно",
+               24: "Утвердить", 25: "Утвердить"}
+    for number, label in choices.items():
+        member = person(telegram, number)
+        ballot = await member.wait_for(lambda m: "Комиссия:" in m.text)
+        await member.press(label, message=ballot)
+    assert not [m for m in secretary.bot_messages if "Комиссия:" in m.text]  # no vote for him
+    await bot.app.notifier.wait_idle()
+    servant = person(telegram, 22)
+    result = await servant.wait_for(lambda m: "Комиссия рассмотрела" in m.text)
+    assert "удовлетворительно" in result.text  # 2 : 2, the chair's vote decides
+    assert "пересмотрела результат (у оценивающего было: эффективно)" in result.text
+    assert "до 29 января 2027" in result.text  # 10 working days to appeal
+    assert (await servant.press("Отказываюсь подписать", message=result)).startswith(
+        "Ваш отказ")
