@@ -1,7 +1,5 @@
-"""End-to-end harness: a fake Telegram Bot API server and users who drive the real bot."""
+"""The end-to-end harness: the product's Bot API emulator (bot.emulator) seen from the tests."""
 
-from .driver import FakeUser
-from .fake_api import FakeTelegram, Request
-from .views import Button, ChatMessage
+from bot.emulator import Button, ChatMessage, FakeTelegram, FakeUser, Request
 
 __all__ = ["Button", "ChatMessage", "FakeTelegram", "FakeUser", "Request"]

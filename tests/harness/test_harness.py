@@ -38,8 +38,8 @@ from aiogram.types import (
     ReplyKeyboardRemove,
 )
 
+from bot.emulator.entities import EntityParseError, parse_html
 from tests.harness import FakeTelegram, FakeUser
-from tests.harness.entities import EntityParseError, parse_html
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")  # one fake server + bot for the module
 

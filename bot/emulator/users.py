@@ -10,7 +10,7 @@ from .entities import utf16_len
 from .views import ChatMessage
 
 if TYPE_CHECKING:
-    from .fake_api import FakeTelegram
+    from .server import FakeTelegram
     from .world import Chat
 
 

@@ -13,7 +13,7 @@ from typing import Any, Self
 
 from aiohttp import web
 
-from .driver import FakeUser
+from .users import FakeUser
 from .views import ChatMessage
 from .world import BLOCKED, METHODS, ApiError, Upload, World
 
