@@ -27,10 +27,10 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 
 from bot.clock import Clock
+from bot.emulator import FakeTelegram
 from bot.notifier import Notifier
 from storage import outbox
 from storage.db import Database
-from tests.harness import FakeTelegram
 
 FIRST_ID = 1_000_000
 
