@@ -90,6 +90,16 @@ def _read_with_base(file: str, text: str, folder: Path | None, seen: tuple[str, 
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise MethodologyError(file, "", f"not valid TOML: {exc}") from None
+    borrowed = data.pop("borrow", {})
+    if not isinstance(borrowed, dict):
+        raise MethodologyError(file, "borrow", "must be a table of section = methodology")
+    for section, source in borrowed.items():
+        if source not in BUILTIN:
+            raise MethodologyError(file, f"borrow.{section}", f"no built-in {source!r}")
+        lender = _read_with_base(f"{source}.toml", _builtin_text(source), None, (*seen, file))
+        if section not in lender:
+            raise MethodologyError(file, f"borrow.{section}", f"{source} has no [{section}]")
+        data.setdefault(section, lender[section])
     base = data.pop("extends", None)
     if base is None:
         return data

@@ -133,3 +133,17 @@ def test_circular_extends(tmp_path):
     (tmp_path / "b.toml").write_text('extends = "a.toml"\n', encoding="utf-8")
     with pytest.raises(MethodologyError, match="circular"):
         load_methodology(tmp_path / "a.toml")
+
+
+def test_an_agency_file_borrows_the_360_block(tmp_path):
+    path = tmp_path / "with360.toml"
+    path.write_text('schema = 1\nextends = "typical-2025"\nid = "typical-360"\n'
+                    'borrow = { survey360 = "justice-2023" }\n', encoding="utf-8")
+    m = load_methodology(path)
+    assert m.survey360 is not None and len(m.survey360.sets["others"].competencies) == 8
+    assert m.forms.keys() == {"managerial", "non_managerial"}
+    bad = tmp_path / "bad.toml"
+    bad.write_text('schema = 1\nextends = "typical-2025"\nid = "x"\n'
+                   'borrow = { kpi = "typical-2025" }\n', encoding="utf-8")
+    with pytest.raises(MethodologyError, match="has no"):
+        load_methodology(bad)
