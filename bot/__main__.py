@@ -36,6 +36,12 @@ def main(argv: list[str] | None = None) -> int:
                                               "methodology's retention period (3 years)")
     purge.add_argument("--years", type=int, help="override the retention period")
     commands.add_parser("migrate", help="bring the database schema up to date")
+    sandbox = commands.add_parser("sandbox", help="try the bot without Telegram: an emulated "
+                                                  "Bot API, a demo body and a chat page")
+    sandbox.add_argument("--port", type=int, default=8765)
+    sandbox.add_argument("--reset", action="store_true", help="start from a fresh demo database")
+    sandbox.add_argument("--lang", choices=("kk", "ru", "en"), default="ru",
+                         help="the default interface language")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: "
                                                    "%(message)s")
@@ -49,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
         print(problem, file=sys.stderr)
         return 2
     handler = {"run": _run, "import-roster": _import, "invite": _invite, "backup": _backup,
-               "purge": _purge, "migrate": _migrate}[command]
+               "purge": _purge, "migrate": _migrate, "sandbox": _sandbox}[command]
     return asyncio.run(handler(settings, args))
 
 
@@ -162,6 +168,12 @@ async def _migrate(settings: Settings, args: argparse.Namespace) -> int:
         await db.close()
     print(f"{settings.database_path}: schema version {version}")
     return 0
+
+
+async def _sandbox(settings: Settings, args: argparse.Namespace) -> int:
+    from .sandbox import run
+
+    return await run(args.port, args.reset, args.lang)
 
 
 async def _open(settings: Settings) -> Database:

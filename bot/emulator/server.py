@@ -211,6 +211,12 @@ class FakeTelegram:
         self.world.users[user_id] = raw | {k: v for k, v in optional.items() if v is not None}
         return FakeUser(self, user_id)
 
+    def user_of(self, user_id: int) -> FakeUser:
+        """The user already registered with ``user``, as he is."""
+        if user_id not in self.world.users:
+            raise KeyError(user_id)
+        return FakeUser(self, user_id)
+
     async def group_message(self, chat_id: int, user: FakeUser, text: str) -> None:
         """``user`` writes ``text`` in the group ``chat_id``; returns once the bot took it."""
         chat = self.world.group_chat(chat_id)

@@ -1,0 +1,150 @@
+"""``python -m bot sandbox``: the real bot, unchanged, against the Bot API emulator on 127.0.0.1,
+with a demo body, an open quarter and a chat page in the browser — no Telegram token needed."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from contextlib import suppress
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from importlib import resources
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from aiohttp import web
+
+from scoring import Quarter
+
+from ..app import App, create_app
+from ..clock import Clock
+from ..emulator import FakeTelegram
+from ..settings import Settings
+from . import demo
+from .chat_page import create_web
+
+log = logging.getLogger("bagalau.sandbox")
+ALMATY = ZoneInfo("Asia/Almaty")
+QUARTER = Quarter(2026, 3)  # the demo's quarter: it opens on its first working day after
+
+
+@dataclass
+class Sandbox:
+    telegram: FakeTelegram
+    app: App
+    people: list[demo.Person]
+    url: str = ""
+    _polling: asyncio.Task | None = None
+    _runner: web.AppRunner | None = None
+    _clock_file: Path | None = None
+    _stopped: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def move_clock(self, step: str) -> str:
+        """Jump the bot's clock (next working day, the deadline, past the request window) and
+        let the reminders run as they would on that day."""
+        clock, calendar = self.app.clock, self.app.calendar
+        today = clock.today()
+        if step == "deadline":
+            async with self.app.db.reading() as conn:
+                rows = await conn.execute_fetchall(
+                    "SELECT min(deadline) FROM campaign WHERE closed_at IS NULL")
+            target = date.fromisoformat(rows[0][0]) if rows and rows[0][0] else today
+            target = max(target, today)
+        elif step == "window":
+            target = calendar.add_working_days(today, 6)
+        elif step == "after_deadline":
+            async with self.app.db.reading() as conn:
+                rows = await conn.execute_fetchall(
+                    "SELECT min(deadline) FROM campaign WHERE closed_at IS NULL")
+            deadline = date.fromisoformat(rows[0][0]) if rows and rows[0][0] else today
+            target = calendar.add_working_days(max(deadline, today), 1)
+        else:
+            target = calendar.add_working_days(today, 1)
+        moment = datetime.combine(target, time(10, 30), clock.tz)
+        if moment > clock.now():
+            clock.advance(moment - clock.now())
+        self._save_clock()
+        await self.app.reminders.tick()
+        await self.app.notifier.wait_idle()
+        return clock.now().astimezone(clock.tz).strftime("%Y-%m-%d %H:%M")
+
+    def _save_clock(self) -> None:
+        if self._clock_file:
+            self._clock_file.write_text(self.app.clock.now().isoformat(), encoding="utf-8")
+
+    async def stop(self) -> None:
+        with suppress(RuntimeError):
+            await self.app.dispatcher.stop_polling()
+        if self._polling:
+            with suppress(asyncio.CancelledError):
+                await self._polling
+        if self._runner:
+            await self._runner.cleanup()
+        await self.app.close()
+        await self.telegram.stop()
+
+
+def start_moment() -> datetime:
+    """The first working day after the demo quarter, 10:00 in Almaty (computed, not fixed)."""
+    from scoring import WorkCalendar
+
+    day = WorkCalendar.kazakhstan().roll_forward(QUARTER.end + timedelta(days=1))
+    return datetime.combine(day, time(10, 0), ALMATY)
+
+
+async def start(folder: Path, *, port: int = 8765, reset: bool = False,
+                language: str = "ru") -> Sandbox:
+    folder.mkdir(parents=True, exist_ok=True)
+    database = folder / "sandbox.sqlite3"
+    clock_file = folder / "sandbox-clock.txt"
+    if reset:
+        for path in (database, clock_file, folder / "sandbox.sqlite3-wal",
+                     folder / "sandbox.sqlite3-shm"):
+            path.unlink(missing_ok=True)
+    fresh = not database.exists()
+    telegram = FakeTelegram()
+    await telegram.start()
+    moment = start_moment() if fresh or not clock_file.exists() else \
+        datetime.fromisoformat(clock_file.read_text(encoding="utf-8"))
+    settings = Settings(_env_file=None, bot_token=telegram.token,
+                        telegram_api_base=telegram.base_url, database_path=database,
+                        methodology=str(resources.files("bot.sandbox") / "demo.toml"),
+                        default_language=language, body_name="Демо министрлігі")
+    app = await create_app(settings, clock=Clock.starting_at(moment, ALMATY))
+    people = demo.people()
+    if fresh:
+        await demo.load(app.db, app.clock.now(), QUARTER.start + timedelta(days=42))
+    for person in people:
+        telegram.user(person.telegram_id, person.name.split()[1] if " " in person.name
+                      else person.name, language_code=person.language)
+        telegram.world.private_chat(person.telegram_id)
+    sandbox = Sandbox(telegram, app, people, _clock_file=clock_file)
+    sandbox._save_clock()
+    sandbox._polling = asyncio.create_task(app.dispatcher.start_polling(
+        app.bot, handle_signals=False,
+        allowed_updates=app.dispatcher.resolve_used_update_types()))
+    await telegram.wait_idle(timeout=30)
+    await app.reminders.tick()  # opens the quarter on its first working day
+    runner = web.AppRunner(create_web(sandbox))
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", port)
+    await site.start()
+    sandbox._runner = runner
+    bound = runner.addresses[0][1] if runner.addresses else port
+    sandbox.url = f"http://127.0.0.1:{bound}/"
+    return sandbox
+
+
+async def run(port: int, reset: bool, language: str) -> int:
+    """Run until Ctrl+C or SIGTERM."""
+    sandbox = await start(Path("data"), port=port, reset=reset, language=language)
+    print(f"bagalau sandbox: open {sandbox.url} in your browser (Ctrl+C stops it).", flush=True)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+    await sandbox.stop()
+    print("bagalau sandbox stopped.", flush=True)
+    return 0
