@@ -65,6 +65,6 @@ class LegacyCb(CallbackData, prefix="g1"):
 
     id: int
     action: str  # open_year | review | kpi | toggle | next | submit | agree | return |
-    #              commission | attendance | vote | acquaint | refuse
+    #              commission | attendance | vote | acquaint | refuse | recommend | protocol
     index: int = 0
     value: str = ""

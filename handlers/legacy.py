@@ -10,18 +10,20 @@ from aiogram import F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 
 from bot.clock import Clock
 from bot.notifier import Notifier
 from scoring import Methodology, WorkCalendar
-from storage import kpi, outbox
+from storage import kpi, org, outbox
 from storage import legacy as store
 from storage.db import Database
 from storage.models import Servant
 
 from .callbacks import LegacyCb
+from .commission_protocol import CommissionProtocol, ProtocolRow, render_commission_protocol
 from .keyboards import inline
 from .render import format_date, official
 
@@ -30,6 +32,10 @@ class LegacyInput(StatesGroup):
     commission = State()
     attendance = State()
     reason = State()
+    recommendation = State()
+
+
+RECOMMENDATION_LIMIT = 1000
 
 
 def _grade_label(methodology: Methodology, code: str | None) -> str:
@@ -75,6 +81,9 @@ async def menu(message: Message, db: Database, clock: Clock, methodology: Method
             if found and servant.id in (found.chair_id, found.secretary_id):
                 rows.append([(_("Commission {year}: record the attendance").format(year=y),
                               LegacyCb(id=y, action="attendance"))])
+            if found and found.met_on and _keeps_protocol(found, servant, roles):
+                rows.append([(_("Commission {year}: the protocol (PDF)").format(year=y),
+                              LegacyCb(id=y, action="protocol"))])
     rows += [[(f"{r.servant_name} ({r.year}): {_status(r.status)}",
                LegacyCb(id=r.id, action="review"))] for r in own + pending]
     await message.answer(_("Annual reviews:"), reply_markup=inline(rows) if rows else None)
@@ -429,10 +438,11 @@ async def vote(callback: CallbackQuery, callback_data: LegacyCb, db: Database, c
             if choice is not None:
                 decided = review.grade if choice == "approve" else choice
                 await store.decide(conn, review.id, decided, at=clock.now())
-                await outbox.enqueue(conn, "legacy_result", f"review:{review.id}",
-                                     review.servant_id, due_on=clock.today(),
-                                     not_before=clock.now(), at=clock.now(),
-                                     payload={"review": review.id})
+                for kind, recipient in (("legacy_result", review.servant_id),
+                                        ("legacy_decided", found.secretary_id)):
+                    await outbox.enqueue(conn, kind, f"review:{review.id}", recipient,
+                                         due_on=clock.today(), not_before=clock.now(),
+                                         at=clock.now(), payload={"review": review.id})
     notifier.wake()
     if not counted:
         await callback.answer(_("You have already voted."), show_alert=True)
@@ -441,6 +451,97 @@ async def vote(callback: CallbackQuery, callback_data: LegacyCb, db: Database, c
             grade=_grade_label(methodology, decided)), show_alert=True)
     else:
         await callback.answer(_("Your vote is counted."), show_alert=True)
+
+
+# ------------------------------------------------------------------ the protocol
+def _keeps_protocol(found: store.Commission, servant: Servant, roles: frozenset[str]) -> bool:
+    """The chair and the secretary keep it; HR prepares it and the authorised person approves
+    the results in it (cl. 36, 39)."""
+    return servant.id in (found.chair_id, found.secretary_id) or bool({"hr", "appointing"}
+                                                                       & roles)
+
+
+async def ask_recommendation(callback: CallbackQuery, callback_data: LegacyCb, db: Database,
+                             servant: Servant | None, state: FSMContext) -> None:
+    async with db.reading() as conn:
+        review = await store.review(conn, callback_data.id)
+        found = await store.commission(conn, review.year) if review else None
+    if review is None or found is None or servant is None or review.status != "decided" or \
+            servant.id not in (found.chair_id, found.secretary_id):
+        await callback.answer(_("Only the chair or the secretary records the commission's "
+                                "recommendations."), show_alert=True)
+        return
+    await state.set_state(LegacyInput.recommendation)
+    await state.set_data({"review": review.id})
+    await callback.answer()
+    await callback.message.answer(_(
+        "Send the commission's recommendation on {name} for the protocol (up to {n} "
+        "characters), or /cancel.").format(name=escape(review.servant_name),
+                                           n=RECOMMENDATION_LIMIT))
+
+
+async def typed_recommendation(message: Message, state: FSMContext, db: Database, clock: Clock,
+                               servant: Servant | None) -> None:
+    text = " ".join(message.text.split())
+    if len(text) > RECOMMENDATION_LIMIT:
+        await message.answer(_("That is {length} characters; the protocol takes up to {n}. "
+                               "Please shorten it and send it again.").format(
+            length=len(text), n=RECOMMENDATION_LIMIT))
+        return
+    data = await state.get_data()
+    async with db.transaction() as conn:
+        review = await store.review(conn, data["review"])
+        await store.recommend(conn, review.id, text, at=clock.now(),
+                              actor=f"servant:{servant.id}")
+    await state.clear()
+    await message.answer(_("The recommendation on {name} is in the protocol.").format(
+        name=escape(review.servant_name)), reply_markup=inline([[
+            (_("The protocol (PDF)"), LegacyCb(id=review.year, action="protocol"))]]))
+
+
+async def protocol(callback: CallbackQuery, callback_data: LegacyCb, db: Database,
+                   methodology: Methodology, servant: Servant | None,
+                   roles: frozenset[str]) -> None:
+    year = callback_data.id
+    async with db.reading() as conn:
+        found = await store.commission(conn, year)
+        if found is None or servant is None or not _keeps_protocol(found, servant, roles):
+            await callback.answer(_("The protocol is not available to you."), show_alert=True)
+            return
+        decided = await store.reviews(conn, year, status="decided")
+        pending = len(await store.reviews(conn, year, status="agreed"))
+        if found.met_on is None or not decided:
+            await callback.answer(_("The commission has not decided any result yet."),
+                                  show_alert=True)
+            return
+        body = await org.body(conn)
+        people = {r[0]: (r[1], r[2]) for r in await conn.execute_fetchall(
+            "SELECT id, full_name, position FROM servant")}
+        votes = {r.id: await store.votes(conn, found.id, r.id) for r in decided}
+    labels = {g.code: g.label for g in methodology.kpi_plan.grades}
+    names = {servant_id: name for servant_id, (name, _position) in people.items()}
+    rows = tuple(ProtocolRow(
+        servant=r.servant_name, position=people[r.servant_id][1], result=labels[r.grade],
+        correction=labels[r.final_grade] if r.final_grade != r.grade else None,
+        recommendation=r.recommendation,
+        votes=tuple((names[m], None if choice == "approve" else labels[choice])
+                    for m, choice in sorted(votes[r.id].items(), key=lambda v: names[v[0]])))
+        for r in decided)
+    others = tuple(names[m] for m in found.members if m not in (found.chair_id,
+                                                                 found.secretary_id))
+    content = render_commission_protocol(CommissionProtocol(
+        body=body.name, year=year, met_on=found.met_on, chair=names[found.chair_id],
+        secretary=names[found.secretary_id], members=others, present=len(found.present or ()),
+        total=len(found.members), rows=rows))
+    await callback.answer()
+    caption = ngettext("Protocol of the evaluation commission for {year}: {n} result.",
+                       "Protocol of the evaluation commission for {year}: {n} results.",
+                       len(rows)).format(year=year, n=len(rows))
+    if pending:
+        caption += " " + ngettext("{n} more is still being voted on.",
+                                  "{n} more are still being voted on.", pending).format(n=pending)
+    await callback.message.answer_document(
+        BufferedInputFile(content, f"commission-protocol-{year}.pdf"), caption=caption)
 
 
 async def acquaint(callback: CallbackQuery, callback_data: LegacyCb, db: Database,
@@ -475,7 +576,8 @@ def result_text(methodology: Methodology, review: store.Review, calendar: WorkCa
 ACTIONS = {"open_year": open_year, "review": open_review, "kpi": kpi_answer, "toggle": toggle,
            "next": next_competency, "submit": submit, "agree": agree, "return": ask_return,
            "commission": ask_commission, "attendance": ask_attendance, "vote": vote,
-           "acquaint": acquaint, "refuse": acquaint}
+           "acquaint": acquaint, "refuse": acquaint, "recommend": ask_recommendation,
+           "protocol": protocol}
 
 
 def create_router() -> Router:
@@ -487,4 +589,6 @@ def create_router() -> Router:
     router.message.register(typed_commission, StateFilter(LegacyInput.commission), F.text)
     router.message.register(typed_attendance, StateFilter(LegacyInput.attendance), F.text)
     router.message.register(typed_reason, StateFilter(LegacyInput.reason), F.text)
+    router.message.register(typed_recommendation, StateFilter(LegacyInput.recommendation),
+                            F.text)
     return router

@@ -261,6 +261,21 @@ class Notices:
             inline([[(_("I have read it"), LegacyCb(id=review.id, action="acquaint")),
                      (_("I refuse to sign"), LegacyCb(id=review.id, action="refuse"))]])
 
+    async def _legacy_decided(self, message: outbox.Message) -> Rendered:
+        review = await self._legacy(message)
+        if review is None or review.status != "decided":
+            return None
+        label = {g.code: official(g.label) for g in self.methodology.kpi_plan.grades}
+        text = _("Commission {year}: {name} — “{grade}”.").format(
+            year=review.year, name=escape(review.servant_name), grade=label[review.final_grade])
+        if review.final_grade != review.grade:
+            text += " " + _("Revised (the evaluator's was “{grade}”).").format(
+                grade=label[review.grade])
+        return text + "\n" + _("Record the commission's recommendation for the protocol, if "
+                               "it made one."), \
+            inline([[(_("Add a recommendation"), LegacyCb(id=review.id, action="recommend"))],
+                    [(_("The protocol (PDF)"), LegacyCb(id=review.year, action="protocol"))]])
+
     async def _annual(self, message: outbox.Message) -> Rendered:
         year = message.payload["year"]
         async with self.db.reading() as conn:

@@ -70,11 +70,17 @@ def _short(text: str | None, none: str) -> str:
     return text if len(text) <= SHORT else text[:SHORT].rsplit(" ", 1)[0] + " …"
 
 
-def render_protocol(facts: ProtocolFacts) -> bytes:
+def new_pdf() -> FPDF:
+    """An A4 document with DejaVu Sans (regular and bold) registered as "DejaVu"."""
     pdf = FPDF(format="A4")
     pdf.set_auto_page_break(auto=True, margin=15)
     pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
     pdf.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+    return pdf
+
+
+def render_protocol(facts: ProtocolFacts) -> bytes:
+    pdf = new_pdf()
     for language in ("kk", "ru"):
         labels = LABELS[language]
         pdf.add_page()

@@ -27,6 +27,7 @@ class Review:
     grade: str | None
     return_reason: str | None
     final_grade: str | None
+    recommendation: str | None
     acquainted_on: date | None
     refused_on: date | None
 
@@ -39,6 +40,7 @@ class Commission:
     secretary_id: int
     members: tuple[int, ...]
     present: tuple[int, ...] | None
+    met_on: date | None
 
 
 def _review(r) -> Review:
@@ -46,7 +48,7 @@ def _review(r) -> Review:
         r["id"], r["year"], r["servant_id"], r["full_name"], bool(r["public_services"]),
         r["category"], r["evaluator_id"], r["approver_id"], r["status"],
         {int(k): v for k, v in json.loads(r["achieved"]).items()}, json.loads(r["observed"]),
-        r["grade"], r["return_reason"], r["final_grade"],
+        r["grade"], r["return_reason"], r["final_grade"], r["recommendation"],
         date.fromisoformat(r["acquainted_on"]) if r["acquainted_on"] else None,
         date.fromisoformat(r["refused_on"]) if r["refused_on"] else None)
 
@@ -128,7 +130,8 @@ async def commission(conn: aiosqlite.Connection, year: int) -> Commission | None
         "SELECT servant_id FROM commission_member WHERE commission_id = ? ORDER BY servant_id",
         (r["id"],)))
     return Commission(r["id"], r["year"], r["chair_id"], r["secretary_id"], members,
-                      tuple(json.loads(r["present"])) if r["present"] else None)
+                      tuple(json.loads(r["present"])) if r["present"] else None,
+                      date.fromisoformat(r["met_on"]) if r["met_on"] else None)
 
 
 async def record_attendance(conn: aiosqlite.Connection, commission_id: int,
@@ -161,6 +164,15 @@ async def decide(conn: aiosqlite.Connection, review_id: int, final_grade: str, *
         (final_grade, review_id))
     await audit.record(conn, at=at, actor="commission", action="legacy.decided",
                        subject=f"review:{review_id}", after=final_grade)
+
+
+async def recommend(conn: aiosqlite.Connection, review_id: int, text: str | None, *,
+                    at: datetime, actor: str) -> None:
+    """The commission's recommendation on one result, as the protocol records it."""
+    await conn.execute("UPDATE annual_review SET recommendation = ? WHERE id = ?",
+                       (text, review_id))
+    await audit.record(conn, at=at, actor=actor, action="legacy.recommendation",
+                       subject=f"review:{review_id}", after=text)
 
 
 async def acquaint(conn: aiosqlite.Connection, review_id: int, today: date, *,

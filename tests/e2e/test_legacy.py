@@ -3,14 +3,17 @@ failure, a tie the chair decides and a corrected result."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import AsyncIterator
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 import pytest_asyncio
+from pypdf import PdfReader
 
 from bot.clock import Clock
+from handlers.callbacks import LegacyCb
 from storage import accounts, roster
 from storage.roster_file import parse
 from tests.harness import FakeTelegram, FakeUser
@@ -132,3 +135,31 @@ async def test_the_commission_quorum_a_tie_and_a_corrected_result(telegram, bot)
     assert "до 29 января 2027" in result.text  # 10 working days to appeal
     assert (await servant.press("Отказываюсь подписать", message=result)).startswith(
         "Ваш отказ")
+
+
+async def test_the_secretary_records_a_recommendation_and_gets_the_protocol(telegram, bot):
+    secretary, member = person(telegram, 27), person(telegram, 23)
+    await bot.app.notifier.wait_idle()
+    notice = await secretary.wait_for(lambda m: "Комиссия 2026: Иванов Пётр" in m.text)
+    assert "Пересмотрено (у оценивающего было «эффективно»)" in notice.text
+    denied = await member.press_data(LegacyCb(id=2026, action="protocol").pack(),
+                                     member.last)
+    assert denied == "Протокол вам недоступен."
+    await secretary.press("Добавить рекомендацию", message=notice)
+    await secretary.send("х" * 1001)
+    assert "символов: 1001" in secretary.last.text and "сократите" in secretary.last.text
+    await secretary.send("Пройти курсы   повышения квалификации по\nпланированию до 1 июля.")
+    assert "Рекомендация (Иванов Пётр) внесена в протокол." in secretary.last.text
+    await secretary.press("Протокол (PDF)")
+    protocol = await secretary.wait_for(lambda m: m.document is not None)
+    assert protocol.document[0] == "commission-protocol-2026.pdf"
+    assert "1 результат" in protocol.text
+    reader = PdfReader(io.BytesIO(protocol.document[1]))
+    text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    for expected in ("Бағалау жөніндегі комиссия отырысының хаттамасы",
+                     "Протокол заседания комиссии по оценке", "Иванов Пётр",
+                     "Пройти курсы повышения квалификации", "Председатель комиссии: Әлиев Серік",
+                     "Секретарь комиссии: Секретарёва Айжан",
+                     "Утверждено результатов: 0, пересмотрено: 1",
+                     "Член Второй: утвердить", "Присутствовали: 5 из 6"):
+        assert expected in text, expected
