@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta
 
 from scoring import Methodology, Quarter, WorkCalendar
 from storage import calibration as calibrations
-from storage import evaluation, outbox, reports, surveys
+from storage import evaluation, kpi, outbox, reports, surveys
 from storage.db import Database
 
 from .clock import Clock
@@ -41,6 +41,7 @@ class Reminders:
             for campaign in await evaluation.open_campaigns(conn):
                 added += await self._deadline(conn, campaign, today, now)
                 added += await self._overdue(conn, campaign, today, now)
+                added += await self._kpi_actuals(conn, campaign, today, now)
             added += await self._annual(conn, today, now)
             added += await self._calibrations(conn, today, now)
             added += await self._surveys(conn, today, now)
@@ -87,6 +88,27 @@ class Reminders:
         if today <= campaign.deadline or not await evaluation.sheet_counts(conn, campaign.id):
             return 0
         return await self._digest(conn, today, now)
+
+    async def _kpi_actuals(self, conn, campaign: evaluation.Campaign, today: date,
+                           now: datetime) -> int:
+        """Justice cl. 28: HR enters the quarter's actual KPI values N working days before the
+        evaluation deadline. HR is reminded every working day from two working days before
+        that date until the deadline, while any approved plan lacks a value."""
+        rules = self.methodology.kpi
+        if rules is None or today > campaign.deadline or not self.calendar.is_working_day(today):
+            return 0
+        due = self.calendar.subtract_working_days(campaign.deadline,
+                                                  rules.actuals_before_deadline_working_days)
+        if today < self.calendar.subtract_working_days(due, 2) or not await kpi.missing_actuals(
+                conn, campaign.quarter.year, campaign.quarter.number):
+            return 0
+        added = 0
+        for hr in await reports.active_hr(conn, today):
+            added += await outbox.enqueue(
+                conn, "kpi_actuals", f"campaign:{campaign.id}", hr, due_on=today,
+                not_before=self.window(), at=now,
+                payload={"campaign": campaign.id, "due": due.isoformat()})
+        return added
 
     async def _digest(self, conn, today: date, now: datetime) -> int:
         if not self.calendar.is_working_day(today):

@@ -22,9 +22,9 @@ from storage import kpi, org, outbox
 from storage.db import Database
 from storage.models import Servant
 
-from .callbacks import PlanCb
+from .callbacks import MenuCb, PlanCb
 from .keyboards import inline
-from .render import format_date, format_number
+from .render import format_date, format_number, quarter_name
 
 
 class PlanInput(StatesGroup):
@@ -364,8 +364,14 @@ async def actuals_menu(message: Message, db: Database, clock: Clock,
     rows = [[(p.servant_name, PlanCb(id=p.id, action="actuals", value=str(quarter)))]
             for p in found]
     await message.answer(_("Actual KPI values for {quarter}: choose the plan.").format(
-        quarter=str(quarter)) if rows else _("No approved KPI plans."),
+        quarter=quarter_name(quarter)) if rows else _("No approved KPI plans."),
         reply_markup=inline(rows) if rows else None)
+
+
+async def actuals_from_menu(callback: CallbackQuery, db: Database, clock: Clock,
+                            roles: frozenset[str]) -> None:
+    await callback.answer()
+    await actuals_menu(callback.message, db, clock, roles)
 
 
 async def start_actuals(callback: CallbackQuery, callback_data: PlanCb, db: Database,
@@ -385,7 +391,8 @@ async def start_actuals(callback: CallbackQuery, callback_data: PlanCb, db: Data
 def _actual_question(plan: kpi.Plan, index: int, quarter: Quarter) -> str:
     item = plan.items[index]
     return _("{n}. {name}: the actual value for {quarter} ({unit}; plan {plan})?").format(
-        n=item.position, name=escape(item.name), quarter=str(quarter), unit=escape(item.unit),
+        n=item.position, name=escape(item.name), quarter=quarter_name(quarter),
+        unit=escape(item.unit),
         plan=format_number(item.plan_for(quarter.number)))
 
 
@@ -411,7 +418,7 @@ async def typed_actual(message: Message, state: FSMContext, db: Database, clock:
         return
     await state.clear()
     await message.answer(_("All actual values for {quarter} are saved; the evaluator can score "
-                           "the KPIs now.").format(quarter=str(quarter)))
+                           "the KPIs now.").format(quarter=quarter_name(quarter)))
 
 
 ACTIONS = {"create": create, "view": view, "add": add, "drop": drop, "submit": submit,
@@ -423,6 +430,7 @@ def create_router() -> Router:
     router = Router(name="kpi_plans")
     router.message.register(plans, Command("plans"))
     router.message.register(actuals_menu, Command("actuals"))
+    router.callback_query.register(actuals_from_menu, MenuCb.filter(F.action == "actuals"))
     for action, handler in ACTIONS.items():
         router.callback_query.register(handler, PlanCb.filter(F.action == action))
     router.message.register(typed_name, StateFilter(PlanInput.name), F.text)

@@ -3,6 +3,7 @@ language, from the current state (a reminder about a sheet submitted since is dr
 
 from __future__ import annotations
 
+from datetime import date
 from html import escape
 
 from aiogram.utils.i18n import I18n, ngettext
@@ -95,6 +96,28 @@ class Notices:
             ngettext("You have {n} sheet left to fill in.", "You have {n} sheets left to fill in.",
                      count).format(n=count))), \
             inline([[(_("Evaluation sheets"), MenuCb(action="sheets"))]])
+
+    async def _kpi_actuals(self, message: outbox.Message) -> Rendered:
+        async with self.db.reading() as conn:
+            campaign = await evaluation.campaign(conn, message.payload["campaign"])
+            missing = await kpi.missing_actuals(conn, campaign.quarter.year,
+                                                campaign.quarter.number) if campaign else 0
+        if not missing or campaign.closed:
+            return None
+        due = date.fromisoformat(message.payload["due"])
+        text = ngettext(
+            "KPI actual values for {quarter} are due by {date} so that the evaluators can "
+            "score by {deadline}: {n} approved plan still lacks them.",
+            "KPI actual values for {quarter} are due by {date} so that the evaluators can "
+            "score by {deadline}: {n} approved plans still lack them.", missing) \
+            if self.clock.today() <= due else ngettext(
+            "KPI actual values for {quarter} were due on {date}; the evaluators must score by "
+            "{deadline}: {n} approved plan still lacks them.",
+            "KPI actual values for {quarter} were due on {date}; the evaluators must score by "
+            "{deadline}: {n} approved plans still lack them.", missing)
+        return text.format(quarter=quarter_name(campaign.quarter), date=format_date(due),
+                           deadline=format_date(campaign.deadline), n=missing), \
+            inline([[(_("Enter actual values"), MenuCb(action="actuals"))]])
 
     async def _hr_digest(self, message: outbox.Message) -> Rendered:
         lines: list[str] = []

@@ -159,3 +159,13 @@ async def approved_plans(conn: aiosqlite.Connection, year: int) -> list[Plan]:
     rows = await conn.execute_fetchall(
         "SELECT id FROM kpi_plan WHERE year = ? AND status = 'approved' ORDER BY id", (year,))
     return [await plan(conn, r[0]) for r in rows]
+
+
+async def missing_actuals(conn: aiosqlite.Connection, year: int, period: int) -> int:
+    """How many approved plans of ``year`` still lack an actual value for ``period``."""
+    rows = await conn.execute_fetchall(
+        "SELECT count(*) FROM kpi_plan p WHERE p.year = ? AND p.status = 'approved' AND EXISTS "
+        "(SELECT 1 FROM kpi_item i WHERE i.plan_id = p.id AND NOT EXISTS (SELECT 1 FROM "
+        "kpi_actual a WHERE a.plan_id = p.id AND a.position = i.position AND a.period = ?))",
+        (year, period))
+    return rows[0][0]

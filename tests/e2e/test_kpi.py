@@ -5,7 +5,7 @@ the others."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -103,11 +103,21 @@ async def test_actuals_and_scores_within_the_allowed_ranges(telegram, bot):
     await director.send("/sheets")
     await director.press("Нұрланова Салтанат — 0/…")
     assert "ещё не внесла фактические значения НМИ за квартал" in director.last.text
-    await hr.send("/actuals")
+    await bot.app.reminders.tick()  # 2 April: within two working days of the 3 April due date
+    await bot.app.notifier.wait_idle()
+    reminder = await hr.wait_for(lambda m: "Фактические значения НМИ" in m.text)
+    assert "нужно внести до 3 апреля 2026" in reminder.text
+    assert "оценить до 10 апреля 2026: не хватает в 1 утверждённом плане" in reminder.text
+    await hr.press("Внести фактические значения", message=reminder)
     await hr.press("Нұрланова Салтанат")
     for value in ("87,5", "8", "9", "50"):  # 87.5 %, 100 %, 45 %, 100 %
         await hr.send(value)
     assert "сохранены" in hr.last.text
+    bot.app.clock.advance(timedelta(days=1))  # 3 April: all values are in, no reminder
+    await bot.app.reminders.tick()
+    async with bot.app.db.reading() as conn:
+        sent = await conn.execute_fetchall("SELECT due_on FROM outbox WHERE kind = 'kpi_actuals'")
+    assert [r[0] for r in sent] == ["2026-04-02"]
     await director.send("/sheets")
     await director.press("Нұрланова Салтанат — 0/…")
     await director.press("Начать ▶")
