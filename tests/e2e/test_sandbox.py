@@ -59,6 +59,8 @@ async def test_an_evaluator_scores_a_sheet_in_the_page_and_the_servant_sees_it(s
                                                                              browser):
     page = await browser.new_page(viewport={"width": 1200, "height": 900})
     await page.goto(sandbox.url + f"?user={DIRECTOR}")
+    await page.wait_for_selector("#day:has-text('Следующий рабочий день')")  # --lang ru
+    assert "Директор департамента · оценивающий · ru" in await page.inner_text(".active")
     await page.fill("#text", "/sheets")
     await page.click("button[type=submit]")
     await page.click("text=Бекова Алия Нұрланқызы — 0/5")
