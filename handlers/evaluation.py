@@ -189,17 +189,27 @@ async def _pending(callback: CallbackQuery, db: Database, sheet_id: int, servant
     return sheet
 
 
-async def score(callback: CallbackQuery, callback_data: SheetCb, db: Database, clock: Clock,
-                methodology: Methodology, servant: Servant | None) -> None:
+async def _pending_item(callback: CallbackQuery, callback_data: SheetCb, db: Database,
+                        servant: Servant | None, methodology: Methodology):
+    """(sheet, items, item) for a button on one item of a pending sheet of his, or None once
+    the user has been told why not."""
     sheet = await _pending(callback, db, callback_data.sheet, servant, methodology)
     if sheet is None:
-        return
+        return None
     items = await load_items(db, methodology, sheet)
     if items.missing or not 0 <= callback_data.index < len(items.items):
         await callback.answer(_("This button is out of date. Send /start for the current "
                                 "menu."), show_alert=True)
+        return None
+    return sheet, items, items.items[callback_data.index]
+
+
+async def score(callback: CallbackQuery, callback_data: SheetCb, db: Database, clock: Clock,
+                methodology: Methodology, servant: Servant | None) -> None:
+    found = await _pending_item(callback, callback_data, db, servant, methodology)
+    if found is None:
         return
-    item = items.items[callback_data.index]
+    sheet, items, item = found
     try:
         value = item.check(callback_data.value)
     except ScoreError as error:
@@ -234,15 +244,10 @@ def score_error(error: ScoreError) -> str:
 async def ask_exact(callback: CallbackQuery, callback_data: SheetCb, db: Database,
                     methodology: Methodology, servant: Servant | None,
                     state: FSMContext) -> None:
-    sheet = await _pending(callback, db, callback_data.sheet, servant, methodology)
-    if sheet is None:
+    found = await _pending_item(callback, callback_data, db, servant, methodology)
+    if found is None:
         return
-    items = await load_items(db, methodology, sheet)
-    if items.missing or not 0 <= callback_data.index < len(items.items):
-        await callback.answer(_("This button is out of date. Send /start for the current "
-                                "menu."), show_alert=True)
-        return
-    item = items.items[callback_data.index]
+    sheet, _items, item = found
     await state.set_state(SheetInput.value)
     await state.set_data({"sheet": sheet.id, "index": callback_data.index,
                           "message_id": callback.message.message_id})
@@ -277,15 +282,10 @@ async def typed_value(message: Message, state: FSMContext, db: Database, clock: 
 async def ask_comment(callback: CallbackQuery, callback_data: SheetCb, db: Database,
                       methodology: Methodology, servant: Servant | None,
                       state: FSMContext) -> None:
-    sheet = await _pending(callback, db, callback_data.sheet, servant, methodology)
-    if sheet is None:
+    found = await _pending_item(callback, callback_data, db, servant, methodology)
+    if found is None:
         return
-    items = await load_items(db, methodology, sheet)
-    if items.missing or not 0 <= callback_data.index < len(items.items):
-        await callback.answer(_("This button is out of date. Send /start for the current "
-                                "menu."), show_alert=True)
-        return
-    item = items.items[callback_data.index]
+    sheet, _items, item = found
     if item.id not in sheet.answers:
         await callback.answer(_("Give a score first, then add a comment."), show_alert=True)
         return
