@@ -18,7 +18,9 @@ class FakeUser:
     """A Telegram user in a private chat with the bot (chat id == user id).
 
     Every action queues one update and returns once the bot acknowledged it, so with
-    ``handle_as_tasks=False`` the bot's reaction is already visible in ``chat``.
+    ``handle_as_tasks=False`` the bot's reaction is already visible in ``chat``. Notices the
+    bot sends in the background can arrive at any moment, so a test reads the message it
+    means (``expect``, ``wait_for``), never "the newest one".
     """
 
     def __init__(self, tg: FakeTelegram, user_id: int) -> None:
@@ -96,6 +98,7 @@ class FakeUser:
         world = self._tg.world
         stored = self._chat().messages.get(message.message_id)
         query_id = world.new_callback(self.id)
+        world.action_marks[self.id] = world.revision
         query = {
             "id": query_id,
             "from": self.info,
@@ -107,6 +110,7 @@ class FakeUser:
         return world.callbacks[query_id].text
 
     async def _write(self, content: dict[str, Any]) -> None:
+        self._tg.world.action_marks[self.id] = self._tg.world.revision
         message = self._tg.world.user_message(self._chat(), self.id, content)
         await self._tg.deliver({"message": message})
 
@@ -131,14 +135,6 @@ class FakeUser:
     def bot_messages(self) -> list[ChatMessage]:
         """The bot's messages in the private chat, oldest first."""
         return [m for m in self.chat if m.from_bot]
-
-    @property
-    def last(self) -> ChatMessage:
-        """The newest bot message."""
-        messages = self.bot_messages
-        if not messages:
-            raise AssertionError(f"the bot has not written to user {self.id}\n{self.text()}")
-        return messages[-1]
 
     @property
     def callback_answers(self) -> list[str | None]:
@@ -175,6 +171,26 @@ class FakeUser:
             lambda: match() is not None,
             timeout,
             lambda: f"no matching bot message for user {self.id} within {timeout}s\n{self.text()}",
+        )
+        found = match()
+        assert found is not None
+        return found
+
+    async def expect(self, *fragments: str, timeout: float = 5) -> ChatMessage:
+        """The newest bot message sent or edited since this user's latest action whose text
+        contains every fragment, waiting for it if need be: the reply the test means, whatever
+        background notices arrive meanwhile."""
+        mark = self._tg.world.action_marks.get(self.id, 0)
+
+        def match() -> ChatMessage | None:
+            return next((m for m in reversed(self.bot_messages)
+                         if m.revision > mark and all(f in m.text for f in fragments)), None)
+
+        await self._tg.wait_until(
+            lambda: match() is not None,
+            timeout,
+            lambda: (f"user {self.id} got no reply containing {fragments!r} within {timeout}s "
+                     f"of his latest action\n{self.text()}"),
         )
         found = match()
         assert found is not None

@@ -35,6 +35,7 @@ class ChatMessage:
     edited: bool = False
     source: str = ""
     contact: str | None = None
+    revision: int = field(default=0, repr=False, compare=False)
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def button_labels(self) -> list[str]:
@@ -73,6 +74,7 @@ def make_view(
     parse_mode: str | None,
     source: str,
     file: Callable[[str], tuple[str, bytes | None]],
+    revision: int = 0,
 ) -> ChatMessage:
     """Snapshot of a stored Telegram Message; ``file`` maps a file_id to (name, bytes)."""
     photo = file(raw["photo"][-1]["file_id"])[1] if "photo" in raw else None
@@ -91,5 +93,6 @@ def make_view(
         edited="edit_date" in raw,
         source=source,
         contact=raw["contact"]["phone_number"] if "contact" in raw else None,
+        revision=revision,
         raw=copy.deepcopy(raw),
     )

@@ -78,6 +78,7 @@ class StoredMessage:
     raw: dict[str, Any]
     parse_mode: str | None = None
     source: str = ""
+    revision: int = 0  # the world's revision when it was last sent or edited
 
 
 @dataclass
@@ -143,6 +144,8 @@ class World:
         self.callbacks: dict[str, CallbackQuery] = {}
         self.callback_answers: dict[int, list[str | None]] = {}
         self.webhook_url: str | None = None
+        self.revision = 0  # bumped by every message sent or edited
+        self.action_marks: dict[int, int] = {}  # user id -> revision when he last acted
         self._ids = itertools.count(1)
 
     # ----- the users' side -------------------------------------------------------------
@@ -211,6 +214,7 @@ class World:
             message.raw,
             parse_mode=message.parse_mode,
             source=message.source,
+            revision=message.revision,
             file=lambda file_id: (self.files[file_id].filename, self.files[file_id].content),
         )
 
@@ -240,7 +244,8 @@ class World:
         chat.last_message_id += 1
         raw = {"message_id": chat.last_message_id, "date": now(), "chat": chat.raw}
         raw |= {"from": sender} | {k: v for k, v in content.items() if v}
-        message = StoredMessage(raw, parse_mode, source)
+        self.revision += 1
+        message = StoredMessage(raw, parse_mode, source, self.revision)
         chat.messages[chat.last_message_id] = message
         return message
 
@@ -321,8 +326,9 @@ class World:
         )
         return message.raw
 
-    @staticmethod
-    def _edit(message: StoredMessage, fields: dict[str, Any], params: dict[str, Any]) -> None:
+    def _edit(
+        self, message: StoredMessage, fields: dict[str, Any], params: dict[str, Any]
+    ) -> None:
         fields["reply_markup"] = World._inline_markup(params.get("reply_markup"))
         if all((message.raw.get(k) or None) == (v or None) for k, v in fields.items()):
             raise ApiError(400, NOT_MODIFIED)
@@ -332,6 +338,8 @@ class World:
             else:
                 message.raw.pop(key, None)
         message.raw["edit_date"] = now()
+        self.revision += 1
+        message.revision = self.revision
 
     def _input_file(self, params: dict[str, Any], kind: str) -> StoredFile:
         value = params.get(kind)

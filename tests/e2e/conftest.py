@@ -5,8 +5,8 @@ import pytest_asyncio
 from tests.harness import FakeTelegram
 
 
-@pytest_asyncio.fixture(loop_scope="module", scope="module")
+@pytest_asyncio.fixture
 async def telegram() -> AsyncIterator[FakeTelegram]:
-    """One fake Bot API server per test module."""
+    """A fresh fake Bot API server for every test, so that no test depends on another."""
     async with FakeTelegram() as server:
         yield server

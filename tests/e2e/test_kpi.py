@@ -8,7 +8,6 @@ from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import pytest
 import pytest_asyncio
 
 from bot.clock import Clock
@@ -18,7 +17,6 @@ from tests.harness import FakeTelegram, FakeUser
 
 from .bots import RunningBot
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")
 ALMATY = ZoneInfo("Asia/Almaty")
 HEADER = ("personnel_no,full_name,position,category,unit,appointed_on,managerial,unit_head,"
           "supervisor,language,role")
@@ -34,9 +32,9 @@ ROWS = [
 ]
 
 
-@pytest_asyncio.fixture(loop_scope="module", scope="module")
-async def bot(telegram: FakeTelegram, tmp_path_factory) -> AsyncIterator[RunningBot]:
-    database = tmp_path_factory.mktemp("kpi") / "bagalau.sqlite3"
+@pytest_asyncio.fixture
+async def bot(telegram: FakeTelegram, tmp_path) -> AsyncIterator[RunningBot]:
+    database = tmp_path / "bagalau.sqlite3"
     start = datetime(2026, 1, 12, 11, 0, tzinfo=ALMATY)
     running = await RunningBot(telegram, database, clock=Clock.starting_at(start, ALMATY),
                                methodology="justice-2023").start()
@@ -61,16 +59,42 @@ async def _add(director: FakeUser, name: str, planned: str) -> None:
     await director.press("Добавить НМИ")
     for answer in (name, "%", planned, "ежеквартально", "Результат достигнут"):
         await director.send(answer)
+    await director.expect(name)
+
+
+async def _approved_plan(telegram: FakeTelegram, bot: RunningBot) -> None:
+    """The director drafts the unit head's four KPIs and the head of the body approves them."""
+    director, head_of_body = user(telegram, 11), user(telegram, 10)
+    await director.send("/plans")
+    await director.press("Нұрланова Салтанат: плана ещё нет")
+    for name, planned in (("Рассмотрено обращений в срок", "100"),
+                          ("Проверки по плану", "8; 8; 8; 8"),
+                          ("Доля законных решений", "20"), ("Оцифрованные дела", "50")):
+        await _add(director, name, planned)
+    await director.press("Отправить на утверждение")
+    await bot.app.notifier.wait_idle()
+    notice = await head_of_body.wait_for(lambda m: "ждёт вашего утверждения" in m.text)
+    await head_of_body.press("Открыть план", message=notice)
+    assert await head_of_body.press("Утвердить") == "Утверждено."
+
+
+async def _open_first_quarter(telegram: FakeTelegram, bot: RunningBot) -> None:
+    bot.app.clock.advance(datetime(2026, 4, 2, 11, 0, tzinfo=ALMATY) - bot.app.clock.now())
+    hr = user(telegram, 14)
+    await hr.send("/campaign")
+    await hr.press("Открыть: 1-й квартал 2026 г.")
+    await hr.expect("срок — 10 апреля 2026")  # justice: by the 10th (cl. 4)
 
 
 async def test_the_plan_is_drafted_returned_and_approved(telegram, bot):
     director, head_of_body = user(telegram, 11), user(telegram, 10)
     await director.send("/plans")
     await director.press("Нұрланова Салтанат: плана ещё нет")
-    assert "до 19 января 2026" in director.last.text  # 10 working days after 1 January
+    await director.expect("до 19 января 2026")  # 10 working days after 1 January
     await _add(director, "Рассмотрено обращений в срок", "100")
     await _add(director, "Проверки по плану", "8; 8; 8; 8")
-    assert "Отправить на утверждение" not in director.last.button_labels()  # fewer than 3
+    plan = await director.expect("Проверки по плану")
+    assert "Отправить на утверждение" not in plan.button_labels()  # fewer than 3
     await _add(director, "Доля законных решений", "20")
     await director.press("Отправить на утверждение")
     await bot.app.notifier.wait_idle()
@@ -94,15 +118,12 @@ async def test_the_plan_is_drafted_returned_and_approved(telegram, bot):
 
 
 async def test_actuals_and_scores_within_the_allowed_ranges(telegram, bot):
-    bot.app.clock.advance(datetime(2026, 4, 2, 11, 0, tzinfo=ALMATY) - bot.app.clock.now())
-    hr = user(telegram, 14)
-    await hr.send("/campaign")
-    await hr.press("Открыть: 1-й квартал 2026 г.")
-    assert "срок — 10 апреля 2026" in hr.last.text  # justice: by the 10th (cl. 4)
-    director = user(telegram, 11)
+    await _approved_plan(telegram, bot)
+    await _open_first_quarter(telegram, bot)
+    hr, director = user(telegram, 14), user(telegram, 11)
     await director.send("/sheets")
     await director.press("Нұрланова Салтанат — 0/…")
-    assert "ещё не внесла фактические значения НМИ за квартал" in director.last.text
+    await director.expect("ещё не внесла фактические значения НМИ за квартал")
     await bot.app.reminders.tick()  # 2 April: within two working days of the 3 April due date
     await bot.app.notifier.wait_idle()
     reminder = await hr.wait_for(lambda m: "Фактические значения НМИ" in m.text)
@@ -112,7 +133,7 @@ async def test_actuals_and_scores_within_the_allowed_ranges(telegram, bot):
     await hr.press("Нұрланова Салтанат")
     for value in ("87,5", "8", "9", "50"):  # 87.5 %, 100 %, 45 %, 100 %
         await hr.send(value)
-    assert "сохранены" in hr.last.text
+    await hr.expect("сохранены")
     bot.app.clock.advance(timedelta(days=1))  # 3 April: all values are in, no reminder
     await bot.app.reminders.tick()
     async with bot.app.db.reading() as conn:
@@ -121,8 +142,7 @@ async def test_actuals_and_scores_within_the_allowed_ranges(telegram, bot):
     await director.send("/sheets")
     await director.press("Нұрланова Салтанат — 0/…")
     await director.press("Начать ▶")
-    first = director.last
-    assert "87,5% достигнуто" in first.text and "4,25–4,49" in first.text
+    first = await director.expect("87,5% достигнуто", "4,25–4,49")
     assert first.button_labels()[:6] == ["4,25", "4,3", "4,35", "4,4", "4,45", "4,49"]
     refused = await director.press_data(first.buttons[0][0].callback_data.replace(
         ":4.25", ":4.5"), first)
@@ -130,14 +150,15 @@ async def test_actuals_and_scores_within_the_allowed_ranges(telegram, bot):
                       "сохранено."
     await director.press("✏ Точное значение")
     await director.send("4,3")
-    assert director.last.button_labels()[0] == "5"  # 100 %: only 5
+    second = await director.expect("100% достигнуто")
+    assert second.button_labels()[0] == "5"  # 100 %: only 5
     await director.press("5")
     await director.press("✏ Точное значение")
     await director.send("2")  # 45 %: 2.25–2.49
-    assert "от 2,25 до 2,49" in director.last.text
+    await director.expect("от 2,25 до 2,49")
     await director.send("2,4")
     await director.press("5")
-    assert "Средняя оценка: 4,18" in director.last.text  # (4.3 + 5 + 2.4 + 5) / 4 = 4.175
+    await director.expect("Средняя оценка: 4,18")  # (4.3 + 5 + 2.4 + 5) / 4 = 4.175
     await director.press("Отправить…")
     await director.press("Да, отправить")
     await bot.app.notifier.wait_idle()
@@ -148,11 +169,12 @@ async def test_actuals_and_scores_within_the_allowed_ranges(telegram, bot):
 
 
 async def test_the_differentiation_method_for_the_others(telegram, bot):
+    await _open_first_quarter(telegram, bot)
     head = user(telegram, 12)
     await head.send("/sheets")
     await head.press("Бекова Алия — 0/4")
     await head.press("Начать ▶")
-    assert "Параметр 1 из 4" in head.last.text
+    await head.expect("Параметр 1 из 4")
     for score in ("4", "5", "3", "4"):
         await head.press(score)
-    assert "Средняя оценка: 4,00" in head.last.text
+    await head.expect("Средняя оценка: 4,00")
