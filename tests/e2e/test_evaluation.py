@@ -9,25 +9,23 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-import pytest
 import pytest_asyncio
 from openpyxl import load_workbook
 
 from bot.clock import Clock
 from storage import evaluation
-from tests.harness import FakeTelegram, FakeUser
+from tests.harness import ChatMessage, FakeTelegram, FakeUser
 
 from . import org
 from .bots import RunningBot
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")
 ALMATY = ZoneInfo("Asia/Almaty")
 APRIL_6 = datetime(2026, 4, 6, 10, 0, tzinfo=ALMATY)
 
 
-@pytest_asyncio.fixture(loop_scope="module", scope="module")
-async def bot(telegram: FakeTelegram, tmp_path_factory) -> AsyncIterator[RunningBot]:
-    database = tmp_path_factory.mktemp("evaluation") / "bagalau.sqlite3"
+@pytest_asyncio.fixture
+async def bot(telegram: FakeTelegram, tmp_path) -> AsyncIterator[RunningBot]:
+    database = tmp_path / "bagalau.sqlite3"
     running = await RunningBot(telegram, database,
                                clock=Clock.starting_at(APRIL_6, ALMATY)).start()
     running.ids = await org.load(running.app.db, APRIL_6)
@@ -55,12 +53,63 @@ async def _sheet_of(bot: RunningBot, evaluatee: str) -> evaluation.Sheet:
         return await evaluation.sheet(conn, row[0][0])
 
 
+async def _open_quarter(telegram: FakeTelegram, bot: RunningBot) -> None:
+    """HR opens the first quarter of 2026 and the evaluators' notices have gone out."""
+    hr = person(telegram, "100", "kk")
+    await hr.send("/campaign")
+    await hr.press("Ашу: 2026 жылғы 1-тоқсан")
+    await hr.expect("2026 жылғы 1-тоқсан ашылды: 7 парақ")
+    await bot.app.notifier.wait_idle()
+
+
+async def _submitted_sheet_of_kim(director: FakeUser) -> None:
+    """The director scores Ким Дмитрий 3; 4,75; 5; 5; 5 and submits it: 4,55."""
+    await director.send("/sheets")
+    await director.press("Ким Дмитрий — 0/5")
+    await director.press("Начать ▶")
+    await director.press("3")
+    await director.press("✏ Точное значение")
+    await director.send("4,75")
+    await director.expect("Параметр 3 из 5")
+    for _ in range(3):
+        await director.press("5")
+    await director.expect("Итого", "Средняя оценка: 4,55")
+    await director.press("Отправить…")
+    await director.press("Да, отправить")
+    await director.expect("Отправлено: 4,55")
+
+
+async def _capped_sheet_of_dana(director: FakeUser) -> None:
+    """The director scores Төлеуова Дана (a reprimand in the quarter) 4; 4; 4; 4; 2,99 and
+    leaves the sheet unsent."""
+    await director.send("/sheets")
+    await director.press("Төлеуова Дана — 0/5")
+    await director.press("Начать ▶")
+    for _ in range(4):
+        await director.press("4")
+    await director.expect("Параметр 5 из 5", "не более 2,99")
+    await director.press("✏ Точное значение")
+    await director.send("2.99")
+    await director.expect("Средняя оценка: 3,80")
+
+
+async def _sheet_of_ivanov_at_parameter_3(director: FakeUser) -> ChatMessage:
+    """The director begins Иванов Алексей's sheet, scores 5 and 4 and stops at parameter 3."""
+    await director.send("/sheets")
+    await director.press("Иванов Алексей — 0/5")
+    await director.press("Начать ▶")
+    await director.press("5")
+    await director.press("4")
+    return await director.expect("Параметр 3 из 5")
+
+
 async def test_hr_opens_the_quarter_and_evaluators_are_told(telegram, bot) -> None:
     hr = person(telegram, "100", "kk")
     await hr.send("/campaign")
     await hr.press("Ашу: 2026 жылғы 1-тоқсан")
-    assert "2026 жылғы 1-тоқсан ашылды: 7 парақ, мерзімі 20 сәуір 2026" in hr.last.text
-    assert "2 қызметші бағаланбайды" in hr.last.text  # the newcomer 206; 300 has no evaluator
+    opened = await hr.expect("ашылды: 7 парақ")
+    assert "2026 жылғы 1-тоқсан ашылды: 7 парақ, мерзімі 20 сәуір 2026" in opened.text
+    assert "2 қызметші бағаланбайды" in opened.text  # the newcomer 206; 300 has no evaluator
     director = person(telegram, "200")
     notice = await director.wait_for(lambda m: "оценочных листа" in m.text)
     assert "1-й квартал 2026 г.: у вас 4 оценочных листа, срок — 20 апреля 2026" in notice.text
@@ -75,52 +124,51 @@ async def test_hr_opens_the_quarter_and_evaluators_are_told(telegram, bot) -> No
     assert forms["205"].without_participation
     # re-opening is idempotent
     await hr.press("Ашу: 2026 жылғы 1-тоқсан")
-    assert "бұрыннан ашық: 7 парақ" in hr.last.text
+    await hr.expect("бұрыннан ашық: 7 парақ")
 
 
 async def test_a_managerial_sheet_with_a_decimal_comma_an_edit_and_submit(telegram, bot) -> None:
+    await _open_quarter(telegram, bot)
     director = person(telegram, "200")
     await director.send("/sheets")
-    assert "1-й квартал 2026 г.: выполнено 0 из 4, срок — 20 апреля 2026" in director.last.text
+    await director.expect("1-й квартал 2026 г.: выполнено 0 из 4, срок — 20 апреля 2026")
     await director.press("Ким Дмитрий — 0/5")
-    assert "Оценочный лист лица, занимающего руководящую должность" in director.last.text
-    assert "оценить своих коллег по 5-балльной шкале" in director.last.text
+    await director.expect("Оценочный лист лица, занимающего руководящую должность",
+                          "оценить своих коллег по 5-балльной шкале")
     await director.press("Начать ▶")
-    sheet_message = director.last
-    assert "Параметр 1 из 5" in sheet_message.text
+    sheet_message = await director.expect("Параметр 1 из 5")
     assert "Обеспечение качественного выполнения задач в курируемых подразделениях" in \
         sheet_message.text
     assert sheet_message.button_labels()[:6] == ["0", "1", "2", "3", "4", "5"]
     assert await director.press("4") == "Сохранено: 4"
-    assert "Параметр 2 из 5" in director.last.text
-    assert director.last.message_id == sheet_message.message_id  # edited in place
+    second = await director.expect("Параметр 2 из 5")
+    assert second.message_id == sheet_message.message_id  # edited in place
     await director.press("✏ Точное значение")
     await director.send("4,75")
-    assert "Параметр 3 из 5" in director.last.text
-    assert "Лидерство и навыки принятия решений" in director.last.text
+    await director.expect("Параметр 3 из 5", "Лидерство и навыки принятия решений")
     await director.press("5")
     await director.press("◀ Назад")
     await director.press("💬 Комментарий")
     await director.send("Уверенно ведёт команду")
-    assert "Комментарий: Уверенно ведёт команду" in director.last.text
+    await director.expect("Комментарий: Уверенно ведёт команду")
     await director.press("Далее ▶")
     await director.press("5")
     await director.press("5")
-    assert "Итого" in director.last.text
-    assert "Средняя оценка: <b>" not in director.last.text  # rendered, not raw HTML
+    summary = await director.expect("Итого")
+    assert "Средняя оценка: <b>" not in summary.text  # rendered, not raw HTML
     assert "Средняя оценка: 4,75 — Выполняет функциональные обязанности эффективно" in \
-        director.last.text
+        summary.text
     await director.press("Изменить 1")
-    assert "Параметр 1 из 5" in director.last.text and "Оценка: 4" in director.last.text
+    await director.expect("Параметр 1 из 5", "Оценка: 4")
     await director.press("3")
     for _ in range(4):
         await director.press("Далее ▶")
-    assert "Средняя оценка: 4,55 — Выполняет функциональные обязанности эффективно" in \
-        director.last.text
+    await director.expect("Средняя оценка: 4,55 — Выполняет функциональные обязанности "
+                          "эффективно")
     await director.press("Отправить…")
-    assert "После отправки его нельзя изменить" in director.last.text
+    await director.expect("После отправки его нельзя изменить")
     await director.press("Да, отправить")
-    assert "Отправлено: 4,55" in director.last.text
+    await director.expect("Отправлено: 4,55")
     sheet = await _sheet_of(bot, "201")
     assert (sheet.status, sheet.average, sheet.grade) == ("submitted", Decimal("4.55"),
                                                           "effective")
@@ -143,6 +191,7 @@ async def test_a_managerial_sheet_with_a_decimal_comma_an_edit_and_submit(telegr
 
 
 async def test_a_sanction_caps_parameter_five(telegram, bot) -> None:
+    await _open_quarter(telegram, bot)
     director = person(telegram, "200")
     sheet = await _sheet_of(bot, "203")
     await director.send("/sheets")
@@ -150,42 +199,40 @@ async def test_a_sanction_caps_parameter_five(telegram, bot) -> None:
     await director.press("Начать ▶")
     for _ in range(4):
         await director.press("4")
-    assert "Параметр 5 из 5" in director.last.text
-    assert "не более 2,99" in director.last.text
-    assert director.last.button_labels()[:4] == ["0", "1", "2", "✏ Точное значение"]
-    forged = await director.press_data(f"e1:{sheet.id}:score:4:5", director.last)
+    capped = await director.expect("Параметр 5 из 5")
+    assert "не более 2,99" in capped.text
+    assert capped.button_labels()[:4] == ["0", "1", "2", "✏ Точное значение"]
+    forged = await director.press_data(f"e1:{sheet.id}:score:4:5", capped)
     assert "не может превышать 2,99" in forged
     await director.press("✏ Точное значение")
     for typed, reply in (("2,995", "не более двух знаков"), ("3", "не может превышать 2,99"),
                          ("отлично", "Это не число"), ("-1", "от 0 до 2,99")):
         await director.send(typed)
-        assert reply in director.last.text, director.text()
+        await director.expect(reply)
     assert "no_sanctions" not in await _answers(bot, sheet.id)
     await director.send("2.99")
-    assert "Средняя оценка: 3,80 — Выполняет функциональные обязанности надлежащим образом" in \
-        director.last.text
+    await director.expect("Средняя оценка: 3,80 — Выполняет функциональные обязанности "
+                          "надлежащим образом")
 
 
 async def test_resume_after_a_restart_in_the_middle_of_a_sheet(telegram, bot) -> None:
+    await _open_quarter(telegram, bot)
     director = person(telegram, "200")
-    await director.send("/sheets")
-    await director.press("Иванов Алексей — 0/5")
-    await director.press("Начать ▶")
-    await director.press("5")
-    await director.press("4")
+    await _sheet_of_ivanov_at_parameter_3(director)
     await bot.restart()
     await director.send("/sheets")
     await director.press("Иванов Алексей — 2/5")
     await director.press("Продолжить ▶")
-    assert "Параметр 3 из 5" in director.last.text
-    assert "Самостоятельность и инициативность" in director.last.text
+    await director.expect("Параметр 3 из 5", "Самостоятельность и инициативность")
 
 
 async def test_double_taps_and_duplicate_updates_count_once(telegram, bot) -> None:
+    await _open_quarter(telegram, bot)
     director = person(telegram, "200")
     sheet = await _sheet_of(bot, "202")
-    await director.press("5")
-    message = director.last
+    at_parameter_3 = await _sheet_of_ivanov_at_parameter_3(director)
+    await director.press("5", message=at_parameter_3)
+    message = await director.expect("Параметр 4 из 5")
     await director.press_data(f"e1:{sheet.id}:score:2:5", message)  # the same tap again
     answers = await _answers(bot, sheet.id)
     assert answers == {"quality": "5", "deadlines": "4", "independence": "5"}
@@ -193,29 +240,38 @@ async def test_double_taps_and_duplicate_updates_count_once(telegram, bot) -> No
 
 
 async def test_forged_callbacks_for_someone_elses_sheet(telegram, bot) -> None:
+    await _open_quarter(telegram, bot)
     expert = person(telegram, "202")
     sheet = await _sheet_of(bot, "205")
     await expert.send("/start")
+    menu = await expert.expect("Иванов Алексей, Главный эксперт")
     for action in ("open:0:", "score:0:5", "confirm:0:"):
-        answer = await expert.press_data(f"e1:{sheet.id}:{action}", expert.last)
+        answer = await expert.press_data(f"e1:{sheet.id}:{action}", menu)
         assert answer == "Этот лист вам недоступен."
     assert await _answers(bot, sheet.id) == {}
     kim_sheet = (await _sheet_of(bot, "201")).id
-    result = await expert.press_data(f"r1:{kim_sheet}:view", expert.last)
+    result = await expert.press_data(f"r1:{kim_sheet}:view", menu)
     assert result == "Этот результат вам недоступен."
 
 
 async def test_hr_progress_and_the_xlsx_export(telegram, bot) -> None:
+    await _open_quarter(telegram, bot)
+    director = person(telegram, "200")
+    await _submitted_sheet_of_kim(director)
+    await _capped_sheet_of_dana(director)
+    await _sheet_of_ivanov_at_parameter_3(director)
+    await bot.app.notifier.wait_idle()
     hr = person(telegram, "100", "kk")
     await hr.send("/campaign")
     await hr.press("Барысы")
-    text = hr.text()
-    assert "Департамент: орындалды 1, орындалуда 0, басталмаған 2, мерзімі өткен 0" in text
-    assert "Департамент / Управление: орындалды 0, орындалуда 2, басталмаған 1" in text
-    assert "Сапарова Әсел (206): лауазымда бір айдан аз (6-т.)" in text
+    await hr.expect("Департамент: орындалды 1, орындалуда 0, басталмаған 2, мерзімі өткен 0")
+    await hr.expect("Департамент / Управление: орындалды 0, орындалуда 2, басталмаған 1")
+    await hr.expect("Сапарова Әсел (206): лауазымда бір айдан аз (6-т.)")
     await hr.send("/campaign")
     await hr.press("Нәтижелерді экспорттау (XLSX)")
-    name, content = hr.last.document
+    export = await hr.expect("2026 жылғы 1-тоқсан")
+    assert export.document is not None
+    name, content = export.document
     assert name == "results-2026Q1.xlsx"
     sheet = load_workbook(io.BytesIO(content)).active
     header = [c.value for c in sheet[1]]
@@ -233,7 +289,7 @@ async def test_annual_score_over_four_quarters_with_one_calibrated(telegram, bot
     app = bot.app
     from scoring import Quarter
 
-    kim_id = bot.ids["204"]
+    olga_id = bot.ids["204"]
     scores = {1: "4.00", 2: "3.50", 3: "4.25", 4: "3.00"}
     async with app.db.transaction() as conn:
         for number, value in scores.items():
@@ -243,7 +299,7 @@ async def test_annual_score_over_four_quarters_with_one_calibrated(telegram, bot
                 actor="test")
             row = await conn.execute_fetchall(
                 "SELECT id FROM sheet WHERE campaign_id = ? AND evaluatee_id = ?",
-                (report.campaign.id, kim_id))
+                (report.campaign.id, olga_id))
             await evaluation.submit(conn, row[0][0], average=Decimal(value),
                                     grade=app.methodology.grade(Decimal(value)),
                                     at=datetime(2025, 12, 1, tzinfo=UTC), actor="test")
@@ -254,7 +310,9 @@ async def test_annual_score_over_four_quarters_with_one_calibrated(telegram, bot
     hr = person(telegram, "100", "kk")
     await hr.send("/campaign")
     await hr.press("Жылдық баға 2025")
-    name, content = hr.last.document
+    formed = await hr.expect("2025:", "жылдық баға қалыптастырылды")
+    assert formed.document is not None
+    name, content = formed.document
     assert name == "annual-2025.xlsx"
     rows = {r[0]: r for r in load_workbook(io.BytesIO(content)).active.iter_rows(
         min_row=2, values_only=True)}

@@ -7,7 +7,6 @@ from collections.abc import AsyncIterator
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-import pytest
 import pytest_asyncio
 
 from bot.clock import Clock
@@ -18,7 +17,6 @@ from tests.harness import FakeTelegram
 
 from .bots import RunningBot
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")
 ALMATY = ZoneInfo("Asia/Almaty")
 APRIL_6 = datetime(2026, 4, 6, 10, 0, tzinfo=ALMATY)
 HEADER = ("personnel_no,full_name,position,category,unit,appointed_on,managerial,unit_head,"
@@ -28,9 +26,9 @@ ROWS = ["1,Head Of Unit,Director,C-1,Unit,2020-01-01,yes,yes,",
     f"{n},Expert {n:02d},Expert,C-5,Unit,2020-01-01,no,no,1" for n in range(10, 31)]
 
 
-@pytest_asyncio.fixture(loop_scope="module", scope="module")
-async def bot(telegram: FakeTelegram, tmp_path_factory) -> AsyncIterator[RunningBot]:
-    database = tmp_path_factory.mktemp("handover") / "bagalau.sqlite3"
+@pytest_asyncio.fixture
+async def bot(telegram: FakeTelegram, tmp_path) -> AsyncIterator[RunningBot]:
+    database = tmp_path / "bagalau.sqlite3"
     running = await RunningBot(telegram, database,
                                clock=Clock.starting_at(APRIL_6, ALMATY)).start()
     app = running.app
@@ -50,20 +48,21 @@ async def bot(telegram: FakeTelegram, tmp_path_factory) -> AsyncIterator[Running
 async def test_hand_a_sheet_to_a_colleague(telegram: FakeTelegram, bot: RunningBot) -> None:
     head = telegram.user(8001, "Head", language_code="en")
     await head.send("/sheets")
-    assert "Q1 2026: 0 of 22 done" in head.last.text
+    await head.expect("Q1 2026: 0 of 22 done")
     await head.press("Expert 10 — 0/5")
     await head.press("Hand over to a colleague")
     await head.send("999")
-    assert "not a colleague who can take this sheet" in head.last.text
+    await head.expect("not a colleague who can take this sheet")
     await head.send("2")
-    assert "Colleague Expert will evaluate Expert 10." in head.last.text
+    await head.expect("Colleague Expert will evaluate Expert 10.")
     colleague = telegram.user(8002, "Colleague", language_code="en")
     notice = await colleague.wait_for(lambda m: "asked to evaluate" in m.text)
     assert "You have been asked to evaluate Expert 10 for Q1 2026 (cl. 18)." in notice.text
     await colleague.press("Evaluation sheets", message=notice)
-    assert "Expert 10 — 0/5" in colleague.last.button_labels()
+    sheets = await colleague.expect("Q1 2026: 0 of 1 done")
+    assert "Expert 10 — 0/5" in sheets.button_labels()
     await head.send("/sheets")
-    assert "Q1 2026: 0 of 21 done" in head.last.text
+    await head.expect("Q1 2026: 0 of 21 done")
 
 
 async def test_a_closed_quarter_refuses_changes(telegram: FakeTelegram, bot: RunningBot) -> None:
@@ -71,7 +70,7 @@ async def test_a_closed_quarter_refuses_changes(telegram: FakeTelegram, bot: Run
     await head.send("/sheets")
     await head.press("Expert 11 — 0/5")
     await head.press("Begin ▶")
-    sheet_message = head.last
+    sheet_message = await head.expect("Parameter 1 of 5")
     async with bot.app.db.transaction() as conn:
         campaign = await evaluation.campaign_for(conn, Quarter(2026, 1))
         await evaluation.close_campaign(conn, campaign.id, at=APRIL_6, actor="test")

@@ -8,7 +8,6 @@ from collections.abc import AsyncIterator
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-import pytest
 import pytest_asyncio
 from pypdf import PdfReader
 
@@ -20,7 +19,6 @@ from tests.harness import FakeTelegram, FakeUser
 
 from .bots import RunningBot
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")
 ALMATY = ZoneInfo("Asia/Almaty")
 HEADER = "personnel_no,full_name,position,category,unit,appointed_on,managerial,supervisor,role"
 ROWS = [
@@ -35,9 +33,9 @@ ROWS = [
 ]
 
 
-@pytest_asyncio.fixture(loop_scope="module", scope="module")
-async def bot(telegram: FakeTelegram, tmp_path_factory) -> AsyncIterator[RunningBot]:
-    database = tmp_path_factory.mktemp("legacy") / "bagalau.sqlite3"
+@pytest_asyncio.fixture
+async def bot(telegram: FakeTelegram, tmp_path) -> AsyncIterator[RunningBot]:
+    database = tmp_path / "bagalau.sqlite3"
     start = datetime(2026, 1, 12, 11, 0, tzinfo=ALMATY)
     running = await RunningBot(telegram, database, clock=Clock.starting_at(start, ALMATY),
                                methodology="legacy-2018").start()
@@ -58,6 +56,78 @@ def person(telegram: FakeTelegram, number: int) -> FakeUser:
     return telegram.user(8800 + number, str(number), language_code="ru")
 
 
+async def _approved_plan(telegram: FakeTelegram, bot: RunningBot) -> None:
+    """The unit head drafts Ivanov's five KPIs for 2026 and the head of staff approves them."""
+    head = person(telegram, 21)
+    await head.send("/plans")
+    await head.press("Иванов Пётр: плана ещё нет")
+    for n in range(1, 6):
+        await head.press("Добавить НМИ")
+        for answer in (f"Показатель {n}", "шт.", "10", "декабрь", "Выполнено"):
+            await head.send(answer)
+        await head.expect(f"Показатель {n}")
+    await head.press("Отправить на утверждение")
+    await bot.app.notifier.wait_idle()
+    boss = person(telegram, 20)
+    notice = await boss.wait_for(lambda m: "ждёт вашего утверждения" in m.text)
+    await boss.press("Открыть план", message=notice)
+    assert await boss.press("Утвердить") == "Утверждено."
+
+
+async def _agreed_review(telegram: FakeTelegram, bot: RunningBot) -> None:
+    """On 15 January 2027 the 2026 review is open, filled in (4 of 5 KPIs, the first
+    competency observed) and agreed by the superior manager."""
+    await _approved_plan(telegram, bot)
+    bot.app.clock.advance(datetime(2027, 1, 15, 11, 0, tzinfo=ALMATY) - bot.app.clock.now())
+    hr = person(telegram, 27)
+    await hr.send("/review")
+    await hr.press("Открыть ежегодную оценку за 2026 год")
+    await hr.expect("Ежегодная оценка за 2026 год открыта")
+    head = person(telegram, 21)
+    await head.send("/review")
+    await head.press("Иванов Пётр (2026): черновик")
+    for answer in ("Да", "Да", "Да", "Да", "Нет"):
+        await head.press(answer)
+    shown = await head.expect("Компетенция 1 из 9")
+    for label in shown.button_labels()[:-1]:
+        await head.press(label, message=shown)
+    for n in range(2, 10):
+        await head.press("Далее ▶", message=shown)
+        shown = await head.expect(f"Компетенция {n} из 9")
+    await head.press("Далее ▶", message=shown)
+    await head.expect("Все компетенции оценены")
+    await head.press("Проверить и отправить")
+    await head.expect("Полностью достигнуто НМИ: 4 из 5")
+    await bot.app.notifier.wait_idle()
+    boss = person(telegram, 20)
+    notice = await boss.wait_for(lambda m: "ждёт вашего согласования" in m.text)
+    await boss.press("Открыть оценку", message=notice)
+    assert (await boss.press("Согласовать")).startswith("Согласовано")
+
+
+async def _decided(telegram: FakeTelegram, bot: RunningBot) -> None:
+    """The commission of six meets with five present and revises the review 2 : 2, the chair
+    deciding."""
+    await _agreed_review(telegram, bot)
+    boss, secretary = person(telegram, 20), person(telegram, 27)
+    await boss.send("/review")
+    await boss.press("Создать комиссию за 2026 год")
+    await boss.send("20 27 23 24 25 26")
+    await boss.expect("Комиссия за 2026 год создана: 6 членов.")
+    await secretary.send("/review")
+    await secretary.press("Комиссия 2026: отметить присутствующих")
+    await secretary.send("20 27 23 24 25")
+    await secretary.expect("Кворум: 5 из 6")
+    await bot.app.notifier.wait_idle()
+    choices = {20: "Пересмотреть: удовлетворительно", 23: "Пересмотреть: удовлетворительно",
+               24: "Утвердить", 25: "Утвердить"}
+    for number, label in choices.items():
+        member = person(telegram, number)
+        ballot = await member.wait_for(lambda m: "Комиссия:" in m.text)
+        await member.press(label, message=ballot)
+    await bot.app.notifier.wait_idle()
+
+
 async def test_the_five_kpi_plan_is_drafted_and_approved(telegram, bot):
     head = person(telegram, 21)
     await head.send("/plans")
@@ -66,7 +136,8 @@ async def test_the_five_kpi_plan_is_drafted_and_approved(telegram, bot):
         await head.press("Добавить НМИ")
         for answer in (f"Показатель {n}", "шт.", "10", "декабрь", "Выполнено"):
             await head.send(answer)
-    assert "Добавить НМИ" not in head.last.button_labels()  # exactly five
+    plan = await head.expect("Показатель 5")
+    assert "Добавить НМИ" not in plan.button_labels()  # exactly five
     await head.press("Отправить на утверждение")
     await bot.app.notifier.wait_idle()
     boss = person(telegram, 20)
@@ -76,25 +147,29 @@ async def test_the_five_kpi_plan_is_drafted_and_approved(telegram, bot):
 
 
 async def test_the_year_end_review_is_filled_and_agreed(telegram, bot):
+    await _approved_plan(telegram, bot)
     bot.app.clock.advance(datetime(2027, 1, 15, 11, 0, tzinfo=ALMATY) - bot.app.clock.now())
     hr = person(telegram, 27)
     await hr.send("/review")
     await hr.press("Открыть ежегодную оценку за 2026 год")
-    assert "Ежегодная оценка за 2026 год открыта" in hr.last.text
+    await hr.expect("Ежегодная оценка за 2026 год открыта")
     head = person(telegram, 21)
     await head.send("/review")
     await head.press("Иванов Пётр (2026): черновик")
     for answer in ("Да", "Да", "Да", "Да", "Нет"):  # 4 of 5 fully achieved
         await head.press(answer)
-    competency = head.last
-    assert "Компетенция 1 из 9" in competency.text  # the two service-recipient ones skipped
+    # the two service-recipient competencies are skipped
+    competency = await head.expect("Компетенция 1 из 9")
     for label in competency.button_labels()[:-1]:
-        await head.press(label)  # every indicator of the first competency observed
-    await head.press("Далее ▶")
-    while "Все компетенции оценены" not in head.last.text:
-        await head.press("Далее ▶")  # nothing observed for the others
+        await head.press(label, message=competency)  # every indicator of the first observed
+    shown = competency
+    for n in range(2, 10):  # nothing observed for the others
+        await head.press("Далее ▶", message=shown)
+        shown = await head.expect(f"Компетенция {n} из 9")
+    await head.press("Далее ▶", message=shown)
+    await head.expect("Все компетенции оценены")
     await head.press("Проверить и отправить")
-    summary = head.last.text
+    summary = (await head.expect("Полностью достигнуто НМИ")).text
     assert "Полностью достигнуто НМИ: 4 из 5 — эффективно" in summary
     assert "соответствует ожидаемому результату" in summary
     assert "не наблюдалось:" in summary
@@ -106,19 +181,20 @@ async def test_the_year_end_review_is_filled_and_agreed(telegram, bot):
 
 
 async def test_the_commission_quorum_a_tie_and_a_corrected_result(telegram, bot):
+    await _agreed_review(telegram, bot)
     boss, secretary = person(telegram, 20), person(telegram, 27)
     await boss.send("/review")
     await boss.press("Создать комиссию за 2026 год")
     await boss.send("20 27 23")
-    assert "не менее 5" in boss.last.text
+    await boss.expect("не менее 5")
     await boss.send("20 27 23 24 25 26")
-    assert "Комиссия за 2026 год создана: 6 членов." in boss.last.text
+    await boss.expect("Комиссия за 2026 год создана: 6 членов.")
     await secretary.send("/review")
     await secretary.press("Комиссия 2026: отметить присутствующих")
     await secretary.send("20 27 23")
-    assert "Нет кворума: присутствуют 3 из 6; нужно не менее 4" in secretary.last.text
+    await secretary.expect("Нет кворума: присутствуют 3 из 6; нужно не менее 4")
     await secretary.send("20 27 23 24 25")
-    assert "Кворум: 5 из 6" in secretary.last.text
+    await secretary.expect("Кворум: 5 из 6")
     await bot.app.notifier.wait_idle()
     choices = {20: "Пересмотреть: удовлетворительно", 23: "Пересмотреть: удовлетворительно",
                24: "Утвердить", 25: "Утвердить"}
@@ -138,19 +214,21 @@ async def test_the_commission_quorum_a_tie_and_a_corrected_result(telegram, bot)
 
 
 async def test_the_secretary_records_a_recommendation_and_gets_the_protocol(telegram, bot):
+    await _decided(telegram, bot)
     secretary, member = person(telegram, 27), person(telegram, 23)
     await bot.app.notifier.wait_idle()
     notice = await secretary.wait_for(lambda m: "Комиссия 2026: Иванов Пётр" in m.text)
     assert "Пересмотрено (у оценивающего было «эффективно»)" in notice.text
-    denied = await member.press_data(LegacyCb(id=2026, action="protocol").pack(),
-                                     member.last)
+    ballot = await member.wait_for(lambda m: "Комиссия:" in m.text)
+    denied = await member.press_data(LegacyCb(id=2026, action="protocol").pack(), ballot)
     assert denied == "Протокол вам недоступен."
     await secretary.press("Добавить рекомендацию", message=notice)
     await secretary.send("х" * 1001)
-    assert "символов: 1001" in secretary.last.text and "сократите" in secretary.last.text
+    too_long = await secretary.expect("символов: 1001")
+    assert "сократите" in too_long.text
     await secretary.send("Пройти курсы   повышения квалификации по\nпланированию до 1 июля.")
-    assert "Рекомендация (Иванов Пётр) внесена в протокол." in secretary.last.text
-    await secretary.press("Протокол (PDF)")
+    recorded = await secretary.expect("Рекомендация (Иванов Пётр) внесена в протокол.")
+    await secretary.press("Протокол (PDF)", message=recorded)
     protocol = await secretary.wait_for(lambda m: m.document is not None)
     assert protocol.document[0] == "commission-protocol-2026.pdf"
     assert "1 результат" in protocol.text

@@ -8,7 +8,6 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-import pytest
 import pytest_asyncio
 
 from bot.clock import Clock
@@ -19,7 +18,6 @@ from tests.harness import FakeTelegram
 from . import org
 from .bots import RunningBot
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")
 ALMATY = ZoneInfo("Asia/Almaty")
 DIRECTOR, HR, EXPERT = org.TELEGRAM["200"], org.TELEGRAM["100"], org.TELEGRAM["202"]
 
@@ -28,9 +26,9 @@ def at(*args: int) -> datetime:
     return datetime(*args, tzinfo=ALMATY)
 
 
-@pytest_asyncio.fixture(loop_scope="module", scope="module")
-async def bot(telegram: FakeTelegram, tmp_path_factory) -> AsyncIterator[RunningBot]:
-    database = tmp_path_factory.mktemp("reminders") / "bagalau.sqlite3"
+@pytest_asyncio.fixture
+async def bot(telegram: FakeTelegram, tmp_path) -> AsyncIterator[RunningBot]:
+    database = tmp_path / "bagalau.sqlite3"
     running = await RunningBot(telegram, database,
                                clock=Clock.starting_at(at(2025, 12, 20, 12), ALMATY)).start()
     running.ids = await org.load(running.app.db, at(2025, 12, 20, 12))
@@ -53,6 +51,16 @@ def _texts(telegram: FakeTelegram, chat_id: int) -> list[str]:
     return [m.text for m in telegram.messages(chat_id) if m.from_bot]
 
 
+async def _quarter_opened(bot: RunningBot, then: datetime | None = None) -> None:
+    """The 4th quarter of 2025 opened on Monday 5 January 2026 and its notices went out after
+    the quiet hours; then the clock moves on to ``then``."""
+    await _move(bot, at(2026, 1, 5, 10, 0, 5))
+    async with bot.app.db.reading() as conn:
+        assert await evaluation.campaign_for(conn, Quarter(2025, 4)) is not None
+    if then is not None:
+        await _move(bot, then)
+
+
 async def test_the_quarter_opens_on_the_first_working_day_after_new_year(telegram, bot):
     assert await _move(bot, at(2026, 1, 2, 12)) == 0  # 1–2 January are holidays
     async with bot.app.db.reading() as conn:
@@ -68,6 +76,7 @@ async def test_the_quarter_opens_on_the_first_working_day_after_new_year(telegra
 
 
 async def test_deadline_reminders_come_once_on_their_working_days(telegram, bot):
+    await _quarter_opened(bot)
     before = len(_texts(telegram, DIRECTOR))
     await _move(bot, at(2026, 1, 12, 11))  # 6 working days before: nothing yet
     assert len(_texts(telegram, DIRECTOR)) == before
@@ -79,11 +88,13 @@ async def test_deadline_reminders_come_once_on_their_working_days(telegram, bot)
     await _move(bot, at(2026, 1, 20, 9, 0))  # the deadline day, still quiet hours
     assert len(_texts(telegram, DIRECTOR)) == before + 1
     await _move(bot, at(2026, 1, 20, 10, 30))
-    assert _texts(telegram, DIRECTOR)[-1].startswith(
-        "Напоминание: оценку за 4-й квартал 2025 г. нужно завершить сегодня, 20 января 2026.")
+    due_today = [t for t in _texts(telegram, DIRECTOR)[before + 1:] if t.startswith(
+        "Напоминание: оценку за 4-й квартал 2025 г. нужно завершить сегодня, 20 января 2026.")]
+    assert len(due_today) == 1
 
 
 async def test_a_blocked_user_is_marked_unreachable_and_listed_for_hr(telegram, bot):
+    await _quarter_opened(bot, then=at(2026, 1, 20, 10, 30))
     telegram.block(EXPERT)
     app = bot.app
     async with app.db.transaction() as conn:
@@ -109,11 +120,12 @@ async def test_a_blocked_user_is_marked_unreachable_and_listed_for_hr(telegram, 
     await _move(bot, at(2026, 3, 26, 11))
     digests = [t for t in _texts(telegram, HR) if "мерзімі 20 қаңтар 2026 өтті" in t]
     assert len(digests) == 1
-    assert "Иванов Алексей (202)" in digests[-1]
-    assert "Telegram-да қолжетімсіз" in digests[-1]
+    assert "Иванов Алексей (202)" in digests[0]
+    assert "Telegram-да қолжетімсіз" in digests[0]
 
 
 async def test_429_on_the_first_try_is_delivered_once_later(telegram, bot):
+    await _quarter_opened(bot)
     since = len(telegram.requests)
     telegram.fail_next("sendMessage", status=429, retry_after=3, chat_id=DIRECTOR)
     await _move(bot, at(2026, 3, 27, 11))  # Friday: a new digest day, and a reminder below
@@ -134,6 +146,7 @@ async def test_429_on_the_first_try_is_delivered_once_later(telegram, bot):
 
 
 async def test_a_restart_between_due_and_sent_sends_exactly_once(telegram, bot):
+    await _quarter_opened(bot, then=at(2026, 3, 27, 11, 0, 5))
     app = bot.app
     async with app.db.transaction() as conn:
         await outbox.enqueue(conn, "deadline_reminder", "campaign:1", bot.ids["200"],
@@ -150,6 +163,7 @@ async def test_a_restart_between_due_and_sent_sends_exactly_once(telegram, bot):
 
 
 async def test_the_annual_notice(telegram, bot):
+    await _quarter_opened(bot, then=at(2026, 3, 27, 13, 0, 5))
     app = bot.app
     async with app.db.transaction() as conn:  # the director's Q1 2026 sheet, submitted
         report = await evaluation.open_campaign(conn, app.methodology, Quarter(2026, 1),

@@ -7,23 +7,21 @@ from collections.abc import AsyncIterator
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-import pytest
 import pytest_asyncio
 
 from bot.clock import Clock
-from tests.harness import FakeTelegram
+from tests.harness import FakeTelegram, FakeUser
 
 from . import org
 from .bots import RunningBot
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")
 ALMATY = ZoneInfo("Asia/Almaty")
 NOW = datetime(2026, 11, 16, 11, 0, tzinfo=ALMATY)
 
 
-@pytest_asyncio.fixture(loop_scope="module", scope="module")
-async def bot(telegram: FakeTelegram, tmp_path_factory) -> AsyncIterator[RunningBot]:
-    database = tmp_path_factory.mktemp("conditions") / "bagalau.sqlite3"
+@pytest_asyncio.fixture
+async def bot(telegram: FakeTelegram, tmp_path) -> AsyncIterator[RunningBot]:
+    database = tmp_path / "bagalau.sqlite3"
     running = await RunningBot(telegram, database,
                                clock=Clock.starting_at(NOW, ALMATY)).start()
     running.ids = await org.load(running.app.db, NOW)
@@ -33,12 +31,19 @@ async def bot(telegram: FakeTelegram, tmp_path_factory) -> AsyncIterator[Running
     await running.stop()
 
 
+async def _answer_every_question(user: FakeUser, choice: int, total: int) -> None:
+    """Press the option at index ``choice`` on each question screen, 1 of ``total`` onwards."""
+    for number in range(1, total + 1):
+        question = await user.expect(f"\n{number} из {total}\n")
+        await user.press(question.button_labels()[choice], message=question)
+
+
 async def test_three_answers_give_distributions_and_the_favourable_share(telegram, bot):
     hr = telegram.user(org.TELEGRAM["100"], "HR", language_code="ru")
     await hr.send("/surveys")
     await hr.press("Сауалнамалар: кадр қызметі")
     await hr.press("Еңбек жағдайлары туралы сауалнама")
-    assert "Еңбек жағдайлары сауалнамасы 8 қызметкерге құрылды" in hr.last.text
+    await hr.expect("Еңбек жағдайлары сауалнамасы 8 қызметкерге құрылды")
     await hr.press("Сауалнаманы бастау")
     await bot.app.notifier.wait_idle()
     first_answers = {"200": 0, "201": 0, "202": 1}  # option index for every question
@@ -46,14 +51,14 @@ async def test_three_answers_give_distributions_and_the_favourable_share(telegra
         user = telegram.user(org.TELEGRAM[number], number, language_code="ru")
         invite = await user.wait_for(lambda m: "условиях труда" in m.text)
         await user.press("Начать", message=invite)
-        for _ in range(14):
-            await user.press(user.last.button_labels()[choice])
+        await _answer_every_question(user, choice, 14)
         await user.press("Отправить")
-        assert "связать их с вами нельзя" in user.last.text
+        await user.expect("связать их с вами нельзя")
     await hr.send("/surveys")
     await hr.press("Сауалнамалар: кадр қызметі")
     await hr.press("Еңбек жағдайлары сауалнамасы 2026: жабу")
-    results = hr.last.text  # in the HR officer's language, Kazakh
+    report = await hr.expect("Еңбек жағдайлары: 3 жауап")
+    results = report.text  # in the HR officer's language, Kazakh
     assert "Еңбек жағдайлары: 3 жауап" in results
     assert "Басшылықтың жазбаша өкімінсіз жұмыс уақыты аяқталғаннан кейін" in results
     assert "Қалмаймын: 2; Кейде қаламын: 1; Үнемі қаламын: 0" in results

@@ -41,8 +41,6 @@ from aiogram.types import (
 from bot.emulator.entities import EntityParseError, parse_html
 from tests.harness import FakeTelegram, FakeUser
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")  # one fake server + bot for the module
-
 POLL_TIMEOUT = 10  # long enough that a prompt wake-up cannot be the poll timing out
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(64))
 
@@ -176,8 +174,9 @@ class Env:
     bot: Bot
 
 
-@pytest_asyncio.fixture(loop_scope="module", scope="module")
+@pytest_asyncio.fixture
 async def env() -> AsyncIterator[Env]:
+    """A fresh fake server and bot for every test, so that no test sees another's requests."""
     async with FakeTelegram() as tg:
         bot = make_bot(tg)
         dp = Dispatcher()
@@ -221,9 +220,10 @@ async def test_text_round_trip(tg: FakeTelegram, user: FakeUser) -> None:
 async def test_deep_link_and_inline_keyboard(user: FakeUser) -> None:
     await user.send("/start TOKEN42")
 
-    assert user.last.text == "Welcome! token=TOKEN42"
-    assert user.last.button_labels() == ["Yes", "No", "Again", "Docs"]
-    assert user.last.buttons[2][0].url == "https://example.org/docs"
+    welcome = await user.expect("Welcome!")
+    assert welcome.text == "Welcome! token=TOKEN42"
+    assert welcome.button_labels() == ["Yes", "No", "Again", "Docs"]
+    assert welcome.buttons[2][0].url == "https://example.org/docs"
 
 
 async def test_press_edits_in_place_and_returns_answer(user: FakeUser) -> None:
@@ -233,8 +233,9 @@ async def test_press_edits_in_place_and_returns_answer(user: FakeUser) -> None:
     assert await user.press("Yes") == "Noted"
 
     assert len(user.chat) == before
-    assert user.last.text == "You said yes" and user.last.edited
-    assert user.last.button_labels() == ["Undo"]
+    said = await user.expect("You said yes")
+    assert said.text == "You said yes" and said.edited
+    assert said.button_labels() == ["Undo"]
     assert user.callback_answers == ["Noted"]
     assert await user.press("Undo") is None
     with pytest.raises(AssertionError, match=r"(?s)no button 'Yes'.*\['Undo'\]"):
@@ -253,7 +254,7 @@ async def test_same_edit_is_not_modified(tg: FakeTelegram, user: FakeUser) -> No
 
 async def test_forged_callback_on_old_message(user: FakeUser) -> None:
     await user.send("/start")
-    welcome = user.last
+    welcome = await user.expect("Welcome!")
 
     assert await user.press_data("made-up", welcome) is None
     assert user.callback_answers == [None]
@@ -284,7 +285,7 @@ async def test_bot_sends_document_and_photo(tg: FakeTelegram, user: FakeUser) ->
 async def test_bot_downloads_uploaded_document(tg: FakeTelegram, user: FakeUser) -> None:
     await user.upload("data.csv", b"a,b\n1,2\n", caption="mine")
 
-    assert user.last.text == "data.csv: 8 bytes, text/csv, mine"
+    assert (await user.expect("data.csv:")).text == "data.csv: 8 bytes, text/csv, mine"
     assert user.chat[0].document == ("data.csv", b"a,b\n1,2\n")
     assert tg.calls("getFile")[-1].status == 200
     assert tg.calls("downloadFile")[-1].status == 200
@@ -308,7 +309,7 @@ async def test_injected_429_raises_retry_after(tg: FakeTelegram, user: FakeUser)
 
     await user.send("/retry")
 
-    assert user.last.text == "retry after 3"
+    assert (await user.expect("retry after")).text == "retry after 3"
     limited = [r for r in tg.calls("sendMessage") if r.status == 429][-1]
     assert limited.response["parameters"] == {"retry_after": 3}
     assert limited.response["description"] == "Too Many Requests: retry after 3"
@@ -320,9 +321,11 @@ async def test_blocked_and_never_started_users(tg: FakeTelegram, user: FakeUser)
     tg.block(blocker.id)
 
     await user.send(f"/notify {blocker.id}")
-    assert user.last.text == "forbidden: Forbidden: bot was blocked by the user"
+    reply = await user.expect("forbidden:")
+    assert reply.text == "forbidden: Forbidden: bot was blocked by the user"
     await user.send(f"/notify {stranger.id}")
-    assert user.last.text == "forbidden: Forbidden: bot can't initiate conversation with a user"
+    reply = await user.expect("forbidden:")
+    assert reply.text == "forbidden: Forbidden: bot can't initiate conversation with a user"
 
 
 async def test_contact_and_reply_keyboard(user: FakeUser) -> None:
@@ -330,10 +333,10 @@ async def test_contact_and_reply_keyboard(user: FakeUser) -> None:
     assert user.reply_keyboard == [["Share phone"]]
 
     await user.share_contact("+77011234567")
-    assert user.last.text == "contact +77011234567 own=True"
+    assert (await user.expect("contact +77011234567")).text == "contact +77011234567 own=True"
     assert user.reply_keyboard is None
     await user.share_contact("+77019999999", user_id=42)
-    assert user.last.text == "contact +77019999999 own=False"
+    assert (await user.expect("contact +77019999999")).text == "contact +77019999999 own=False"
 
 
 async def test_delete_and_chat_action(tg: FakeTelegram, user: FakeUser) -> None:
@@ -353,6 +356,46 @@ async def test_wait_for_and_wait_for_request(tg: FakeTelegram, user: FakeUser) -
     assert (await user.wait_for(lambda m: m.text == "two")).from_bot
     with pytest.raises(AssertionError, match="no matching bot message"):
         await user.wait_for(lambda m: m.text == "three", timeout=0.05)
+
+
+async def test_expect_ignores_messages_before_the_latest_action(user: FakeUser) -> None:
+    await user.send("one")
+    assert (await user.expect("one", timeout=0)).text == "one"  # there when send returns
+    await user.send("two")
+
+    with pytest.raises(AssertionError, match=r"(?s)got no reply containing \('one',\).*two"):
+        await user.expect("one", timeout=0.05)
+    assert (await user.expect("two")).text == "two"
+    assert (await user.expect()).text == "two"
+
+
+async def test_expect_returns_a_message_edited_since_the_action(user: FakeUser) -> None:
+    await user.send("/start")
+    welcome = await user.expect("Welcome!")
+
+    await user.press("Yes", message=welcome)
+
+    said = await user.expect("You said yes")
+    assert said.message_id == welcome.message_id and said.edited
+    assert said.button_labels() == ["Undo"]
+    with pytest.raises(AssertionError, match="got no reply containing"):
+        await user.expect("Welcome!", timeout=0.05)
+
+
+async def test_expect_waits_for_a_later_message(env: Env, user: FakeUser) -> None:
+    await user.send("hello")
+
+    async def notice() -> None:
+        await asyncio.sleep(0.1)
+        await env.bot.send_message(user.id, "a notice, later")
+
+    sending = asyncio.create_task(notice())
+    later = await user.expect("notice")
+    await sending
+
+    assert later.text == "a notice, later"
+    assert (await user.expect("hello")).text == "hello"  # the reply, not the newer notice
+    assert [m.text for m in user.bot_messages] == ["hello", "a notice, later"]
 
 
 async def test_group_message(tg: FakeTelegram, user: FakeUser) -> None:
@@ -402,7 +445,8 @@ async def test_json_urlencoded_and_multipart_requests(tg: FakeTelegram, user: Fa
         assert (await download("1:BAD", path))[0] == 401
         assert (await download(tg.token, "nope"))[0] == 404
 
-    json_msg, form_msg, uploaded, again = user.bot_messages[-4:]
+    echo, json_msg, form_msg, uploaded, again = user.bot_messages
+    assert echo.text == "hi"
     assert json_msg.button_labels() == form_msg.button_labels() == ["A"]
     assert form_msg.text == "123"
     assert uploaded.document == again.document == ("raw.bin", b"raw bytes")
@@ -446,7 +490,7 @@ async def test_long_poll_wakes_promptly(tg: FakeTelegram, user: FakeUser) -> Non
 
     await asyncio.wait_for(user.send("quick"), timeout=POLL_TIMEOUT / 5)
 
-    assert user.last.text == "quick"
+    assert (await user.expect("quick", timeout=0)).text == "quick"  # handled when send returns
     assert tg.calls("getUpdates")[-1].params["timeout"] == POLL_TIMEOUT
 
 
@@ -466,8 +510,9 @@ async def test_polling_stops_cleanly(caplog: pytest.LogCaptureFixture) -> None:
     )
     user = tg.user(7, "Solo")
     await user.send("hello")
+    reply = await user.expect("ok")
     with pytest.raises(AssertionError, match="dropped"):
-        await user.press_data("no callback handler", user.last)
+        await user.press_data("no callback handler", reply)
 
     async with asyncio.timeout(2):
         await dp.stop_polling()
@@ -475,6 +520,6 @@ async def test_polling_stops_cleanly(caplog: pytest.LogCaptureFixture) -> None:
         await tg.stop()
     gc.collect()
 
-    assert user.last.text == "ok"
+    assert [m.text for m in user.bot_messages] == ["ok"]  # the chat is still readable
     assert not [r for r in caplog.records if "Unclosed" in r.getMessage()]
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
