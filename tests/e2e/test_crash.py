@@ -7,17 +7,14 @@ import signal
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-import pytest
-
 from scoring import Quarter, WorkCalendar, load_methodology
 from storage import evaluation
 from storage.db import Database
-from tests.harness import FakeTelegram
+from tests.harness import ChatMessage, FakeTelegram, FakeUser
 
 from . import org
 from .bots import BotProcess
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")
 APRIL_6 = datetime(2026, 4, 6, 10, 0, tzinfo=ZoneInfo("Asia/Almaty"))
 
 
@@ -36,6 +33,12 @@ async def _prepare(database) -> int:
         await db.close()
 
 
+async def _sheet_list(director: FakeUser, label: str) -> ChatMessage:
+    """The reply to /sheets: the list offering ``label``, told apart by that button, since a
+    deadline notice the running process may send reads alike ("…: выполнено 0 из …")."""
+    return await director.wait_for(lambda m: label in m.button_labels())
+
+
 async def test_sigkill_right_after_an_acknowledged_answer(telegram: FakeTelegram,
                                                           tmp_path) -> None:
     database = tmp_path / "bagalau.sqlite3"
@@ -43,13 +46,14 @@ async def test_sigkill_right_after_an_acknowledged_answer(telegram: FakeTelegram
     process = await BotProcess(telegram, database).start()
     director = telegram.user(org.TELEGRAM["200"], "Нұрлан", language_code="ru")
     await director.send("/sheets")
-    await director.wait_for(lambda m: "Ким Дмитрий — 0/5" in m.button_labels())
-    await director.press("Ким Дмитрий — 0/5")
-    await director.wait_for(lambda m: "Начать ▶" in m.button_labels())
-    await director.press("Начать ▶")
-    await director.wait_for(lambda m: "Параметр 1 из 5" in m.text)
+    sheets = await _sheet_list(director, "Ким Дмитрий — 0/5")
+    await director.press("Ким Дмитрий — 0/5", message=sheets)
+    intro = await director.expect("Ким Дмитрий, Заместитель директора")
+    assert "Начать ▶" in intro.button_labels()
+    await director.press("Начать ▶", message=intro)
+    first = await director.expect("Параметр 1 из 5")
     since = len(telegram.requests)
-    await director.press("4")
+    await director.press("4", message=first)
     await telegram.wait_for_request(
         "answerCallbackQuery", lambda r: r.params.get("text") == "Сохранено: 4", since=since)
     code, _ = await process.signal(signal.SIGKILL)  # no goodbye, no flush, no cleanup
@@ -66,11 +70,12 @@ async def test_sigkill_right_after_an_acknowledged_answer(telegram: FakeTelegram
 
     process = await BotProcess(telegram, database).start()
     await director.send("/sheets")
-    await director.wait_for(lambda m: "Ким Дмитрий — 1/5" in m.button_labels())
-    await director.press("Ким Дмитрий — 1/5")
-    await director.wait_for(lambda m: "Продолжить ▶" in m.button_labels())
-    await director.press("Продолжить ▶")
-    resumed = await director.wait_for(lambda m: "Параметр 2 из 5" in m.text)
+    sheets = await _sheet_list(director, "Ким Дмитрий — 1/5")
+    await director.press("Ким Дмитрий — 1/5", message=sheets)
+    intro = await director.expect("Ким Дмитрий, Заместитель директора")
+    assert "Продолжить ▶" in intro.button_labels()
+    await director.press("Продолжить ▶", message=intro)
+    resumed = await director.expect("Параметр 2 из 5")
     assert "Обеспечение соблюдения сроков выполнения задач" in resumed.text
     code, output = await process.signal(signal.SIGTERM)
     assert code == 0, output

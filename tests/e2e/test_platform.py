@@ -7,15 +7,12 @@ import io
 from collections.abc import AsyncIterator
 from datetime import date
 
-import pytest
 import pytest_asyncio
 from openpyxl import Workbook, load_workbook
 
-from tests.harness import FakeTelegram
+from tests.harness import FakeTelegram, FakeUser
 
 from .bots import RunningBot, run_cli
-
-pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 HEADER = ["personnel_no", "full_name", "position", "category", "unit", "appointed_on",
           "managerial", "unit_head", "supervisor", "phone", "language", "role"]
@@ -43,11 +40,11 @@ def workbook(rows: list[list]) -> bytes:
     return out.getvalue()
 
 
-@pytest_asyncio.fixture(loop_scope="module", scope="module")
-async def bot(telegram: FakeTelegram, tmp_path_factory) -> AsyncIterator[RunningBot]:
-    folder = tmp_path_factory.mktemp("platform")
-    database = folder / "bagalau.sqlite3"
-    first = folder / "first.csv"
+@pytest_asyncio.fixture
+async def bot(telegram: FakeTelegram, tmp_path) -> AsyncIterator[RunningBot]:
+    """The bot over a database holding only the HR officer, imported by the command line."""
+    database = tmp_path / "bagalau.sqlite3"
+    first = tmp_path / "first.csv"
     first.write_text(",".join(HEADER) + "\n" + ",".join(HR_ROW) + "\n", encoding="utf-8")
     code, out, err = await run_cli(telegram, database, "import-roster", str(first))
     assert code == 0, err
@@ -56,6 +53,56 @@ async def bot(telegram: FakeTelegram, tmp_path_factory) -> AsyncIterator[Running
     yield running
     await running.stop()
 
+
+# ----- arranging: each drives the chat the way the onboarding story does ------------------------
+
+async def _hr_bootstrapped(telegram: FakeTelegram, bot: RunningBot) -> FakeUser:
+    """The first HR officer opens the link ``invite --hr`` printed and is bound."""
+    code, out, err = await run_cli(telegram, bot.settings.database_path, "invite", "--hr",
+                                   "Айгерім")
+    assert code == 0, err
+    hr = telegram.user(1001, "Айгерім", language_code="kk")
+    await hr.send("/start " + out.strip().rsplit("=", 1)[1])
+    await hr.expect("Ахметова Айгерім", "Сіздің рөлдеріңіз:")
+    return hr
+
+
+async def _staff_imported(telegram: FakeTelegram, bot: RunningBot) -> FakeUser:
+    """The HR officer is bound and has uploaded the whole roster; returns her."""
+    hr = await _hr_bootstrapped(telegram, bot)
+    await hr.upload("roster.xlsx", workbook([HR_ROW, *STAFF]))
+    await hr.expect("қосылды 3")
+    return hr
+
+
+async def _invitation_links(hr: FakeUser) -> dict[str, str]:
+    """HR asks for the invitations; returns each unlinked servant's link by personnel number."""
+    await hr.press("Шақыру сілтемелері")
+    _, content = (await hr.expect("жеке шақыру сілтемесі")).document
+    sheet = load_workbook(io.BytesIO(content)).active
+    return {r[0]: r[5] for r in sheet.iter_rows(min_row=2, values_only=True)}
+
+
+async def _kim_bound_in_kazakh(telegram: FakeTelegram, link: str) -> FakeUser:
+    """Kim opens his invitation link and switches the bot to Kazakh."""
+    kim = telegram.user(2001, "Dmitry", language_code="ru")
+    await kim.send("/start " + link.rsplit("=", 1)[1])
+    await kim.expect("Ваши роли:")
+    await kim.send("/language")
+    await kim.press("Қазақша")
+    await kim.expect("Сіздің рөлдеріңіз:")
+    return kim
+
+
+async def _gulnar_bound_by_phone(telegram: FakeTelegram) -> FakeUser:
+    gulnar = telegram.user(3001, "Гүлнар", language_code="kk")
+    await gulnar.send("/start")
+    await gulnar.share_contact("+77010000202")
+    await gulnar.expect("Оспанова Гүлнар")
+    return gulnar
+
+
+# ----- tests --------------------------------------------------------------------------------
 
 async def test_the_whole_onboarding_story(telegram: FakeTelegram, bot: RunningBot) -> None:
     database = bot.settings.database_path
@@ -70,46 +117,51 @@ async def test_the_whole_onboarding_story(telegram: FakeTelegram, bot: RunningBo
     hr = telegram.user(1001, "Айгерім", language_code="kk")
     await hr.send(f"/start {token}")
     assert "Ахметова Айгерім" in hr.text()
-    assert "Тізімді жүктеу" in hr.last.button_labels()  # the HR menu, in her roster language
+    menu = await hr.expect("Сіздің рөлдеріңіз:")
+    assert "Тізімді жүктеу" in menu.button_labels()  # the HR menu, in her roster language
 
     # an XLSX roster with a bad row is rejected whole, the row and column named
     bad = [*STAFF[:2], ["202", "Оспанова Гүлнар", "Expert", "X-9", "Department / Division",
                         "2024-03-15", "no", "no", "200", "", "", ""]]
     await hr.upload("roster.xlsx", workbook([HR_ROW, *bad]))
-    assert "жүктелмеді" in hr.last.text
-    assert "5-жол, category бағаны" in hr.last.text
-    assert "X-9" in hr.last.text
+    rejected = await hr.expect("Тізім")
+    assert "жүктелмеді" in rejected.text
+    assert "5-жол, category бағаны" in rejected.text
+    assert "X-9" in rejected.text
     async with bot.app.db.reading() as conn:
         assert (await conn.execute_fetchall("SELECT count(*) FROM servant"))[0][0] == 1
 
     # the fixed file is accepted
     await hr.upload("roster.xlsx", workbook([HR_ROW, *STAFF]))
-    assert "қосылды 3, өзгертілді 0, босатылды 0, өзгеріссіз 1" in hr.last.text
+    accepted = await hr.expect("Тізім")
+    assert "қосылды 3, өзгертілді 0, босатылды 0, өзгеріссіз 1" in accepted.text
 
     # invitations come back as an XLSX with one link per unlinked servant
     await hr.press("Шақыру сілтемелері")
-    name, content = hr.last.document
+    invitations = await hr.expect("шақыру сілтемесі")
+    name, content = invitations.document
     assert name.endswith(".xlsx")
     sheet = load_workbook(io.BytesIO(content)).active
     rows = {r[0]: r for r in sheet.iter_rows(min_row=2, values_only=True)}
     assert set(rows) == {"200", "201", "202"}
-    assert "3 жеке шақыру сілтемесі" in hr.last.text
+    assert "3 жеке шақыру сілтемесі" in invitations.text
     kim_link = rows["201"][5]
 
     # a servant opens his link and is bound
     kim = telegram.user(2001, "Dmitry", language_code="ru")
     await kim.send("/start " + kim_link.rsplit("=", 1)[1])
     assert "Ваш Telegram-аккаунт привязан: Ким Дмитрий" in kim.text()
-    assert "оцениваемое лицо" in kim.last.text
+    menu = await kim.expect("Ваши роли:")
+    assert "оцениваемое лицо" in menu.text
 
     # the same link reused by someone else, and a forged one, are refused
     stranger = telegram.user(2999, "Stranger", language_code="ru")
     await stranger.send("/start " + kim_link.rsplit("=", 1)[1])
-    assert "уже использована" in stranger.last.text
+    assert "уже использована" in (await stranger.expect("ссылка-приглашение")).text
     await stranger.send("/start AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
-    assert "недействительна" in stranger.last.text
+    assert "недействительна" in (await stranger.expect("ссылка-приглашение")).text
     await stranger.send("/start <script>")
-    assert "недействительна" in stranger.last.text
+    assert "недействительна" in (await stranger.expect("ссылка-приглашение")).text
     async with bot.app.db.reading() as conn:
         bound = await conn.execute_fetchall(
             "SELECT telegram_id FROM account WHERE servant_id IS NOT NULL ORDER BY telegram_id")
@@ -118,8 +170,9 @@ async def test_the_whole_onboarding_story(telegram: FakeTelegram, bot: RunningBo
     # language switched to Kazakh: the menu and the command list follow
     await kim.send("/language")
     await kim.press("Қазақша")
-    assert kim.last.text.startswith("<b>") is False
-    assert "Сіздің рөлдеріңіз: бағаланатын адам." in kim.last.text
+    menu = await kim.expect("Ким Дмитрий, Chief expert")
+    assert menu.text.startswith("<b>") is False
+    assert "Сіздің рөлдеріңіз: бағаланатын адам." in menu.text
     assert ("language", "Тілді ауыстыру") in telegram.commands(kim.chat_id)
     assert ("roster", "Қызметкерлер тізімін жүктеу") not in telegram.commands(kim.chat_id)
     assert ("roster", "Қызметкерлер тізімін жүктеу") in telegram.commands(hr.chat_id)
@@ -127,6 +180,7 @@ async def test_the_whole_onboarding_story(telegram: FakeTelegram, bot: RunningBo
 
 async def test_group_chats_get_a_refusal_and_nothing_else(telegram: FakeTelegram,
                                                           bot: RunningBot) -> None:
+    await _hr_bootstrapped(telegram, bot)
     hr = telegram.user(1001)
     before = len(telegram.messages(-500))
     await telegram.group_message(-500, hr, "/start")
@@ -140,43 +194,52 @@ async def test_group_chats_get_a_refusal_and_nothing_else(telegram: FakeTelegram
 
 async def test_state_survives_a_restart_mid_conversation(telegram: FakeTelegram,
                                                          bot: RunningBot) -> None:
+    links = await _invitation_links(await _staff_imported(telegram, bot))
+    await _kim_bound_in_kazakh(telegram, links["201"])
     hr = telegram.user(1001)
     await hr.send("/unbind")
-    assert "табель нөмірін жіберіңіз" in hr.last.text
+    assert "табель нөмірін жіберіңіз" in (await hr.expect("Кімнің Telegram аккаунтын")).text
     await bot.restart()
     await hr.send("201")
-    assert "Ким Дмитрий қызметшісінің Telegram аккаунты ажыратылды" in hr.last.text
+    unbound = await hr.expect("Ким Дмитрий")
+    assert "Ким Дмитрий қызметшісінің Telegram аккаунты ажыратылды" in unbound.text
     kim = telegram.user(2001, "Dmitry", language_code="ru")
     await kim.send("/start")
     assert kim.reply_keyboard == [["Телефон нөмірімен бөлісу"]]  # unlinked; his Kazakh is kept
 
 
 async def test_binding_by_sharing_a_phone_number(telegram: FakeTelegram, bot: RunningBot) -> None:
+    await _staff_imported(telegram, bot)
     gulnar = telegram.user(3001, "Гүлнар", language_code="kk")
     await gulnar.send("/start")
     assert gulnar.reply_keyboard == [["Телефон нөмірімен бөлісу"]]
     await gulnar.share_contact("+77010000201", user_id=9999)  # someone else's contact
-    assert "өз телефон нөміріңізбен" in gulnar.last.text
+    assert "өз телефон нөміріңізбен" in (await gulnar.expect("телефон")).text
     await gulnar.share_contact("+7 701 000 02 99")
-    assert "таппадым" in gulnar.last.text
+    assert "таппадым" in (await gulnar.expect("телефон")).text
     await gulnar.share_contact("+77010000202")
     assert "Оспанова Гүлнар" in gulnar.text()
     assert gulnar.reply_keyboard is None
 
 
 async def test_stale_and_forged_buttons(telegram: FakeTelegram, bot: RunningBot) -> None:
+    await _invitation_links(await _staff_imported(telegram, bot))
+    await _gulnar_bound_by_phone(telegram)
     gulnar = telegram.user(3001, "Гүлнар", language_code="kk")
     await gulnar.send("/language")
+    languages = await gulnar.expect("Тілді таңдаңыз")
     stale = "Бұл батырма ескірген. Өзекті мәзір үшін /start жіберіңіз."
-    assert await gulnar.press_data("m1:invites", gulnar.last) == stale  # HR's, forged
-    assert await gulnar.press_data("l1:de", gulnar.last) == stale
-    assert await gulnar.press_data("garbage", gulnar.last) == stale
+    assert await gulnar.press_data("m1:invites", languages) == stale  # HR's, forged
+    assert await gulnar.press_data("l1:de", languages) == stale
+    assert await gulnar.press_data("garbage", languages) == stale
     async with bot.app.db.reading() as conn:
         invites = await conn.execute_fetchall("SELECT count(*) FROM invite")
     assert invites[0][0] == 4  # three from HR's list and her bootstrap link: none added
 
 
 async def test_a_non_hr_document_is_not_imported(telegram: FakeTelegram, bot: RunningBot) -> None:
+    await _staff_imported(telegram, bot)
+    await _gulnar_bound_by_phone(telegram)
     gulnar = telegram.user(3001, "Гүлнар", language_code="kk")
     await gulnar.upload("roster.csv", b"personnel_no\n1\n")
-    assert "түсінбедім" in gulnar.last.text
+    assert "түсінбедім" in (await gulnar.expect("/start")).text

@@ -17,15 +17,13 @@ from tests.harness import FakeTelegram, FakeUser
 
 from .bots import ROOT, BotProcess, cli_env, run_cli, settings_for
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")
-
 
 async def test_the_real_process_answers_and_stops_cleanly_on_sigterm(telegram: FakeTelegram,
                                                                      tmp_path) -> None:
     process = await BotProcess(telegram, tmp_path / "db.sqlite3").start()
     user = telegram.user(41, "Асель", language_code="kk")
     await user.send("/start")
-    reply = await user.wait_for(lambda m: "bagalau" in m.text)
+    reply = await user.expect("bagalau")
     assert "Сәлеметсіз бе" in reply.text
     code, output = await process.signal(signal.SIGTERM)
     assert code == 0, output
@@ -40,7 +38,7 @@ async def test_a_missing_or_malformed_token_explains_itself(telegram: FakeTelegr
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", cwd=ROOT, env=env, stderr=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE)
-    _, err = await process.communicate()
+    _, err = await asyncio.wait_for(process.communicate(), timeout=60)  # a hang fails
     assert process.returncode == 2
     text = err.decode()
     assert problem in text and "@BotFather" in text and "Traceback" not in text
@@ -51,7 +49,7 @@ async def test_a_token_telegram_rejects(telegram: FakeTelegram, tmp_path) -> Non
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", cwd=ROOT, env=env, stderr=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE)
-    _, err = await process.communicate()
+    _, err = await asyncio.wait_for(process.communicate(), timeout=60)  # a hang fails
     assert process.returncode == 2
     assert "Telegram rejected BOT_TOKEN" in err.decode()
     assert "Traceback" not in err.decode()

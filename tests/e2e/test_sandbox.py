@@ -14,15 +14,15 @@ import pytest_asyncio
 
 from bot.sandbox import Sandbox, start
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")
 ARTIFACTS = Path(__file__).parents[2] / "test-artifacts"
 HR, DIRECTOR, KIM, BEKOVA = 5_000_002, 5_000_003, 5_000_004, 5_000_011
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-@pytest_asyncio.fixture(loop_scope="module", scope="module")
-async def sandbox(tmp_path_factory) -> AsyncIterator[Sandbox]:
-    running = await start(tmp_path_factory.mktemp("sandbox"), port=0, reset=True)
+@pytest_asyncio.fixture
+async def sandbox(tmp_path) -> AsyncIterator[Sandbox]:
+    """A fresh sandbox for every test (about 0.4 s): the clock and the sheets start over."""
+    running = await start(tmp_path / "sandbox", port=0, reset=True)
     yield running
     await running.stop()
 
@@ -33,13 +33,13 @@ async def test_the_sandbox_starts_fresh_and_the_emulator_answers_the_bot(sandbox
         assert len(state["people"]) == 12
         assert state["now"] == "2026-10-01 10:00"  # the first working day after Q3
         await http.post(sandbox.url + "api/send", json={"user": KIM, "text": "/start"})
-        await sandbox.telegram.user_of(KIM).wait_for(lambda m: "Ким Дмитрий" in m.text)
+        await sandbox.telegram.user_of(KIM).expect("Ким Дмитрий")  # the reply to /start
         chat = await (await http.get(sandbox.url + f"api/chat?user={KIM}")).json()
     texts = [m["html"] for m in chat["messages"] if m["from_bot"]]
     assert any("3-й квартал 2026 г." in t for t in texts)  # his notice: the quarter is open
 
 
-@pytest_asyncio.fixture(loop_scope="module", scope="module")
+@pytest_asyncio.fixture
 async def browser():
     if not CHROMIUM:
         if os.environ.get("CI"):
@@ -67,7 +67,8 @@ async def test_an_evaluator_scores_a_sheet_in_the_page_and_the_servant_sees_it(s
     await page.click("text=Начать ▶")
     for number in range(1, 6):
         await page.wait_for_selector(f"text=Параметр {number} из 5")
-        await page.locator(".message.bot").last.locator("button", has_text="4").first.click()
+        sheet = page.locator(".message.bot", has_text=f"Параметр {number} из 5")
+        await sheet.locator("button", has_text="4").first.click()
     await page.wait_for_selector("text=Средняя оценка: 4,00")
     await page.click("text=Отправить…")
     await page.click("text=Да, отправить")
