@@ -30,10 +30,10 @@ from aiogram.methods import TelegramMethod
 from aiogram.types import CallbackQuery, Chat, Message, Update, User
 
 from bot.app import create_app
-from bot.clock import Clock
 from bot.settings import Settings
 from handlers.callbacks import SheetCb
 from scoring import ALMATY, Quarter
+from services.clock import Clock
 from storage import accounts, evaluation, roster
 from storage.roster_file import Roster, ServantRow
 

@@ -26,9 +26,9 @@ from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 
-from bot.clock import Clock
-from bot.emulator import FakeTelegram
 from bot.notifier import Notifier
+from sandbox.emulator import FakeTelegram
+from services.clock import Clock
 from storage import outbox
 from storage.db import Database
 

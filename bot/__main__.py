@@ -13,10 +13,10 @@ from zoneinfo import ZoneInfo
 from pydantic import ValidationError
 
 from scoring import add_months, load_methodology
+from services.clock import Clock
 from storage import invites, org, retention, roster, roster_file
 from storage.db import Database
 
-from .clock import Clock
 from .settings import Settings, token_problem
 
 
@@ -171,9 +171,11 @@ async def _migrate(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _sandbox(settings: Settings, args: argparse.Namespace) -> int:
-    from .sandbox import run
+    from sandbox import run
 
-    return await run(args.port, args.reset, args.lang)
+    from .app import sandbox_app
+
+    return await run(sandbox_app, args.port, args.reset, args.lang)
 
 
 async def _open(settings: Settings) -> Database:

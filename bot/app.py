@@ -20,11 +20,13 @@ from aiogram.utils.i18n import gettext as _
 from handlers import get_routers
 from handlers.commands import set_default_commands
 from handlers.notices import Notices
+from sandbox import AppRequest
 from scoring import Methodology, WorkCalendar, load_methodology
+from services.clock import Clock
+from services.context import Context
 from storage import org
 from storage.db import Database
 
-from .clock import Clock
 from .fsm_storage import SQLiteStorage
 from .i18n import UserLanguageMiddleware, create_i18n, user_language
 from .middlewares import AccountMiddleware, PrivateChatGuard
@@ -48,6 +50,19 @@ class App:
     calendar: WorkCalendar
     notifier: Notifier
     reminders: Reminders
+    context: Context
+
+    @property
+    def default_language(self) -> str:
+        return self.settings.default_language
+
+    async def tick(self) -> int:
+        """Enqueue what is due now (the scheduler does this every few minutes)."""
+        return await self.reminders.tick()
+
+    async def wait_sent(self) -> None:
+        """Until the outbox worker has sent everything that is due."""
+        await self.notifier.wait_idle()
 
     async def close(self) -> None:
         await self.notifier.stop()
@@ -84,10 +99,11 @@ async def create_app(settings: Settings, *, clock: Clock | None = None,
     reminders = Reminders(db, clock, calendar, methodology, notifier,
                           quiet=parse_window(settings.quiet_hours),
                           days_before=parse_days(settings.reminder_days))
+    context = Context(db, clock, calendar, methodology, wake_outbox=notifier.wake)
     dispatcher = Dispatcher(
         storage=SQLiteStorage(db), events_isolation=SimpleEventIsolation(),
         db=db, settings=settings, clock=clock, methodology=methodology, calendar=calendar,
-        i18n=i18n, notifier=notifier, reminders=reminders,
+        i18n=i18n, notifier=notifier, reminders=reminders, context=context,
     )
     dispatcher.update.outer_middleware(AccountMiddleware())
     dispatcher.update.outer_middleware(UserLanguageMiddleware(i18n))
@@ -110,7 +126,16 @@ async def create_app(settings: Settings, *, clock: Clock | None = None,
     dispatcher.startup.register(on_startup)
     dispatcher.shutdown.register(on_shutdown)
     return App(settings, db, bot, dispatcher, clock, i18n, methodology, calendar, notifier,
-               reminders)
+               reminders, context)
+
+
+async def sandbox_app(request: AppRequest) -> App:
+    """The real app on the sandbox's emulator, database, demo methodology and clock."""
+    settings = Settings(_env_file=None, bot_token=request.token,
+                        telegram_api_base=request.api_base, database_path=request.database,
+                        methodology=str(request.methodology),
+                        default_language=request.language, body_name=request.body_name)
+    return await create_app(settings, clock=request.clock)
 
 
 async def on_error(event: ErrorEvent, i18n: I18n, **data: Any) -> None:

@@ -9,10 +9,10 @@ from aiogram import BaseMiddleware
 from aiogram.types import CallbackQuery, Chat, Message, TelegramObject, Update
 from aiogram.utils.i18n import gettext as _
 
+from services.clock import Clock
 from storage import accounts
 from storage.db import Database
 
-from .clock import Clock
 from .i18n import telegram_language
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]

@@ -25,10 +25,9 @@ from aiogram.exceptions import (
 )
 from aiogram.types import BufferedInputFile, InlineKeyboardMarkup
 
+from services.clock import Clock
 from storage import accounts, outbox
 from storage.db import Database
-
-from .clock import Clock
 
 log = logging.getLogger("bagalau.notifier")
 MAX_RATE = 30.0

@@ -8,11 +8,11 @@ import logging
 from datetime import date, datetime, time, timedelta
 
 from scoring import Methodology, Quarter, WorkCalendar
+from services.clock import Clock
 from storage import calibration as calibrations
 from storage import evaluation, kpi, outbox, reports, surveys
 from storage.db import Database
 
-from .clock import Clock
 from .notifier import Notifier
 
 log = logging.getLogger("bagalau.reminders")

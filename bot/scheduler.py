@@ -10,7 +10,8 @@ from datetime import datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from .clock import Clock
+from services.clock import Clock
+
 from .reminders import Reminders
 
 TICK = timedelta(minutes=5)

@@ -13,7 +13,6 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.clock import Clock
 from bot.notifier import Notifier
 from scoring import (
     Methodology,
@@ -25,6 +24,7 @@ from scoring import (
     parse_decimal,
 )
 from scoring.calibration import propose_panel
+from services.clock import Clock
 from storage import calibration as calibrations
 from storage import evaluation, outbox
 from storage.db import Database

@@ -12,10 +12,10 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.clock import Clock
 from bot.notifier import Notifier
 from bot.reminders import Reminders, enqueue_annual, enqueue_campaign_opened
 from scoring import Methodology, Quarter, WorkCalendar
+from services.clock import Clock
 from storage import evaluation, reports
 from storage.db import Database
 from storage.models import Servant

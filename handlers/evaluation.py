@@ -21,9 +21,9 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.clock import Clock
 from bot.notifier import Notifier
 from scoring import Methodology, ScoreError
+from services.clock import Clock
 from storage import evaluation, org, outbox
 from storage.db import Database
 from storage.evaluation import Sheet

@@ -14,8 +14,8 @@ from aiogram.types import BufferedInputFile, CallbackQuery, Message, TelegramObj
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
-from bot.clock import Clock
 from bot.settings import Settings
+from services.clock import Clock
 from storage import accounts, invites, org, roster, roster_file
 from storage.db import Database
 from storage.models import Servant

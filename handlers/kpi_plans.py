@@ -14,10 +14,10 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.clock import Clock
 from bot.notifier import Notifier
 from scoring import Methodology, Quarter, ScoreError, WorkCalendar, parse_decimal
 from scoring.periods import add_months
+from services.clock import Clock
 from storage import kpi, org, outbox
 from storage.db import Database
 from storage.models import Servant

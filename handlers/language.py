@@ -8,7 +8,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from bot.clock import Clock
+from services.clock import Clock
 from storage import accounts
 from storage.db import Database
 from storage.models import Servant

@@ -14,9 +14,9 @@ from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
-from bot.clock import Clock
 from bot.notifier import Notifier
 from scoring import Methodology, WorkCalendar
+from services.clock import Clock
 from storage import kpi, org, outbox
 from storage import legacy as store
 from storage.db import Database

@@ -9,9 +9,9 @@ from html import escape
 from aiogram.utils.i18n import I18n, ngettext
 from aiogram.utils.i18n import gettext as _
 
-from bot.clock import Clock
 from bot.notifier import Document, Rendered
 from scoring import Methodology, WorkCalendar
+from services.clock import Clock
 from storage import accounts, evaluation, kpi, org, outbox, reports, surveys
 from storage import calibration as calibrations
 from storage import legacy as legacy_store

@@ -7,8 +7,8 @@ from html import escape
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
-from bot.clock import Clock
 from scoring import Methodology, WorkCalendar
+from services.clock import Clock
 from storage import calibration as calibrations
 from storage.db import Database
 from storage.evaluation import Sheet

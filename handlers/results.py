@@ -11,8 +11,8 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.clock import Clock
 from scoring import Methodology, WorkCalendar
+from services.clock import Clock
 from storage import evaluation
 from storage.db import Database
 from storage.models import Servant

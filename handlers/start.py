@@ -11,7 +11,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, ReplyKeyboardRemove
 from aiogram.utils.i18n import gettext as _
 
-from bot.clock import Clock
+from services.clock import Clock
 from storage import accounts, evaluation, invites, org
 from storage.db import Database
 from storage.models import Servant

@@ -16,11 +16,11 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
-from bot.clock import Clock
 from bot.notifier import Notifier
 from scoring import Methodology, WorkCalendar, report_360
 from scoring.periods import deadline_after
 from scoring.survey import Colleague, propose_respondents
+from services.clock import Clock
 from storage import outbox
 from storage import surveys as store
 from storage.db import Database

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from bot.app import App, create_app
-from bot.clock import Clock
 from bot.settings import Settings
+from services.clock import Clock
 from tests.harness import FakeTelegram
 
 ROOT = Path(__file__).parents[2]

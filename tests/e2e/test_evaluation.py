@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest_asyncio
 from openpyxl import load_workbook
 
-from bot.clock import Clock
+from services.clock import Clock
 from storage import evaluation
 from tests.harness import ChatMessage, FakeTelegram, FakeUser
 

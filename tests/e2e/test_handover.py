@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 import pytest_asyncio
 
-from bot.clock import Clock
 from scoring import Quarter
+from services.clock import Clock
 from storage import accounts, evaluation, roster
 from storage.roster_file import parse
 from tests.harness import FakeTelegram

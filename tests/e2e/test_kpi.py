@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest_asyncio
 
-from bot.clock import Clock
+from services.clock import Clock
 from storage import accounts, roster
 from storage.roster_file import parse
 from tests.harness import FakeTelegram, FakeUser

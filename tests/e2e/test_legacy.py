@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 import pytest_asyncio
 from pypdf import PdfReader
 
-from bot.clock import Clock
 from handlers.callbacks import LegacyCb
+from services.clock import Clock
 from storage import accounts, roster
 from storage.roster_file import parse
 from tests.harness import FakeTelegram, FakeUser

@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 
 import pytest_asyncio
 
-from bot.clock import Clock
 from scoring import Quarter
+from services.clock import Clock
 from storage import evaluation, outbox
 from tests.harness import FakeTelegram
 

@@ -12,7 +12,8 @@ import aiohttp
 import pytest
 import pytest_asyncio
 
-from bot.sandbox import Sandbox, start
+from bot.app import sandbox_app
+from sandbox import Sandbox, start
 
 ARTIFACTS = Path(__file__).parents[2] / "test-artifacts"
 HR, DIRECTOR, KIM, BEKOVA = 5_000_002, 5_000_003, 5_000_004, 5_000_011
@@ -22,7 +23,7 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 @pytest_asyncio.fixture
 async def sandbox(tmp_path) -> AsyncIterator[Sandbox]:
     """A fresh sandbox for every test (about 0.4 s): the clock and the sheets start over."""
-    running = await start(tmp_path / "sandbox", port=0, reset=True)
+    running = await start(tmp_path / "sandbox", sandbox_app, port=0, reset=True)
     yield running
     await running.stop()
 

@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 
 import pytest_asyncio
 
-from bot.clock import Clock
 from scoring import load_methodology
+from services.clock import Clock
 from tests.harness import ChatMessage, FakeTelegram, FakeUser
 
 from . import org

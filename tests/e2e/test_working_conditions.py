@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest_asyncio
 
-from bot.clock import Clock
+from services.clock import Clock
 from tests.harness import FakeTelegram, FakeUser
 
 from . import org

@@ -38,7 +38,7 @@ from aiogram.types import (
     ReplyKeyboardRemove,
 )
 
-from bot.emulator.entities import EntityParseError, parse_html
+from sandbox.emulator.entities import EntityParseError, parse_html
 from tests.harness import FakeTelegram, FakeUser
 
 POLL_TIMEOUT = 10  # long enough that a prompt wake-up cannot be the poll timing out

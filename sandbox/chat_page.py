@@ -30,7 +30,7 @@ def create_web(sandbox: Sandbox) -> web.Application:
 
 
 async def page(request: web.Request) -> web.Response:
-    text = (resources.files("bot.sandbox") / "page.html").read_text("utf-8")
+    text = (resources.files("sandbox") / "page.html").read_text("utf-8")
     return web.Response(text=text, content_type="text/html")
 
 
@@ -41,7 +41,7 @@ def _sandbox(request: web.Request) -> Sandbox:
 async def state(request: web.Request) -> web.Response:
     sandbox = _sandbox(request)
     return web.json_response({
-        "language": sandbox.app.settings.default_language,
+        "language": sandbox.app.default_language,
         "now": sandbox.app.clock.now().astimezone(sandbox.app.clock.tz).strftime(
             "%Y-%m-%d %H:%M"),
         "people": [{"id": p.telegram_id, "name": p.name, "position": p.position,

@@ -1,38 +1,76 @@
 """``python -m bot sandbox``: the real bot, unchanged, against the Bot API emulator on 127.0.0.1,
-with a demo body, an open quarter and a chat page in the browser — no Telegram token needed."""
+with a demo body, an open quarter and a chat page in the browser — no Telegram token needed.
+
+The sandbox does not import the bot: ``bot/__main__.py`` hands it a factory that builds the real
+app (``SandboxApp`` is what the sandbox needs of it)."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import signal
+from collections.abc import Awaitable, Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from importlib import resources
 from pathlib import Path
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
-from scoring import Quarter
+from scoring import Quarter, WorkCalendar
+from services import campaigns
+from services.clock import Clock
+from services.context import Context
+from storage.db import Database
 
-from ..app import App, create_app
-from ..clock import Clock
-from ..emulator import FakeTelegram
-from ..settings import Settings
 from . import demo
 from .chat_page import create_web
+from .emulator import FakeTelegram
 
 log = logging.getLogger("bagalau.sandbox")
 ALMATY = ZoneInfo("Asia/Almaty")
 QUARTER = Quarter(2026, 3)  # the demo's quarter: it opens on its first working day after
 
 
+class SandboxApp(Protocol):
+    """What the sandbox needs of the bot's app."""
+
+    db: Database
+    bot: Any
+    dispatcher: Any
+    clock: Clock
+    calendar: WorkCalendar
+    context: Context
+    default_language: str
+
+    async def tick(self) -> int: ...
+    async def wait_sent(self) -> None: ...
+    async def close(self) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class AppRequest:
+    """What the sandbox asks the factory for: a bot on this emulator, database and clock."""
+
+    token: str
+    api_base: str
+    database: Path
+    methodology: Path
+    language: str
+    body_name: str
+    clock: Clock
+
+
+AppFactory = Callable[[AppRequest], Awaitable[SandboxApp]]
+
+
 @dataclass
 class Sandbox:
     telegram: FakeTelegram
-    app: App
+    app: SandboxApp
     people: list[demo.Person]
     url: str = ""
     _polling: asyncio.Task | None = None
@@ -45,19 +83,12 @@ class Sandbox:
         let the reminders run as they would on that day."""
         clock, calendar = self.app.clock, self.app.calendar
         today = clock.today()
+        deadline = await campaigns.earliest_open_deadline(self.app.context) or today
         if step == "deadline":
-            async with self.app.db.reading() as conn:
-                rows = await conn.execute_fetchall(
-                    "SELECT min(deadline) FROM campaign WHERE closed_at IS NULL")
-            target = date.fromisoformat(rows[0][0]) if rows and rows[0][0] else today
-            target = max(target, today)
+            target = max(deadline, today)
         elif step == "window":
             target = calendar.add_working_days(today, 6)
         elif step == "after_deadline":
-            async with self.app.db.reading() as conn:
-                rows = await conn.execute_fetchall(
-                    "SELECT min(deadline) FROM campaign WHERE closed_at IS NULL")
-            deadline = date.fromisoformat(rows[0][0]) if rows and rows[0][0] else today
             target = calendar.add_working_days(max(deadline, today), 1)
         else:
             target = calendar.add_working_days(today, 1)
@@ -65,8 +96,8 @@ class Sandbox:
         if moment > clock.now():
             clock.advance(moment - clock.now())
         self._save_clock()
-        await self.app.reminders.tick()
-        await self.app.notifier.wait_idle()
+        await self.app.tick()
+        await self.app.wait_sent()
         return clock.now().astimezone(clock.tz).strftime("%Y-%m-%d %H:%M")
 
     def _save_clock(self) -> None:
@@ -93,7 +124,7 @@ def start_moment() -> datetime:
     return datetime.combine(day, time(10, 0), ALMATY)
 
 
-async def start(folder: Path, *, port: int = 8765, reset: bool = False,
+async def start(folder: Path, make_app: AppFactory, *, port: int = 8765, reset: bool = False,
                 language: str = "ru") -> Sandbox:
     folder.mkdir(parents=True, exist_ok=True)
     database = folder / "sandbox.sqlite3"
@@ -107,11 +138,10 @@ async def start(folder: Path, *, port: int = 8765, reset: bool = False,
     await telegram.start()
     moment = start_moment() if fresh or not clock_file.exists() else \
         datetime.fromisoformat(clock_file.read_text(encoding="utf-8"))
-    settings = Settings(_env_file=None, bot_token=telegram.token,
-                        telegram_api_base=telegram.base_url, database_path=database,
-                        methodology=str(resources.files("bot.sandbox") / "demo.toml"),
-                        default_language=language, body_name="Демо министрлігі")
-    app = await create_app(settings, clock=Clock.starting_at(moment, ALMATY))
+    app = await make_app(AppRequest(
+        token=telegram.token, api_base=telegram.base_url, database=database,
+        methodology=Path(str(resources.files("sandbox") / "demo.toml")), language=language,
+        body_name="Демо министрлігі", clock=Clock.starting_at(moment, ALMATY)))
     people = demo.people()
     if fresh:
         await demo.load(app.db, app.clock.now(), QUARTER.start + timedelta(days=42))
@@ -125,7 +155,7 @@ async def start(folder: Path, *, port: int = 8765, reset: bool = False,
         app.bot, handle_signals=False,
         allowed_updates=app.dispatcher.resolve_used_update_types()))
     await telegram.wait_idle(timeout=30)
-    await app.reminders.tick()  # opens the quarter on its first working day
+    await app.tick()  # opens the quarter on its first working day
     runner = web.AppRunner(create_web(sandbox))
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", port)
@@ -136,9 +166,9 @@ async def start(folder: Path, *, port: int = 8765, reset: bool = False,
     return sandbox
 
 
-async def run(port: int, reset: bool, language: str) -> int:
+async def run(make_app: AppFactory, port: int, reset: bool, language: str) -> int:
     """Run until Ctrl+C or SIGTERM."""
-    sandbox = await start(Path("data"), port=port, reset=reset, language=language)
+    sandbox = await start(Path("data"), make_app, port=port, reset=reset, language=language)
     print(f"bagalau sandbox: open {sandbox.url} in your browser (Ctrl+C stops it).", flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -1,0 +1,74 @@
+"""What every use case is given: the database, the clock, the body's rules and the outbox."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Iterable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+import aiosqlite
+
+from scoring import Methodology, WorkCalendar
+from storage import outbox
+from storage.db import Database
+
+from .clock import Clock
+from .notices import NoticeKind
+
+
+def _nothing() -> None:
+    return None
+
+
+@dataclass(slots=True)
+class Tx:
+    """One open transaction: its connection, the moment it started, and the notices it
+    enqueues (sent only if it commits)."""
+
+    conn: aiosqlite.Connection
+    now: datetime
+    today: date
+    enqueued: int = 0
+
+    async def notify(self, kind: NoticeKind, subject: str, recipients: int | Iterable[int], *,
+                     payload: dict[str, Any] | None = None, due_on: date | None = None,
+                     not_before: datetime | None = None) -> int:
+        """Enqueue ``kind`` about ``subject`` for each recipient, once per (kind, subject,
+        recipient, day); returns how many were new."""
+        targets = [recipients] if isinstance(recipients, int) else list(recipients)
+        added = 0
+        for recipient in targets:
+            added += await outbox.enqueue(
+                self.conn, kind.value, subject, recipient, due_on=due_on or self.today,
+                not_before=not_before or self.now, at=self.now, payload=payload)
+        self.enqueued += added
+        return added
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """The body's database, clock, calendar and methodology, and a way to wake the outbox
+    worker after a transaction that enqueued something has committed."""
+
+    db: Database
+    clock: Clock
+    calendar: WorkCalendar
+    methodology: Methodology
+    wake_outbox: Callable[[], None] = field(default=_nothing)
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Tx]:
+        """All or nothing; the outbox worker is woken once it committed."""
+        async with self.db.transaction() as conn:
+            tx = Tx(conn, self.clock.now(), self.clock.today())
+            yield tx
+        if tx.enqueued:
+            self.wake_outbox()
+
+    @asynccontextmanager
+    async def reading(self) -> AsyncIterator[aiosqlite.Connection]:
+        """A consistent read (no change)."""
+        async with self.db.reading() as conn:
+            yield conn
