@@ -31,7 +31,7 @@ from aiogram.types import CallbackQuery, Chat, Message, Update, User
 
 from bot.app import create_app
 from bot.settings import Settings
-from handlers.callbacks import SheetCb
+from handlers.common.callbacks import SheetCb
 from scoring import ALMATY, Quarter
 from services.clock import Clock
 from storage import accounts, evaluation, roster

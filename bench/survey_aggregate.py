@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
 
-from handlers.radar import radar_png
+from handlers.surveys.radar import radar_png
 from scoring import load_methodology, report_360
 from storage import surveys
 from storage.db import Database

@@ -17,9 +17,9 @@ from aiogram.types import ErrorEvent
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from handlers import get_routers
-from handlers.commands import set_default_commands
-from handlers.notices import Notices
+from handlers import get_notice_registries, get_routers
+from handlers.common.commands import set_default_commands
+from handlers.common.notices import Notices
 from sandbox import AppRequest
 from scoring import Methodology, WorkCalendar, load_methodology
 from services.clock import Clock
@@ -93,13 +93,13 @@ async def create_app(settings: Settings, *, clock: Clock | None = None,
         await org.ensure_body(conn, settings.body_name, methodology.id)
     i18n = create_i18n(settings.default_language)
     bot = create_bot(settings)
-    notices = Notices(db, i18n, clock, calendar, methodology)
+    context = Context(db, clock, calendar, methodology, wake_outbox=lambda: notifier.wake())
+    notices = Notices(context, i18n, get_notice_registries())
     notifier = Notifier(bot, db, clock, notices.render, notices.on_sent,
                         rate=settings.notify_rate)
     reminders = Reminders(db, clock, calendar, methodology, notifier,
                           quiet=parse_window(settings.quiet_hours),
                           days_before=parse_days(settings.reminder_days))
-    context = Context(db, clock, calendar, methodology, wake_outbox=notifier.wake)
     dispatcher = Dispatcher(
         storage=SQLiteStorage(db), events_isolation=SimpleEventIsolation(),
         db=db, settings=settings, clock=clock, methodology=methodology, calendar=calendar,

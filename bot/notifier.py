@@ -12,7 +12,6 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from aiogram import Bot
@@ -23,8 +22,9 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
-from aiogram.types import BufferedInputFile, InlineKeyboardMarkup
+from aiogram.types import BufferedInputFile
 
+from handlers.common.notices import Document, Rendered
 from services.clock import Clock
 from storage import accounts, outbox
 from storage.db import Database
@@ -33,17 +33,6 @@ log = logging.getLogger("bagalau.notifier")
 MAX_RATE = 30.0
 PER_CHAT = timedelta(seconds=1)
 
-@dataclass(frozen=True, slots=True)
-class Document:
-    """A file to send instead of a text message (e.g. a calibration protocol)."""
-
-    content: bytes
-    filename: str
-    caption: str
-    markup: InlineKeyboardMarkup | None = None
-
-
-Rendered = tuple[str, InlineKeyboardMarkup | None] | Document | None
 Renderer = Callable[[outbox.Message], Awaitable[Rendered]]
 Hook = Callable[[outbox.Message, datetime], Awaitable[None]]
 

@@ -1,20 +1,16 @@
-"""aiogram routers: parse the update, call storage and scoring, render the answer."""
+"""aiogram routers, one package per feature: parse the update, authorise, call a use case,
+render the answer."""
+
+from collections.abc import Mapping
 
 from aiogram import Router
 
-from . import (
-    calibration,
-    campaign,
-    evaluation,
-    fallback,
-    hr,
-    kpi_plans,
-    language,
-    legacy,
-    results,
-    start,
-    surveys,
-)
+from services.notices import NoticeKind
+
+from . import calibration, campaign, evaluation, hr, kpi_plans, legacy, results, start, surveys
+from .common import fallback
+from .common.notices import NoticeRenderer
+from .start import language
 
 
 def get_routers() -> list[Router]:
@@ -24,3 +20,9 @@ def get_routers() -> list[Router]:
             campaign.create_router(), surveys.create_router(), kpi_plans.create_router(),
             legacy.create_router(),
             fallback.create_router()]
+
+
+def get_notice_registries() -> list[Mapping[NoticeKind, NoticeRenderer]]:
+    """Every feature's notice renderers (checked for completeness when the app starts)."""
+    return [evaluation.NOTICES, results.NOTICES, campaign.NOTICES, calibration.NOTICES,
+            surveys.NOTICES, kpi_plans.NOTICES, legacy.NOTICES]

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest_asyncio
 from pypdf import PdfReader
 
-from handlers.callbacks import LegacyCb
+from handlers.common.callbacks import LegacyCb
 from services.clock import Clock
 from storage import accounts, roster
 from storage.roster_file import parse

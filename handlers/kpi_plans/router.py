@@ -15,16 +15,15 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.notifier import Notifier
+from handlers.common.callbacks import MenuCb, PlanCb
+from handlers.common.keyboards import inline
+from handlers.common.render import format_date, format_number, quarter_name
 from scoring import Methodology, Quarter, ScoreError, WorkCalendar, parse_decimal
 from scoring.periods import add_months
 from services.clock import Clock
 from storage import kpi, org, outbox
 from storage.db import Database
 from storage.models import Servant
-
-from .callbacks import MenuCb, PlanCb
-from .keyboards import inline
-from .render import format_date, format_number, quarter_name
 
 
 class PlanInput(StatesGroup):

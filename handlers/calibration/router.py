@@ -14,6 +14,9 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.notifier import Notifier
+from handlers.common.callbacks import CalibrationCb, ResultCb
+from handlers.common.keyboards import inline
+from handlers.common.render import format_date, format_number, format_score, official, quarter_name
 from scoring import (
     Methodology,
     PanelMember,
@@ -29,10 +32,6 @@ from storage import calibration as calibrations
 from storage import evaluation, outbox
 from storage.db import Database
 from storage.models import Servant
-
-from .callbacks import CalibrationCb, ResultCb
-from .keyboards import inline
-from .render import format_date, format_number, format_score, official, quarter_name
 
 MAX_TEXT = 3000
 MAX_DOCUMENTS = 10

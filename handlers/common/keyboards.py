@@ -14,7 +14,7 @@ from aiogram.types import (
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from .callbacks import LanguageCb, MenuCb
+from handlers.common.callbacks import LanguageCb, MenuCb
 
 Row = Iterable[tuple[str, CallbackData]]
 

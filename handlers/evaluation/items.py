@@ -9,13 +9,12 @@ from decimal import Decimal
 
 from aiogram.utils.i18n import gettext as _
 
+from handlers.common.render import format_number, format_score, official
 from scoring import KpiTable, Methodology, ScoreError, achievement_percent
 from scoring.methodology import KpiResult, ScoreResult
 from storage import kpi
 from storage.db import Database
 from storage.evaluation import Sheet
-
-from .render import format_number, format_score, official
 
 STEP = Decimal("0.05")
 

@@ -17,6 +17,10 @@ from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.notifier import Notifier
+from handlers.common.callbacks import MenuCb, SurveyCb
+from handlers.common.keyboards import inline
+from handlers.common.render import format_date, format_score, official
+from handlers.common.workbooks import xlsx
 from scoring import Methodology, WorkCalendar, report_360
 from scoring.periods import deadline_after
 from scoring.survey import Colleague, propose_respondents
@@ -26,11 +30,7 @@ from storage import surveys as store
 from storage.db import Database
 from storage.models import Servant
 
-from .callbacks import MenuCb, SurveyCb
-from .keyboards import inline
 from .radar import radar_png
-from .render import format_date, format_score, official
-from .workbooks import xlsx
 
 
 class SurveyInput(StatesGroup):

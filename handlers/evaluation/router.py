@@ -22,6 +22,8 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
 from bot.notifier import Notifier
+from handlers.common.callbacks import MenuCb, SheetCb
+from handlers.common.render import format_number, format_score
 from scoring import Methodology, ScoreError
 from services.clock import Clock
 from storage import evaluation, org, outbox
@@ -29,10 +31,8 @@ from storage.db import Database
 from storage.evaluation import Sheet
 from storage.models import Servant
 
-from . import sheet_views
-from .callbacks import MenuCb, SheetCb
-from .render import format_number, format_score
-from .sheet_items import Items, load_items, result_of
+from . import views as sheet_views
+from .items import Items, load_items, result_of
 
 log = logging.getLogger("bagalau")
 MAX_COMMENT = 1000

@@ -11,16 +11,15 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message, ReplyKeyboardRemove
 from aiogram.utils.i18n import gettext as _
 
+from handlers.common import keyboards
+from handlers.common.callbacks import MenuCb
+from handlers.common.commands import set_user_commands
+from handlers.common.render import format_date, format_score, quarter_name
 from services.clock import Clock
 from storage import accounts, evaluation, invites, org
 from storage.db import Database
 from storage.models import Servant
 from storage.roster_file import normalize_phone
-
-from . import keyboards
-from .callbacks import MenuCb
-from .commands import set_user_commands
-from .render import format_date, format_score, quarter_name
 
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 

@@ -8,14 +8,14 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
+from handlers.common import keyboards
+from handlers.common.callbacks import LanguageCb, MenuCb
 from services.clock import Clock
 from storage import accounts
 from storage.db import Database
 from storage.models import Servant
 
-from . import keyboards
-from .callbacks import LanguageCb, MenuCb
-from .start import show_menu
+from .router import show_menu
 
 
 async def ask(message: Message) -> None:

@@ -9,13 +9,20 @@ from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from handlers.common.callbacks import MenuCb, SheetCb
+from handlers.common.keyboards import inline
+from handlers.common.render import (
+    format_date,
+    format_number,
+    format_score,
+    grade_label,
+    official,
+    quarter_name,
+)
 from scoring import Methodology
 from storage.evaluation import Sheet
 
-from .callbacks import MenuCb, SheetCb
-from .keyboards import inline
-from .render import format_date, format_number, format_score, grade_label, official, quarter_name
-from .sheet_items import Items
+from .items import Items
 
 View = tuple[str, InlineKeyboardMarkup]
 

@@ -7,16 +7,22 @@ from html import escape
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 
+from handlers.common.callbacks import MenuCb, ResultCb
+from handlers.common.keyboards import inline
+from handlers.common.render import (
+    format_date,
+    format_number,
+    format_score,
+    grade_label,
+    official,
+    quarter_name,
+)
+from handlers.evaluation.items import load_items
 from scoring import Methodology, WorkCalendar
 from services.clock import Clock
 from storage import calibration as calibrations
 from storage.db import Database
 from storage.evaluation import Sheet
-
-from .callbacks import MenuCb, ResultCb
-from .keyboards import inline
-from .render import format_date, format_number, format_score, grade_label, official, quarter_name
-from .sheet_items import load_items
 
 
 def result_view(sheet: Sheet, methodology: Methodology, deadline_text: str | None,

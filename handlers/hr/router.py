@@ -15,14 +15,13 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
 from bot.settings import Settings
+from handlers.common.callbacks import MenuCb
+from handlers.common.render import format_date
+from handlers.common.workbooks import xlsx
 from services.clock import Clock
 from storage import accounts, invites, org, roster, roster_file
 from storage.db import Database
 from storage.models import Servant
-
-from .callbacks import MenuCb
-from .render import format_date
-from .workbooks import xlsx
 
 MAX_ROSTER_BYTES = 10 * 1024 * 1024
 MAX_LISTED_ERRORS = 25

@@ -15,6 +15,9 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
 from bot.notifier import Notifier
+from handlers.common.callbacks import LegacyCb
+from handlers.common.keyboards import inline
+from handlers.common.render import format_date, official
 from scoring import Methodology, WorkCalendar
 from services.clock import Clock
 from storage import kpi, org, outbox
@@ -22,10 +25,7 @@ from storage import legacy as store
 from storage.db import Database
 from storage.models import Servant
 
-from .callbacks import LegacyCb
-from .commission_protocol import CommissionProtocol, ProtocolRow, render_commission_protocol
-from .keyboards import inline
-from .render import format_date, official
+from .protocol import CommissionProtocol, ProtocolRow, render_commission_protocol
 
 
 class LegacyInput(StatesGroup):

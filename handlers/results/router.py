@@ -11,15 +11,14 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
+from handlers.common.callbacks import MenuCb, ResultCb
+from handlers.common.render import format_score, quarter_name
+from handlers.results.views import result_screen
 from scoring import Methodology, WorkCalendar
 from services.clock import Clock
 from storage import evaluation
 from storage.db import Database
 from storage.models import Servant
-
-from .callbacks import MenuCb, ResultCb
-from .render import format_score, quarter_name
-from .result_views import result_screen
 
 
 async def _list(servant: Servant | None, db: Database):

@@ -14,16 +14,15 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.notifier import Notifier
 from bot.reminders import Reminders, enqueue_annual, enqueue_campaign_opened
+from handlers.common.callbacks import CampaignCb, MenuCb
+from handlers.common.render import format_date, grade_label, official, quarter_name
+from handlers.common.workbooks import xlsx
+from handlers.hr.router import HasRole
 from scoring import Methodology, Quarter, WorkCalendar
 from services.clock import Clock
 from storage import evaluation, reports
 from storage.db import Database
 from storage.models import Servant
-
-from .callbacks import CampaignCb, MenuCb
-from .hr import HasRole
-from .render import format_date, grade_label, official, quarter_name
-from .workbooks import xlsx
 
 LIMIT = 3900  # Telegram allows 4096 characters per message
 

@@ -9,9 +9,8 @@ from datetime import date
 
 from babel.dates import format_date
 
+from handlers.calibration.protocol import new_pdf
 from scoring import Text
-
-from .protocol import new_pdf
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,1 @@
+"""What every feature shares: callback data, keyboards, formatting, workbooks, commands."""
