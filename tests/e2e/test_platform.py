@@ -232,6 +232,8 @@ async def test_stale_and_forged_buttons(telegram: FakeTelegram, bot: RunningBot)
     assert await gulnar.press_data("m1:invites", languages) == stale  # HR's, forged
     assert await gulnar.press_data("l1:de", languages) == stale
     assert await gulnar.press_data("garbage", languages) == stale
+    for forged in ("e1:12345678901234567890123:open:0:", "r1:-1:view", "k1:7:explode:"):
+        assert await gulnar.press_data(forged, languages) == stale  # never reaches a handler
     async with bot.app.db.reading() as conn:
         invites = await conn.execute_fetchall("SELECT count(*) FROM invite")
     assert invites[0][0] == 4  # three from HR's list and her bootstrap link: none added
