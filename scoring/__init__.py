@@ -16,7 +16,16 @@ from .eligibility import Eligibility
 from .errors import MethodologyError, ScoreError
 from .kpi import KpiTable, achievement_percent, kpi_allowed_range, kpi_max_score
 from .loader import BUILTIN, load_methodology
-from .methodology import SANCTIONS, Form, Methodology, Parameter, ScoreResult, annual_score
+from .methodology import (
+    SANCTIONS,
+    Form,
+    Methodology,
+    Parameter,
+    SanctionCap,
+    ScoreResult,
+    annual_score,
+    may_hand_over,
+)
 from .periods import Quarter, add_months
 from .routing import Route, normalize_category
 from .survey import Report360, report_360
@@ -40,6 +49,7 @@ __all__ = [
     "Quarter",
     "Report360",
     "Route",
+    "SanctionCap",
     "ScoreError",
     "ScoreResult",
     "Text",
@@ -52,6 +62,7 @@ __all__ = [
     "kpi_max_score",
     "load_methodology",
     "majority_score",
+    "may_hand_over",
     "normalize_category",
     "panel_problems",
     "parse_decimal",

@@ -22,6 +22,15 @@ from .workdays import WorkCalendar
 SANCTIONS = ("remark", "reprimand", "severe_reprimand", "other")
 """Disciplinary sanction codes; "other" is any sanction but the first three."""
 
+HAND_OVER_ABOVE = 20
+"""Typical cl. 18: an evaluator of more than twenty servants may have a colleague evaluate
+some of them."""
+
+
+def may_hand_over(evaluatees: int) -> bool:
+    """Whether an evaluator with this many pending evaluatees may hand sheets over (cl. 18)."""
+    return evaluatees > HAND_OVER_ABOVE
+
 
 @dataclass(frozen=True, slots=True)
 class Scale:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from storage import accounts
+from storage.models import Account, Servant
 
 from .context import Context
+
+__all__ = ["Account", "Servant", "language_of"]
 
 
 async def language_of(ctx: Context, servant_id: int) -> str | None:

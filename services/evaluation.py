@@ -1,18 +1,295 @@
-"""The quarterly evaluation: an evaluator's sheets, answers, submission and hand-over."""
+"""The quarterly evaluation: an evaluator's sheets, answers, submission and hand-over.
+
+Every answer is saved at once (one statement or one transaction each); the sheet remembers the
+item the evaluator is on, so he resumes there days later or after a restart. Actions carry the
+item index, so a double tap or a duplicate update repeats the same change instead of adding one.
+"""
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
 
-from storage import evaluation
+from scoring import Methodology, SanctionCap, ScoreError, Text, achievement_percent, may_hand_over
+from scoring.methodology import KpiResult, ScoreResult
+from storage import evaluation, kpi, org
 from storage.evaluation import Sheet
+from storage.models import Servant
 
 from .context import Context
+from .errors import Reason, Rejected
+from .notices import NoticeKind
+
+MAX_COMMENT = 1000
+KPI_STEP = Decimal("0.05")
 
 
+class Missing(StrEnum):
+    """Why a KPI sheet cannot be scored yet."""
+
+    PLAN_NOT_APPROVED = "plan_not_approved"
+    ACTUALS_MISSING = "actuals_missing"
+
+
+@dataclass(frozen=True, slots=True)
+class KpiFacts:
+    """A KPI's plan, actual value and the score range its achievement allows (appendix 3)."""
+
+    planned: Decimal
+    unit: str
+    actual: Decimal
+    percent: Decimal
+    clause: str
+
+
+@dataclass(frozen=True, slots=True)
+class SheetItem:
+    """One thing to score: a methodology parameter (with its sanction cap) or a KPI."""
+
+    id: str  # the parameter id, or "kpi<position>"
+    title: Text | str  # the methodology's text, or the KPI's name as its plan states it
+    hint: Text | None
+    low: Decimal
+    high: Decimal
+    buttons: tuple[Decimal, ...]
+    cap: SanctionCap | None
+    check: Callable[[str], Decimal]  # parse a typed or pressed value, or raise ScoreError
+    kpi: KpiFacts | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SheetState:
+    """A sheet with its items, as the evaluator works on it."""
+
+    sheet: Sheet
+    items: tuple[SheetItem, ...]
+    missing: Missing | None
+    methodology: Methodology
+
+    @property
+    def result(self) -> ScoreResult | KpiResult | None:
+        """The sheet's result once every item has a valid score, else ``None``."""
+        answers = self.sheet.answers
+        if self.missing or any(i.id not in answers for i in self.items):
+            return None
+        try:
+            if self.methodology.forms[self.sheet.form].kind == "kpi":
+                return self.methodology.score_kpis(
+                    [(i.kpi.percent if i.kpi else None, answers[i.id].score)
+                     for i in self.items])
+            return self.methodology.score(
+                self.sheet.form, {p: a.score for p, a in answers.items()},
+                sanction=self.sheet.sanctions)
+        except ScoreError:
+            return None
+
+    def item(self, index: int) -> SheetItem:
+        if self.missing or not 0 <= index < len(self.items):
+            raise Rejected(Reason.OUT_OF_DATE)
+        return self.items[index]
+
+
+@dataclass(frozen=True, slots=True)
+class OpenedSheet:
+    state: SheetState
+    may_hand_over: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    state: SheetState
+    value: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Submitted:
+    sheet: Sheet
+    done: bool  # False: it already was (a double tap)
+
+
+@dataclass(frozen=True, slots=True)
+class HandedOver:
+    sheet: Sheet
+    colleague: Servant
+
+
+# ------------------------------------------------------------------ reading
 async def sheet(ctx: Context, sheet_id: int) -> Sheet | None:
     async with ctx.reading() as conn:
         return await evaluation.sheet(conn, sheet_id)
+
+
+async def evaluator_sheets(ctx: Context, evaluator: Servant) -> list[Sheet]:
+    """The evaluator's sheets in open campaigns, pending first, then by name."""
+    async with ctx.reading() as conn:
+        return await evaluation.evaluator_sheets(conn, evaluator.id)
+
+
+async def own_sheet(ctx: Context, evaluator: Servant, sheet_id: int) -> Sheet:
+    """The sheet if it is this evaluator's and its campaign is open."""
+    found = await evaluation.load_sheet(ctx.db, sheet_id)
+    if found is None or found.evaluator_id != evaluator.id:
+        raise Rejected(Reason.SHEET_NOT_YOURS)
+    if found.campaign.closed:
+        raise Rejected(Reason.CAMPAIGN_CLOSED)
+    return found
+
+
+async def pending_state(ctx: Context, evaluator: Servant, sheet_id: int) -> SheetState:
+    """The evaluator's sheet with its items, while it can still be changed."""
+    found = await own_sheet(ctx, evaluator, sheet_id)
+    if found.status != "pending":
+        raise Rejected(Reason.ALREADY_SUBMITTED, sheet=found)
+    return await state_of(ctx, found)
+
+
+async def open_sheet(ctx: Context, evaluator: Servant, sheet_id: int) -> OpenedSheet:
+    """The sheet's opening screen: its items, and whether it may be handed over (cl. 18)."""
+    found = await own_sheet(ctx, evaluator, sheet_id)
+    state = await state_of(ctx, found)
+    if found.status != "pending":
+        return OpenedSheet(state, False)
+    pending = sum(s.status == "pending" and s.campaign == found.campaign
+                  for s in await evaluator_sheets(ctx, evaluator))
+    return OpenedSheet(state, may_hand_over(pending))
+
+
+async def state_of(ctx: Context, found: Sheet) -> SheetState:
+    """The sheet with its items (the methodology's parameters, or the KPIs of its plan)."""
+    methodology = ctx.methodology
+    form = methodology.forms[found.form]
+    if form.kind == "kpi":
+        return await _kpi_state(ctx, found)
+    items = []
+    for parameter in form.parameters:
+        high = methodology.max_score(found.form, parameter.id, found.sanctions)
+        items.append(SheetItem(
+            id=parameter.id, title=parameter.title, hint=parameter.hint,
+            low=form.scale.min, high=high,
+            buttons=tuple(Decimal(v) for v in range(int(form.scale.min), int(high) + 1)),
+            cap=methodology.cap(found.form, parameter.id, found.sanctions),
+            check=lambda text, p=parameter.id: methodology.parse_score(
+                found.form, p, text, found.sanctions)))
+    return SheetState(found, tuple(items), None, methodology)
+
+
+async def _kpi_state(ctx: Context, found: Sheet) -> SheetState:
+    quarter = found.campaign.quarter
+    async with ctx.reading() as conn:
+        plan = await kpi.plan_of(conn, found.evaluatee_id, quarter.year)
+        actual = await kpi.actuals(conn, plan.id, quarter.number) if plan else {}
+    if plan is None or plan.status != "approved":
+        return SheetState(found, (), Missing.PLAN_NOT_APPROVED, ctx.methodology)
+    if set(actual) != {i.position for i in plan.items}:
+        return SheetState(found, (), Missing.ACTUALS_MISSING, ctx.methodology)
+    table = ctx.methodology.kpi.table
+    items = []
+    for item in plan.items:
+        planned = item.plan_for(quarter.number)
+        percent = achievement_percent(planned, actual[item.position])
+        low, high = table.allowed_range(percent)
+        items.append(SheetItem(
+            id=f"kpi{item.position}", title=item.name, hint=None, low=low, high=high,
+            buttons=_range_buttons(low, high), cap=None,
+            check=lambda text, pct=percent, name=item.name: table.check(pct, text, kpi=name),
+            kpi=KpiFacts(planned, item.unit, actual[item.position], percent, table.clause)))
+    return SheetState(found, tuple(items), None, ctx.methodology)
+
+
+def _range_buttons(low: Decimal, high: Decimal) -> tuple[Decimal, ...]:
+    """A handful of allowed values: the ends and steps of 0.05 between (4.25 … 4.49)."""
+    values = [low]
+    value = low + KPI_STEP
+    while value < high and len(values) < 5:
+        values.append(value)
+        value += KPI_STEP
+    if high != low:
+        values.append(high)
+    return tuple(values)
+
+
+# ------------------------------------------------------------------ changing
+async def go_to(ctx: Context, evaluator: Servant, sheet_id: int, index: int
+                ) -> tuple[SheetState, int]:
+    """Move to an item (or the summary past the last), remembered so that he resumes there;
+    a sheet that cannot be scored yet (``state.missing``) stays where it is."""
+    state = await pending_state(ctx, evaluator, sheet_id)
+    if state.missing:
+        return state, 0
+    index = max(0, min(index, len(state.items)))
+    moved = await evaluation.move(ctx.db, state.sheet, index)
+    return SheetState(moved, state.items, None, state.methodology), index
+
+
+async def record_score(ctx: Context, evaluator: Servant, sheet_id: int, index: int,
+                       value: str) -> Scored:
+    """Check and save one score (pressed or typed); raises ScoreError for a value the
+    methodology refuses."""
+    state = await pending_state(ctx, evaluator, sheet_id)
+    item = state.item(index)
+    score = item.check(value)
+    try:
+        saved = await evaluation.record_answer(ctx.db, state.sheet, index, item.id, score,
+                                               at=ctx.clock.now(),
+                                               actor=f"servant:{evaluator.id}")
+    except sqlite3.IntegrityError:  # submitted in the meantime: the trigger refused it
+        raise Rejected(Reason.ALREADY_SUBMITTED) from None
+    return Scored(SheetState(saved, state.items, None, state.methodology), score)
+
+
+async def save_comment(ctx: Context, evaluator: Servant, sheet_id: int, index: int,
+                       text: str) -> SheetState:
+    """Set an answered item's comment, or clear it with "-"."""
+    state = await pending_state(ctx, evaluator, sheet_id)
+    item = state.item(index)
+    text = text.strip()
+    if len(text) > MAX_COMMENT:
+        raise Rejected(Reason.COMMENT_TOO_LONG, length=len(text), limit=MAX_COMMENT)
+    async with ctx.transaction() as tx:
+        saved = await evaluation.save_comment(tx.conn, sheet_id, item.id,
+                                              None if text == "-" else text, at=tx.now,
+                                              actor=f"servant:{evaluator.id}")
+    if not saved:
+        raise Rejected(Reason.SCORE_FIRST)
+    return await state_of(ctx, await own_sheet(ctx, evaluator, sheet_id))
+
+
+async def submit_sheet(ctx: Context, evaluator: Servant, sheet_id: int) -> Submitted:
+    """Submit a complete sheet; the result goes to the servant with it, or not at all."""
+    state = await pending_state(ctx, evaluator, sheet_id)
+    result = state.result
+    if result is None:
+        raise Rejected(Reason.INCOMPLETE)
+    async with ctx.transaction() as tx:
+        done = await evaluation.submit(tx.conn, sheet_id, average=result.average,
+                                       grade=result.grade, at=tx.now,
+                                       actor=f"servant:{evaluator.id}")
+        if done:
+            await tx.notify(NoticeKind.RESULT, f"sheet:{sheet_id}", state.sheet.evaluatee_id,
+                            payload={"sheet": sheet_id})
+        submitted = await evaluation.sheet(tx.conn, sheet_id)
+    assert submitted is not None
+    return Submitted(submitted, done)
+
+
+async def hand_over(ctx: Context, evaluator: Servant, sheet_id: int,
+                    personnel_no: str) -> HandedOver:
+    """Cl. 18: give a pending sheet to a colleague, who is told."""
+    state = await pending_state(ctx, evaluator, sheet_id)
+    async with ctx.transaction() as tx:
+        colleague = await org.by_personnel_no(tx.conn, personnel_no.strip())
+        if colleague is None or not colleague.active_on(tx.today) or \
+                colleague.id in (evaluator.id, state.sheet.evaluatee_id):
+            raise Rejected(Reason.NOT_A_COLLEAGUE)
+        await evaluation.hand_over(tx.conn, sheet_id, colleague.id, at=tx.now,
+                                   actor=f"servant:{evaluator.id}")
+        await tx.notify(NoticeKind.HANDOVER, f"sheet:{sheet_id}", colleague.id,
+                        payload={"sheet": sheet_id})
+    return HandedOver(state.sheet, colleague)
 
 
 async def mark_result_delivered(ctx: Context, sheet_id: int, sent_at: datetime) -> None:

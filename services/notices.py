@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from storage.outbox import Message as Notice  # an outbox row: a notice to send
+
 
 class NoticeKind(StrEnum):
     # the quarterly evaluation
@@ -41,3 +43,6 @@ class NoticeKind(StrEnum):
     LEGACY_VOTE = "legacy_vote"
     LEGACY_RESULT = "legacy_result"
     LEGACY_DECIDED = "legacy_decided"
+
+
+__all__ = ["Notice", "NoticeKind"]

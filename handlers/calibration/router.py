@@ -486,7 +486,7 @@ async def typed_score(message: Message, db: Database, clock: Clock, calendar: Wo
     try:
         value = final_score(methodology, sheet, message.text)
     except ScoreError as error:
-        from .evaluation import score_error
+        from handlers.common.refusals import score_error
 
         await message.answer(score_error(error))
         return

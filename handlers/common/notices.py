@@ -15,8 +15,7 @@ from aiogram.utils.i18n import I18n
 
 from services import accounts
 from services.context import Context
-from services.notices import NoticeKind
-from storage.outbox import Message
+from services.notices import Notice, NoticeKind
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,8 +29,8 @@ class Document:
 
 
 Rendered = tuple[str, InlineKeyboardMarkup | None] | Document | None
-Render = Callable[[Context, Message], Awaitable[Rendered]]
-AfterSent = Callable[[Context, Message, datetime], Awaitable[None]]
+Render = Callable[[Context, Notice], Awaitable[Rendered]]
+AfterSent = Callable[[Context, Notice, datetime], Awaitable[None]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,13 +61,13 @@ class Notices:
         if missing:
             raise RegistryError(f"notice kinds without a renderer: {', '.join(missing)}")
 
-    async def render(self, message: Message) -> Rendered:
+    async def render(self, message: Notice) -> Rendered:
         renderer = self.renderers[NoticeKind(message.kind)]
         language = await accounts.language_of(self.ctx, message.recipient_id)
         with self.i18n.context(), self.i18n.use_locale(language or self.i18n.default_locale):
             return await renderer.render(self.ctx, message)
 
-    async def on_sent(self, message: Message, sent_at: datetime) -> None:
+    async def on_sent(self, message: Notice, sent_at: datetime) -> None:
         after = self.renderers[NoticeKind(message.kind)].after_sent
         if after is not None:
             await after(self.ctx, message, sent_at)

@@ -19,10 +19,8 @@ from handlers.common.render import (
     official,
     quarter_name,
 )
-from scoring import Methodology
-from storage.evaluation import Sheet
-
-from .items import Items
+from scoring import Methodology, Text
+from services.evaluation import Missing, Sheet, SheetItem, SheetState
 
 View = tuple[str, InlineKeyboardMarkup]
 
@@ -59,32 +57,67 @@ def _heading(sheet: Sheet) -> str:
     return line
 
 
-def intro(sheet: Sheet, methodology: Methodology, items: Items, can_hand_over: bool) -> View:
-    form = methodology.forms[sheet.form]
+def missing_text(state: SheetState) -> str:
+    """Why a KPI sheet cannot be scored yet."""
+    if state.missing is Missing.PLAN_NOT_APPROVED:
+        return _("The KPI work plan for {year} is not approved yet.").format(
+            year=state.sheet.campaign.quarter.year)
+    return _("HR has not entered the actual KPI values for the quarter yet.")
+
+
+def _text(text: Text | str) -> str:
+    return text if isinstance(text, str) else official(text)
+
+
+def _hint(item: SheetItem) -> str:
+    if item.kpi is None:
+        return _text(item.hint) if item.hint else ""
+    facts = item.kpi
+    return _("Plan {plan} {unit}, actual {actual}: {percent}% achieved. Allowed score: "
+             "{low}–{high} ({clause}).").format(
+        plan=format_number(facts.planned), unit=facts.unit, actual=format_number(facts.actual),
+        percent=format_number(facts.percent), low=format_number(item.low),
+        high=format_number(item.high), clause=facts.clause)
+
+
+def _note(item: SheetItem) -> str | None:
+    if item.cap is None:
+        return None
+    return _("A disciplinary sanction in the quarter: at most {cap} ({reason}).").format(
+        cap=format_score(item.high), reason=official(item.cap.reason))
+
+
+def intro(state: SheetState, can_hand_over: bool) -> View:
+    sheet = state.sheet
+    form = state.methodology.forms[sheet.form]
     parts = [_heading(sheet), f"<b>{escape(official(form.title))}</b>",
              escape(official(form.preamble))]
     rows = []
-    if items.missing:
-        parts.append("⚠ " + escape(items.missing))
+    if state.missing:
+        parts.append("⚠ " + escape(missing_text(state)))
     else:
         rows.append([(_("Begin ▶") if not sheet.answers else _("Continue ▶"),
                       SheetCb(sheet=sheet.id, action="go",
-                              index=min(sheet.position, len(items.items))))])
+                              index=min(sheet.position, len(state.items))))])
     if can_hand_over:
         rows.append([(_("Hand over to a colleague"), SheetCb(sheet=sheet.id, action="handover"))])
     rows.append([(_("☰ Sheets"), MenuCb(action="sheets"))])
     return "\n\n".join(parts), inline(rows)
 
 
-def parameter(sheet: Sheet, items: Items, index: int) -> View:
-    item = items.items[index]
+def item_screen(state: SheetState, index: int) -> View:
+    """One item to score, or the summary once past the last."""
+    if index >= len(state.items):
+        return summary(state)
+    sheet, item = state.sheet, state.items[index]
     lines = [_heading(sheet),
              _("Parameter {number} of {total}").format(number=index + 1,
-                                                       total=len(items.items)),
-             f"<b>{escape(item.title)}</b>",
-             f"<i>{escape(item.hint)}</i>"]
-    if item.note:
-        lines.append("⚠ " + escape(item.note))
+                                                       total=len(state.items)),
+             f"<b>{escape(_text(item.title))}</b>",
+             f"<i>{escape(_hint(item))}</i>"]
+    note = _note(item)
+    if note:
+        lines.append("⚠ " + escape(note))
     answer = sheet.answers.get(item.id)
     if answer:
         lines.append(_("Score: <b>{score}</b>").format(score=format_number(answer.score)))
@@ -109,13 +142,14 @@ def parameter(sheet: Sheet, items: Items, index: int) -> View:
     return "\n".join(lines), markup
 
 
-def summary(sheet: Sheet, methodology: Methodology, items: Items, result) -> View:
+def summary(state: SheetState) -> View:
+    sheet, methodology, result = state.sheet, state.methodology, state.result
     lines = [_heading(sheet), _("<b>Summary</b>")]
     edits = []
-    for number, item in enumerate(items.items, start=1):
+    for number, item in enumerate(state.items, start=1):
         answer = sheet.answers.get(item.id)
         score = format_number(answer.score) if answer else "—"
-        lines.append(f"{number}. {escape(item.title)}: <b>{score}</b>")
+        lines.append(f"{number}. {escape(_text(item.title))}: <b>{score}</b>")
         if answer and answer.comment:
             lines.append(f"    <i>{escape(answer.comment)}</i>")
         edits.append((_("Edit {number}").format(number=number),
@@ -131,7 +165,9 @@ def summary(sheet: Sheet, methodology: Methodology, items: Items, result) -> Vie
     return "\n".join(lines), inline(rows)
 
 
-def confirm(sheet: Sheet, methodology: Methodology, result) -> View:
+def confirm(state: SheetState) -> View:
+    sheet, methodology, result = state.sheet, state.methodology, state.result
+    assert result is not None
     text = "\n".join((_heading(sheet), _(
         "Submit the sheet with the average <b>{average}</b> ({grade})? After submitting it "
         "cannot be changed, and {name} receives the result.").format(
@@ -139,6 +175,17 @@ def confirm(sheet: Sheet, methodology: Methodology, result) -> View:
         name=escape(sheet.evaluatee_name))))
     return text, inline([[(_("Yes, submit"), SheetCb(sheet=sheet.id, action="confirm")),
                           (_("◀ Back"), SheetCb(sheet=sheet.id, action="summary"))]])
+
+
+def prompt_value(item: SheetItem) -> str:
+    return _("Type the score for “{title}”: a number from {low} to {high} with up to two "
+             "decimals, like 4,75.").format(title=_text(item.title), low=format_number(item.low),
+                                             high=format_number(item.high))
+
+
+def prompt_comment(item: SheetItem, limit: int) -> str:
+    return _("Type the comment for “{title}” (up to {limit} characters), or “-” to remove "
+             "it.").format(title=_text(item.title), limit=limit)
 
 
 def submitted(sheet: Sheet, methodology: Methodology) -> View:

@@ -1,0 +1,107 @@
+"""Refusals, said once: a handler (or a use case, or the methodology) refuses, and one
+middleware answers — an alert for a button, a reply for a typed message. Nothing was changed.
+
+Registered inside aiogram's CallbackAnswerMiddleware, so every callback is answered exactly
+once: with the refusal, with the toast the handler set on ``callback_answer``, or silently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware, Router
+from aiogram.types import CallbackQuery, Message, TelegramObject
+from aiogram.utils.callback_answer import CallbackAnswer, CallbackAnswerMiddleware
+from aiogram.utils.i18n import gettext as _
+
+from scoring import ScoreError
+from services.errors import Reason, Rejected
+
+from .render import format_number, format_score
+
+Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
+
+class Refusal(Exception):
+    """Raised by a handler with the sentence the user reads."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.text = text
+
+
+def out_of_date() -> str:
+    return _("This button is out of date. Send /start for the current menu.")
+
+
+def reason_text(rejected: Rejected) -> str:
+    """A use case's refusal in the reader's language."""
+    detail = rejected.detail
+    texts: dict[Reason, Callable[[], str]] = {
+        Reason.SHEET_NOT_YOURS: lambda: _("This sheet is not available to you."),
+        Reason.RESULT_NOT_YOURS: lambda: _("This result is not available to you."),
+        Reason.CAMPAIGN_CLOSED: lambda: _("This evaluation campaign is closed."),
+        Reason.ALREADY_SUBMITTED: lambda: _(
+            "This sheet is already submitted and cannot be changed."),
+        Reason.OUT_OF_DATE: out_of_date,
+        Reason.INCOMPLETE: lambda: _("Some parameters have no score yet."),
+        Reason.SCORE_FIRST: lambda: _("Give a score first, then add a comment."),
+        Reason.NOT_A_COLLEAGUE: lambda: _(
+            "That is not a colleague who can take this sheet. Send another personnel number, "
+            "or /cancel."),
+        Reason.COMMENT_TOO_LONG: lambda: _(
+            "The comment is {length} characters long; the limit is {limit}. Nothing was "
+            "saved: shorten it and send it again.").format(**detail),
+    }
+    return texts[rejected.reason]()
+
+
+def score_error(error: ScoreError) -> str:
+    """A typed or pressed score the methodology refuses, said so that the user can fix it."""
+    low = format_number(error.low) if error.low is not None else ""
+    high = format_number(error.high) if error.high is not None else ""
+    if error.code in ("below_min", "above_max"):
+        return _("The score must be from {low} to {high}. Nothing was saved.").format(
+            low=low, high=high)
+    if error.code == "above_cap":
+        return _("With a disciplinary sanction in the quarter the score may not exceed {cap}. "
+                 "Nothing was saved.").format(cap=format_score(error.limit))
+    if error.code == "outside_kpi_range":
+        return _("For this achievement the score must be from {low} to {high}. Nothing was "
+                 "saved.").format(low=low, high=high)
+    if error.code == "too_many_decimals":
+        return _("Use at most two decimals, like 4,75. Nothing was saved.")
+    return _("That is not a number. Type a score like 4 or 4,75. Nothing was saved.")
+
+
+class RefusalMiddleware(BaseMiddleware):
+    """Answers a Refusal, a Rejected use case or a ScoreError raised by the handler."""
+
+    async def __call__(self, handler: Handler, event: TelegramObject,
+                       data: dict[str, Any]) -> Any:
+        try:
+            return await handler(event, data)
+        except Refusal as refusal:
+            text = refusal.text
+        except Rejected as rejected:
+            text = reason_text(rejected)
+        except ScoreError as error:
+            text = score_error(error)
+        if isinstance(event, CallbackQuery):
+            answer: CallbackAnswer | None = data.get("callback_answer")
+            if answer is not None and not answer.answered:
+                answer.text, answer.show_alert = text, True
+            else:
+                await event.answer(text, show_alert=True)
+        elif isinstance(event, Message):
+            await event.answer(text)
+        return None
+
+
+def answer_callbacks(router: Router) -> Router:
+    """Every callback of ``router`` answered exactly once, refusals included."""
+    router.callback_query.middleware(CallbackAnswerMiddleware())
+    router.callback_query.middleware(RefusalMiddleware())
+    router.message.middleware(RefusalMiddleware())
+    return router
