@@ -16,8 +16,8 @@ from enum import StrEnum
 
 from scoring import Methodology, SanctionCap, ScoreError, Text, achievement_percent, may_hand_over
 from scoring.methodology import KpiResult, ScoreResult
-from storage import evaluation, kpi, org
-from storage.evaluation import Sheet
+from storage import evaluation, kpi, org, reports
+from storage.evaluation import Campaign, Sheet
 from storage.models import Servant
 
 from .context import Context
@@ -121,6 +121,26 @@ class HandedOver:
 async def sheet(ctx: Context, sheet_id: int) -> Sheet | None:
     async with ctx.reading() as conn:
         return await evaluation.sheet(conn, sheet_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """An evaluator's unsubmitted sheets in an open campaign (for the notices)."""
+
+    campaign: Campaign
+    count: int
+    working_days_left: int
+
+
+async def pending_for(ctx: Context, campaign_id: int, evaluator_id: int) -> Pending | None:
+    """How many sheets the evaluator still has to fill in, if the campaign is open."""
+    async with ctx.reading() as conn:
+        campaign = await evaluation.campaign(conn, campaign_id)
+        if campaign is None or campaign.closed:
+            return None
+        count = await reports.pending_by_evaluator(conn, campaign.id, evaluator_id)
+    left = ctx.calendar.working_days_between(ctx.clock.today(), campaign.deadline)
+    return Pending(campaign, count, left) if count else None
 
 
 async def evaluator_sheets(ctx: Context, evaluator: Servant) -> list[Sheet]:

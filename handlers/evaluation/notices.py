@@ -1,4 +1,4 @@
-"""Messages this feature starts, rendered when the outbox worker sends them."""
+"""What the evaluators are told: the quarter is open, the deadline nears, a sheet handed over."""
 
 from __future__ import annotations
 
@@ -11,14 +11,13 @@ from handlers.common.callbacks import MenuCb
 from handlers.common.keyboards import inline
 from handlers.common.notices import NoticeRenderer, Rendered
 from handlers.common.render import format_date, quarter_name
-from services import evaluation as evaluation_service
+from services import evaluation
 from services.context import Context
-from services.notices import NoticeKind
-from storage import evaluation, outbox, reports
+from services.notices import Notice, NoticeKind
 
 
-async def handover(ctx: Context, message: outbox.Message) -> Rendered:
-    sheet = await evaluation_service.sheet(ctx, message.payload["sheet"])
+async def handover(ctx: Context, message: Notice) -> Rendered:
+    sheet = await evaluation.sheet(ctx, message.payload["sheet"])
     if sheet is None or sheet.status != "pending" or sheet.evaluator_id != \
             message.recipient_id:
         return None
@@ -27,18 +26,12 @@ async def handover(ctx: Context, message: outbox.Message) -> Rendered:
         inline([[(_("Evaluation sheets"), MenuCb(action="sheets"))]])
 
 
-async def _pending(ctx: Context, message: outbox.Message):
-    async with ctx.db.reading() as conn:
-        campaign = await evaluation.campaign(conn, message.payload["campaign"])
-        count = await reports.pending_by_evaluator(conn, campaign.id, message.recipient_id) \
-            if campaign and not campaign.closed else 0
-    return campaign, count
-
-
-async def campaign_opened(ctx: Context, message: outbox.Message) -> Rendered:
-    campaign, count = await _pending(ctx, message)
-    if not count:
+async def campaign_opened(ctx: Context, message: Notice) -> Rendered:
+    pending = await evaluation.pending_for(ctx, message.payload["campaign"],
+                                           message.recipient_id)
+    if pending is None:
         return None
+    campaign, count = pending.campaign, pending.count
     return ngettext(
         "{quarter}: you have {n} evaluation sheet to fill in by {date}.",
         "{quarter}: you have {n} evaluation sheets to fill in by {date}.", count).format(
@@ -47,12 +40,14 @@ async def campaign_opened(ctx: Context, message: outbox.Message) -> Rendered:
         inline([[(_("Evaluation sheets"), MenuCb(action="sheets"))]])
 
 
-async def deadline_reminder(ctx: Context, message: outbox.Message) -> Rendered:
-    campaign, count = await _pending(ctx, message)
-    if not count:
+async def deadline_reminder(ctx: Context, message: Notice) -> Rendered:
+    pending = await evaluation.pending_for(ctx, message.payload["campaign"],
+                                           message.recipient_id)
+    if pending is None:
         return None
-    left = ctx.calendar.working_days_between(ctx.clock.today(), campaign.deadline)
-    text = _("Reminder: the evaluation for {quarter} is due today, {date}.") if left <= 1 \
+    campaign, count = pending.campaign, pending.count
+    text = _("Reminder: the evaluation for {quarter} is due today, {date}.") \
+        if pending.working_days_left <= 1 \
         else _("Reminder: the evaluation for {quarter} is due on {date}.")
     return "\n".join((
         text.format(quarter=quarter_name(campaign.quarter),
