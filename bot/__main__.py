@@ -10,14 +10,19 @@ from datetime import datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from aiogram.exceptions import TelegramNetworkError
 from pydantic import ValidationError
 
-from scoring import add_months, load_methodology
+from scoring import MethodologyError, add_months, load_methodology
 from services.clock import Clock
 from storage import invites, org, retention, roster, roster_file
 from storage.db import Database
 
-from .settings import Settings, token_problem
+from . import logs
+from .network import explain
+from .settings import Settings, secrets_of, token_problem
+
+STARTUP_TIMEOUT = 20  # seconds for the first call to Telegram
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -43,20 +48,33 @@ def main(argv: list[str] | None = None) -> int:
     sandbox.add_argument("--lang", choices=("kk", "ru", "en"), default="ru",
                          help="the default interface language")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: "
-                                                   "%(message)s")
+    logging.basicConfig(level=logging.INFO, format=logs.FORMAT)
     try:
         settings = Settings()
     except ValidationError as exc:
         print(f"Invalid settings:\n{exc}", file=sys.stderr)
         return 2
+    logs.setup(settings.log_level, secrets_of(settings))
     command = args.command or "run"
     if command in ("run", "invite") and (problem := token_problem(settings)):
         print(problem, file=sys.stderr)
         return 2
     handler = {"run": _run, "import-roster": _import, "invite": _invite, "backup": _backup,
                "purge": _purge, "migrate": _migrate, "sandbox": _sandbox}[command]
-    return asyncio.run(handler(settings, args))
+    try:
+        return asyncio.run(handler(settings, args))
+    except MethodologyError as error:
+        return _fail(f"The methodology could not be loaded: {error}", 2)
+    except TelegramNetworkError as error:
+        api = settings.telegram_api_base or "https://api.telegram.org"
+        return _fail(explain(error, api, settings.telegram_proxy), 3)
+
+
+def _fail(paragraph: str, code: int) -> int:
+    """One clear paragraph on stderr and a non-zero exit; the traceback only at DEBUG."""
+    logging.getLogger("bagalau").debug("the failure in detail", exc_info=True)
+    print(paragraph, file=sys.stderr)
+    return code
 
 
 async def _run(settings: Settings, args: argparse.Namespace) -> int:
@@ -67,12 +85,15 @@ async def _run(settings: Settings, args: argparse.Namespace) -> int:
 
     app = await create_app(settings)
     try:
-        me = await app.bot.me()
+        me = await app.bot.get_me(request_timeout=STARTUP_TIMEOUT)
     except TelegramUnauthorizedError:
         await app.close()
         print("Telegram rejected BOT_TOKEN (Unauthorized). Check the token with @BotFather "
               "(/mybots → API Token) and set it again.", file=sys.stderr)
         return 2
+    except BaseException:
+        await app.close()  # the database thread would otherwise keep the process alive
+        raise
     logging.getLogger("bagalau").info("running as @%s, methodology %s, database %s",
                                       me.username, app.methodology.id, settings.database_path)
     await (run_webhook(app) if settings.webhook_url else run_polling(app))
@@ -125,7 +146,7 @@ async def _invite(settings: Settings, args: argparse.Namespace) -> int:
                                         actor="cli")
             bot = create_bot(settings)
             try:
-                me = await bot.me()
+                me = await bot.get_me(request_timeout=STARTUP_TIMEOUT)
             finally:
                 await bot.session.close()
     finally:

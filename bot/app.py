@@ -30,6 +30,7 @@ from storage.db import Database
 from .fsm_storage import SQLiteStorage
 from .i18n import UserLanguageMiddleware, create_i18n, user_language
 from .middlewares import AccountMiddleware, PrivateChatGuard
+from .network import RetryServerErrors, session_kwargs
 from .notifier import Notifier
 from .reminders import Reminders
 from .scheduler import create_scheduler
@@ -72,9 +73,12 @@ class App:
 
 
 def create_bot(settings: Settings) -> Bot:
-    """A bot talking to Telegram, or to the Bot API server at TELEGRAM_API_BASE."""
-    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base)) \
-        if settings.telegram_api_base else AiohttpSession()
+    """A bot talking to Telegram, or to the Bot API server at TELEGRAM_API_BASE, through
+    TELEGRAM_PROXY if set; 5xx and network errors are retried with backoff."""
+    api = {"api": TelegramAPIServer.from_base(settings.telegram_api_base)} \
+        if settings.telegram_api_base else {}
+    session = AiohttpSession(**api, **session_kwargs(settings.telegram_proxy))
+    session.middleware(RetryServerErrors())
     return Bot(settings.bot_token.get_secret_value().strip(), session=session,
                default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 

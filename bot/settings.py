@@ -24,6 +24,8 @@ class Settings(BaseSettings):
     bot_token: SecretStr | None = None
     database_path: Path = Path("data/bagalau.sqlite3")
     telegram_api_base: str | None = None  # a self-hosted Bot API server, or the tests' fake one
+    telegram_proxy: str | None = None  # http://, https:// or socks5://[user:password@]host:port
+    log_level: str = "INFO"  # DEBUG adds tracebacks and aiogram's own detail
     timezone: str = "Asia/Almaty"
     methodology: str = "typical-2025"  # a built-in name or a path to the agency's TOML file
     body_name: str = "Мемлекеттік орган"
@@ -52,6 +54,20 @@ class Settings(BaseSettings):
         parse_days(value)
         return value
 
+    @field_validator("log_level")
+    @classmethod
+    def _level(cls, value: str) -> str:
+        if value.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+            raise ValueError("must be DEBUG, INFO, WARNING or ERROR")
+        return value.upper()
+
+    @field_validator("telegram_proxy")
+    @classmethod
+    def _proxy(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("http://", "https://", "socks4://", "socks5://")):
+            raise ValueError("must be a URL like http://host:3128 or socks5://user:pass@host:1080")
+        return value or None
+
     @field_validator("default_language")
     @classmethod
     def _known_language(cls, value: str) -> str:
@@ -78,6 +94,15 @@ def parse_days(text: str) -> tuple[int, ...]:
     if any(d < 0 for d in days):
         raise ValueError("days cannot be negative")
     return days
+
+
+def secrets_of(settings: Settings) -> list[str]:
+    """What must never reach a log line."""
+    values = [settings.bot_token, settings.webhook_secret]
+    found = [v.get_secret_value().strip() for v in values if v is not None]
+    if settings.telegram_proxy and "@" in settings.telegram_proxy:
+        found.append(settings.telegram_proxy.split("://", 1)[-1].rsplit("@", 1)[0])
+    return found
 
 
 def token_problem(settings: Settings) -> str | None:

@@ -386,8 +386,15 @@ class FakeTelegram:
         """Serve a download; recorded as the pseudo-method ``downloadFile``."""
         path = request.match_info["path"]
         stored = self.world.file_by_path(path)
+        injected = None
+        try:
+            self._inject_failure(DOWNLOAD, {})
+        except ApiError as failure:
+            injected = failure
         if request.match_info["token"] != self.token:
             error = ApiError(401, "Unauthorized")
+        elif injected is not None:
+            error = injected
         elif stored is None or stored.content is None:
             error = ApiError(404, "Not Found")
         else:

@@ -66,6 +66,12 @@ class RunningBot:
         await self.stop()
         await self.start()
 
+    async def __aenter__(self) -> RunningBot:
+        return await self.start()
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
 
 def cli_env(telegram: FakeTelegram, database: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "TELEGRAM_"))}
