@@ -55,9 +55,9 @@ async def test_unreachable_telegram_is_one_paragraph_and_a_nonzero_exit(
     env["TELEGRAM_API_BASE"] = "http://telegram-api.invalid"
     code, output = await _cli(env)
     assert code == 3 and "could not be resolved (DNS)" in output, output
-    async with RunningBot(telegram, database) as running:  # the failed invite issued nothing
-        async with running.app.db.reading() as conn:
-            assert (await conn.execute_fetchall("SELECT count(*) FROM invite"))[0][0] == 0
+    async with RunningBot(telegram, database) as running, running.app.db.reading() as conn:
+        # the failed invite issued nothing
+        assert (await conn.execute_fetchall("SELECT count(*) FROM invite"))[0][0] == 0
 
 
 class ConnectProxy:
