@@ -18,7 +18,7 @@ from services.clock import Clock
 from storage import invites, org, retention, roster, roster_file
 from storage.db import Database
 
-from . import logs
+from . import logs, ops
 from .network import explain
 from .settings import Settings, secrets_of, token_problem
 
@@ -41,6 +41,11 @@ def main(argv: list[str] | None = None) -> int:
                                               "methodology's retention period (3 years)")
     purge.add_argument("--years", type=int, help="override the retention period")
     commands.add_parser("migrate", help="bring the database schema up to date")
+    commands.add_parser("check", help="check the settings, the token, the Bot API, the database, "
+                                      "file permissions, the methodology and the calendar")
+    restore = commands.add_parser("restore", help="replace the database by a backup (the bot "
+                                                  "must be stopped; the old file is kept)")
+    restore.add_argument("backup", type=Path)
     sandbox = commands.add_parser("sandbox", help="try the bot without Telegram: an emulated "
                                                   "Bot API, a demo body and a chat page")
     sandbox.add_argument("--port", type=int, default=8765)
@@ -60,9 +65,13 @@ def main(argv: list[str] | None = None) -> int:
         print(problem, file=sys.stderr)
         return 2
     handler = {"run": _run, "import-roster": _import, "invite": _invite, "backup": _backup,
-               "purge": _purge, "migrate": _migrate, "sandbox": _sandbox}[command]
+               "purge": _purge, "migrate": _migrate, "sandbox": _sandbox, "check": _check,
+               "restore": _restore}[command]
     try:
         return asyncio.run(handler(settings, args))
+    except ops.BotRunning:
+        return _fail(f"A bot is running on {settings.database_path}: stop it first (a second "
+                     "one would answer the same people twice).", 2)
     except MethodologyError as error:
         return _fail(f"The methodology could not be loaded: {error}", 2)
     except TelegramNetworkError as error:
@@ -78,6 +87,11 @@ def _fail(paragraph: str, code: int) -> int:
 
 
 async def _run(settings: Settings, args: argparse.Namespace) -> int:
+    with ops.exclusive(settings.database_path):
+        return await _serve(settings)
+
+
+async def _serve(settings: Settings) -> int:
     from aiogram.exceptions import TelegramUnauthorizedError
 
     from .app import create_app
@@ -188,6 +202,22 @@ async def _migrate(settings: Settings, args: argparse.Namespace) -> int:
     finally:
         await db.close()
     print(f"{settings.database_path}: schema version {version}")
+    return 0
+
+
+async def _check(settings: Settings, args: argparse.Namespace) -> int:
+    findings = await ops.check(settings)
+    for finding in findings:
+        print(finding)
+    return 0 if all(f.ok or f.warning for f in findings) else 1
+
+
+async def _restore(settings: Settings, args: argparse.Namespace) -> int:
+    try:
+        print(await ops.restore(settings, args.backup))
+    except ValueError as error:
+        print(f"Not restored, nothing changed: {error}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -25,7 +25,7 @@ from scoring import Methodology, WorkCalendar, load_methodology
 from services.clock import Clock
 from services.context import Context
 from storage import org
-from storage.db import Database
+from storage.db import Database, loose_files
 
 from .fsm_storage import SQLiteStorage
 from .i18n import UserLanguageMiddleware, create_i18n, user_language
@@ -93,6 +93,9 @@ async def create_app(settings: Settings, *, clock: Clock | None = None,
     calendar = WorkCalendar.kazakhstan(overrides)
     clock = clock or Clock(ZoneInfo(settings.timezone))
     db = await Database.open(settings.database_path)
+    for path, mode in loose_files(settings.database_path):
+        log.warning("%s can be read by other users of this machine (mode %o); it holds phone "
+                    "numbers and scores: chmod 600 it", path, mode)
     async with db.transaction() as conn:
         await org.ensure_body(conn, settings.body_name, methodology.id)
     i18n = create_i18n(settings.default_language)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 import logging
 import signal
 
@@ -10,6 +12,7 @@ from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_applicati
 from aiohttp import web
 
 from .app import App
+from .settings import Settings
 
 log = logging.getLogger("bagalau")
 WEBHOOK_PATH = "/telegram/webhook"
@@ -27,14 +30,22 @@ async def run_polling(app: App, *, handle_as_tasks: bool = True) -> None:
         await app.close()
 
 
+def webhook_secret(settings: Settings) -> str:
+    """WEBHOOK_SECRET, or one derived from the bot token: never no secret at all (anyone who
+    reaches the port could post updates as any user), and the same in every worker."""
+    if settings.webhook_secret is not None and settings.webhook_secret.get_secret_value():
+        return settings.webhook_secret.get_secret_value()
+    assert settings.bot_token is not None
+    token = settings.bot_token.get_secret_value().strip()
+    return hmac.new(token.encode(), b"bagalau webhook secret", hashlib.sha256).hexdigest()
+
+
 def create_webhook_app(app: App) -> web.Application:
     """An aiohttp application serving the dispatcher at ``WEBHOOK_PATH``; requests without the
-    secret token (``X-Telegram-Bot-Api-Secret-Token``) are refused."""
-    secret = app.settings.webhook_secret
+    secret token (``X-Telegram-Bot-Api-Secret-Token``) are refused with 401."""
     web_app = web.Application()
     SimpleRequestHandler(
-        dispatcher=app.dispatcher, bot=app.bot,
-        secret_token=secret.get_secret_value() if secret else None,
+        dispatcher=app.dispatcher, bot=app.bot, secret_token=webhook_secret(app.settings),
     ).register(web_app, path=WEBHOOK_PATH)
     setup_application(web_app, app.dispatcher, bot=app.bot)
     return web_app
@@ -42,9 +53,9 @@ def create_webhook_app(app: App) -> web.Application:
 
 async def register_webhook(app: App) -> str:
     """Tell Telegram where to send updates; returns the URL."""
-    secret = app.settings.webhook_secret
+    assert app.settings.webhook_url is not None
     url = app.settings.webhook_url.rstrip("/") + WEBHOOK_PATH
-    await app.bot.set_webhook(url, secret_token=secret.get_secret_value() if secret else None,
+    await app.bot.set_webhook(url, secret_token=webhook_secret(app.settings),
                               allowed_updates=app.dispatcher.resolve_used_update_types())
     return url
 

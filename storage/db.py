@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import stat
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -36,7 +38,7 @@ class Database:
         """Open (creating the folder and file if needed) and bring the schema up to date."""
         path = Path(path)
         if str(path) != ":memory:":
-            path.parent.mkdir(parents=True, exist_ok=True)
+            create_private(path)
         conn = await aiosqlite.connect(path, isolation_level=None)
         conn.row_factory = aiosqlite.Row
         await conn.execute("PRAGMA journal_mode = WAL")
@@ -100,9 +102,28 @@ class Database:
     async def backup(self, target: str | Path) -> None:
         """Copy the live database to ``target`` with SQLite's online backup API."""
         target_path = Path(target)
-        target_path.parent.mkdir(parents=True, exist_ok=True)
+        create_private(target_path)
         async with self._lock, aiosqlite.connect(target_path) as dest:
             await self.conn.backup(dest)
+
+
+def create_private(path: Path) -> None:
+    """Create the database file (and its folder) readable by its owner only: it holds phone
+    numbers and scores. SQLite gives its -wal and -shm files the same mode."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+
+
+def loose_files(path: Path) -> list[tuple[Path, int]]:
+    """The database's files that other local users can read or write, with their modes."""
+    found = []
+    for candidate in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        if candidate.exists():
+            mode = stat.S_IMODE(candidate.stat().st_mode)
+            if mode & 0o077:
+                found.append((candidate, mode))
+    return found
 
 
 def available_migrations() -> list[tuple[int, str]]:

@@ -10,11 +10,15 @@ import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import aiohttp
 import pytest_asyncio
+from aiohttp.test_utils import TestServer
 
-from tests.harness import FakeTelegram
+from bot.app import create_app
+from bot.run import WEBHOOK_PATH, create_webhook_app, register_webhook
+from tests.harness import FakeTelegram, FakeUser
 
-from .bots import ROOT, BotProcess, RunningBot, cli_env, run_cli
+from .bots import ROOT, BotProcess, RunningBot, cli_env, run_cli, settings_for
 
 HEADER = "personnel_no,full_name,position,category,unit,appointed_on,managerial,unit_head," \
          "supervisor,language,role"
@@ -157,3 +161,98 @@ async def test_a_transient_502_on_a_reply_is_retried(telegram: FakeTelegram,
         assert "bagalau" in (await user.expect("bagalau")).text
         statuses = [r.status for r in telegram.calls("sendMessage")]
         assert statuses[:2] == [502, 200]
+
+
+async def test_a_webhook_without_a_configured_secret_still_refuses_forged_updates(
+        telegram: FakeTelegram, tmp_path: Path) -> None:
+    settings = settings_for(telegram, tmp_path / "db.sqlite3",
+                            webhook_url="https://bagalau.example.kz")
+    app = await create_app(settings)
+    server = TestServer(create_webhook_app(app))
+    await server.start_server()
+    try:
+        await register_webhook(app)
+        secret = telegram.calls("setWebhook")[0].params["secret_token"]
+        assert len(secret) == 64 and telegram.token.split(":")[1] not in secret
+        telegram.user(52, "Ерлан", language_code="ru")
+        message = telegram.world.user_message(telegram.world.private_chat(52), 52,
+                                              FakeUser.text_content("/start"))
+        update = {"update_id": 9002, "message": message}
+        async with aiohttp.ClientSession() as http:
+            url = server.make_url(WEBHOOK_PATH)
+            for headers in ({}, {"X-Telegram-Bot-Api-Secret-Token": "guess"}):
+                assert (await http.post(url, json=update, headers=headers)).status == 401
+            assert telegram.calls("sendMessage") == []  # nothing was handled
+            genuine = {"X-Telegram-Bot-Api-Secret-Token": secret}
+            assert (await http.post(url, json=update, headers=genuine)).status == 200
+        sent = await telegram.wait_for_request("sendMessage")
+        assert sent.params["chat_id"] == 52
+    finally:
+        await server.close()
+        await app.close()
+
+
+def _mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+async def test_the_database_its_journal_and_backups_are_private(telegram: FakeTelegram,
+                                                                tmp_path: Path) -> None:
+    database = tmp_path / "data" / "db.sqlite3"
+    process = await BotProcess(telegram, database).start()  # umask 022 would give 644
+    user = telegram.user(43, "Асель", language_code="kk")
+    await user.send("/start")
+    await user.expect("bagalau")
+    backup = tmp_path / "backups" / "nightly.sqlite3"
+    assert (await run_cli(telegram, database, "backup", str(backup)))[0] == 0
+    for path in (database, Path(f"{database}-wal"), Path(f"{database}-shm"), backup):
+        assert _mode(path) == 0o600, path
+    assert _mode(database.parent) == 0o700
+    code, output = await process.signal(signal.SIGTERM)
+    assert code == 0
+    database.chmod(0o644)
+    code, output = await _cli(cli_env(telegram, database), "check")
+    assert f"FAIL file permissions: {database} is 644: chmod 600 {database}" in output
+    assert code == 1
+
+
+async def test_check_reports_each_item_on_one_line(telegram: FakeTelegram,
+                                                   tmp_path: Path) -> None:
+    database = tmp_path / "db.sqlite3"
+    assert (await run_cli(telegram, database, "migrate"))[0] == 0
+    code, output = await _cli(cli_env(telegram, database), "check")
+    lines = output.strip().splitlines()
+    assert code == 0, output
+    assert any(line.startswith("OK   Bot API:") and "@bagalau_test_bot" in line
+               for line in lines)
+    assert "OK   database integrity" in output and "OK   schema version" in output
+    assert "OK   methodology: typical-2025" in output
+    assert sum(line.startswith(("OK", "WARN", "FAIL")) for line in lines) >= 8
+    env = cli_env(telegram, database) | {"METHODOLOGY": str(tmp_path / "missing.toml")}
+    code, output = await _cli(env, "check")
+    assert code == 1 and "FAIL methodology:" in output and "Traceback" not in output
+
+
+async def test_restore_refuses_while_the_bot_runs_and_keeps_the_old_database(
+        telegram: FakeTelegram, tmp_path: Path) -> None:
+    database = tmp_path / "db.sqlite3"
+    roster = tmp_path / "hr.csv"
+    roster.write_text(f"{HEADER}\n{HR_ROW}\n", encoding="utf-8")
+    assert (await run_cli(telegram, database, "import-roster", str(roster)))[0] == 0
+    backup = tmp_path / "nightly.sqlite3"
+    assert (await run_cli(telegram, database, "backup", str(backup)))[0] == 0
+    process = await BotProcess(telegram, database).start()
+    code, output = await _cli(cli_env(telegram, database), "restore", str(backup))
+    assert code == 2 and "A bot is running" in output
+    assert (await process.signal(signal.SIGTERM))[0] == 0
+    garbage = tmp_path / "garbage.sqlite3"
+    garbage.write_bytes(b"not a database at all" * 100)
+    code, output = await _cli(cli_env(telegram, database), "restore", str(garbage))
+    assert code == 1 and "Not restored, nothing changed" in output
+    code, output = await _cli(cli_env(telegram, database), "restore", str(backup))
+    assert code == 0 and "previous database is kept as" in output, output
+    kept = next(tmp_path.glob("db.sqlite3.before-restore-*"))
+    assert _mode(database) == 0o600 and kept.exists()
+    async with RunningBot(telegram, database) as running, running.app.db.reading() as conn:
+        names = await conn.execute_fetchall("SELECT full_name FROM servant")
+    assert [n[0] for n in names] == ["Ахметова Айгерім"]
