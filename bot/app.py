@@ -35,6 +35,7 @@ from .notifier import Notifier
 from .reminders import Reminders
 from .scheduler import create_scheduler
 from .settings import Settings, parse_days, parse_window
+from .updates import SkipDuplicates
 
 log = logging.getLogger("bagalau")
 
@@ -112,6 +113,7 @@ async def create_app(settings: Settings, *, clock: Clock | None = None,
         db=db, settings=settings, clock=clock, methodology=methodology, calendar=calendar,
         i18n=i18n, notifier=notifier, reminders=reminders, context=context,
     )
+    dispatcher.update.outer_middleware(SkipDuplicates(context))
     dispatcher.update.outer_middleware(AccountMiddleware())
     dispatcher.update.outer_middleware(UserLanguageMiddleware(i18n))
     dispatcher.update.outer_middleware(PrivateChatGuard())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -11,11 +12,14 @@ from typing import Any
 import aiosqlite
 
 from scoring import Methodology, WorkCalendar
-from storage import outbox
+from storage import outbox, updates
 from storage.db import Database
 
 from .clock import Clock
 from .notices import NoticeKind
+
+CURRENT_UPDATE: ContextVar[int | None] = ContextVar("bagalau_update", default=None)
+"""The Telegram update being handled, if any: its transactions record it as handled."""
 
 
 def _nothing() -> None:
@@ -64,6 +68,9 @@ class Context:
         async with self.db.transaction() as conn:
             tx = Tx(conn, self.clock.now(), self.clock.today())
             yield tx
+            update = CURRENT_UPDATE.get()
+            if update is not None:  # a duplicate of this update will be skipped
+                await updates.record(conn, update, at=tx.now)
         if tx.enqueued:
             self.wake_outbox()
 

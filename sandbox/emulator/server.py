@@ -148,6 +148,7 @@ class FakeTelegram:
         self.bot_id = bot_id
         self.base_url = ""
         self.requests: list[Request] = []
+        self.delivered: dict[int, dict[str, Any]] = {}  # update id -> update, as sent
         bot_user = {"id": bot_id, "is_bot": True, "first_name": "Bagalau"}
         self.world = World(bot_user | {"username": bot_username})
         self._queue: list[dict[str, Any]] = []
@@ -338,6 +339,7 @@ class FakeTelegram:
         """
         update_id = self._next_update_id
         self._next_update_id += 1
+        self.delivered[update_id] = copy.deepcopy(update)
         self._queue.append({"update_id": update_id, **copy.deepcopy(update)})
         self._drop_unwanted()
         self._signal.notify()

@@ -256,3 +256,52 @@ async def test_restore_refuses_while_the_bot_runs_and_keeps_the_old_database(
     async with RunningBot(telegram, database) as running, running.app.db.reading() as conn:
         names = await conn.execute_fetchall("SELECT full_name FROM servant")
     assert [n[0] for n in names] == ["Ахметова Айгерім"]
+
+
+async def test_an_update_delivered_twice_is_handled_once_even_after_a_restart(
+        telegram: FakeTelegram, tmp_path: Path, caplog) -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from aiogram.types import Update
+
+    from services.clock import Clock
+
+    from . import org
+
+    start = datetime(2026, 4, 6, 10, 0, tzinfo=ZoneInfo("Asia/Almaty"))
+    running = await RunningBot(telegram, tmp_path / "db.sqlite3",
+                               clock=Clock.starting_at(start, ZoneInfo("Asia/Almaty"))).start()
+    try:
+        await org.load(running.app.db, start)
+        hr = telegram.user(org.TELEGRAM["100"], "100", language_code="kk")
+        await hr.send("/campaign")
+        await hr.press("Ашу: 2026 жылғы 1-тоқсан")
+        director = telegram.user(org.TELEGRAM["200"], "200", language_code="ru")
+        await director.send("/sheets")
+        await director.press("Ким Дмитрий — 0/5")
+        await director.press("Начать ▶")
+        for score in ("4", "4", "5", "5", "5"):
+            await director.press(score)
+        await director.press("Отправить…")
+        await director.press("Да, отправить")
+        confirm = max(telegram.delivered)
+        assert "confirm" in telegram.delivered[confirm]["callback_query"]["data"]
+        duplicate = Update.model_validate({"update_id": confirm, **telegram.delivered[confirm]})
+        answers = len(telegram.calls("answerCallbackQuery"))
+        caplog.clear()
+        caplog.set_level("INFO", logger="bagalau")
+        await running.app.dispatcher.feed_update(running.app.bot, duplicate)
+        await running.restart()
+        await running.app.dispatcher.feed_update(running.app.bot, duplicate)
+        assert len(telegram.calls("answerCallbackQuery")) == answers  # neither was handled
+        assert [r.message for r in caplog.records if r.levelname == "INFO"
+                and "already handled" in r.message] == \
+            [f"update {confirm} was already handled; skipped"] * 2
+        assert not [r for r in caplog.records if r.levelname in ("ERROR", "WARNING")]
+        async with running.app.db.reading() as conn:
+            results = await conn.execute_fetchall(
+                "SELECT count(*) FROM outbox WHERE kind = 'result'")
+        assert results[0][0] == 1
+    finally:
+        await running.stop()
