@@ -22,6 +22,7 @@ from handlers.common.commands import set_default_commands
 from handlers.common.notices import Notices
 from sandbox import AppRequest
 from scoring import Methodology, WorkCalendar, load_methodology
+from services import updates
 from services.clock import Clock
 from services.context import Context
 from storage import org
@@ -29,6 +30,7 @@ from storage.db import Database, loose_files
 
 from .fsm_storage import SQLiteStorage
 from .i18n import UserLanguageMiddleware, create_i18n, user_language
+from .metrics import MeasureUpdates, Metrics
 from .middlewares import AccountMiddleware, PrivateChatGuard
 from .network import RetryServerErrors, session_kwargs
 from .notifier import Notifier
@@ -53,14 +55,20 @@ class App:
     notifier: Notifier
     reminders: Reminders
     context: Context
+    metrics: Metrics
 
     @property
     def default_language(self) -> str:
         return self.settings.default_language
 
     async def tick(self) -> int:
-        """Enqueue what is due now (the scheduler does this every few minutes)."""
-        return await self.reminders.tick()
+        """Enqueue what is due now (the scheduler does this every few minutes) and forget
+        handled update ids too old to come back."""
+        added = await self.reminders.tick()
+        await updates.forget_old(self.context)
+        self.metrics.ticks.inc()
+        self.metrics.enqueued.inc(added)
+        return added
 
     async def wait_sent(self) -> None:
         """Until the outbox worker has sent everything that is due."""
@@ -103,8 +111,9 @@ async def create_app(settings: Settings, *, clock: Clock | None = None,
     bot = create_bot(settings)
     context = Context(db, clock, calendar, methodology, wake_outbox=lambda: notifier.wake())
     notices = Notices(context, i18n, get_notice_registries())
+    metrics = Metrics()
     notifier = Notifier(bot, db, clock, notices.render, notices.on_sent,
-                        rate=settings.notify_rate)
+                        rate=settings.notify_rate, on_result=metrics.sends_by_result)
     reminders = Reminders(db, clock, calendar, methodology, notifier,
                           quiet=parse_window(settings.quiet_hours),
                           days_before=parse_days(settings.reminder_days))
@@ -113,13 +122,14 @@ async def create_app(settings: Settings, *, clock: Clock | None = None,
         db=db, settings=settings, clock=clock, methodology=methodology, calendar=calendar,
         i18n=i18n, notifier=notifier, reminders=reminders, context=context,
     )
+    dispatcher.update.outer_middleware(MeasureUpdates(metrics))
     dispatcher.update.outer_middleware(SkipDuplicates(context))
     dispatcher.update.outer_middleware(AccountMiddleware())
     dispatcher.update.outer_middleware(UserLanguageMiddleware(i18n))
     dispatcher.update.outer_middleware(PrivateChatGuard())
     dispatcher.include_routers(*get_routers())
     dispatcher.errors.register(on_error)
-    scheduler = create_scheduler(reminders, clock) if schedule else None
+    scheduler = None
 
     async def on_startup(bot: Bot) -> None:
         await set_default_commands(bot, i18n)
@@ -134,8 +144,11 @@ async def create_app(settings: Settings, *, clock: Clock | None = None,
 
     dispatcher.startup.register(on_startup)
     dispatcher.shutdown.register(on_shutdown)
-    return App(settings, db, bot, dispatcher, clock, i18n, methodology, calendar, notifier,
-               reminders, context)
+    app = App(settings, db, bot, dispatcher, clock, i18n, methodology, calendar, notifier,
+              reminders, context, metrics)
+    if schedule:
+        scheduler = create_scheduler(app.tick, clock)
+    return app
 
 
 async def sandbox_app(request: AppRequest) -> App:

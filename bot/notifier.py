@@ -39,9 +39,11 @@ Hook = Callable[[outbox.Message, datetime], Awaitable[None]]
 
 class Notifier:
     def __init__(self, bot: Bot, db: Database, clock: Clock, render: Renderer,
-                 on_sent: Hook | None = None, *, rate: float = 25.0, batch: int = 200) -> None:
+                 on_sent: Hook | None = None, *, rate: float = 25.0, batch: int = 200,
+                 on_result: Callable[[str], None] | None = None) -> None:
         self.bot, self.db, self.clock = bot, db, clock
         self.render, self.on_sent = render, on_sent
+        self.on_result = on_result or (lambda result: None)
         self.interval = 1 / min(rate, MAX_RATE)
         self.batch = batch
         self._wake = asyncio.Event()
@@ -152,24 +154,29 @@ class Notifier:
                 text, markup = rendered
                 await self.bot.send_message(message.telegram_id, text, reply_markup=markup)
         except TelegramRetryAfter as error:
+            self.on_result("429")
             await outbox.retry(self.db, message.id,
                                self.clock.now() + timedelta(seconds=error.retry_after), "429")
             return
         except TelegramForbiddenError as error:
+            self.on_result("403")
             async with self.db.transaction() as conn:
                 await accounts.mark_unreachable(conn, message.telegram_id, at=self.clock.now())
             await outbox.settle(self.db, message.id, "unreachable", at=self.clock.now(),
                                 error=error.message)
             return
         except TelegramBadRequest as error:
+            self.on_result("400")
             log.warning("outbox %s refused by Telegram: %s", message.id, error.message)
             await outbox.settle(self.db, message.id, "failed", at=self.clock.now(),
                                 error=error.message)
             return
         except (TelegramNetworkError, TelegramServerError, OSError, TimeoutError) as error:
+            self.on_result("network")
             delay = timedelta(seconds=min(2 ** message.attempts, 300))
             await outbox.retry(self.db, message.id, self.clock.now() + delay, repr(error))
             return
+        self.on_result("200")
         sent_at = self.clock.now()
         if len(self._chat_free) > 10_000:
             self._chat_free = {c: t for c, t in self._chat_free.items() if t > sent_at}

@@ -12,6 +12,7 @@ from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_applicati
 from aiohttp import web
 
 from .app import App
+from .metrics import add_routes
 from .settings import Settings
 
 log = logging.getLogger("bagalau")
@@ -19,7 +20,15 @@ WEBHOOK_PATH = "/telegram/webhook"
 
 
 async def run_polling(app: App, *, handle_as_tasks: bool = True) -> None:
-    """Long polling until SIGINT/SIGTERM; then stop cleanly and close everything."""
+    """Long polling until SIGINT/SIGTERM; then stop cleanly and close everything. With
+    METRICS_PORT set, /healthz and /metrics are served meanwhile."""
+    runner = None
+    if app.settings.metrics_port is not None:
+        web_app = web.Application()
+        add_routes(web_app, app.metrics, app.db, app.clock)
+        runner = web.AppRunner(web_app, access_log=None)
+        await runner.setup()
+        await web.TCPSite(runner, app.settings.metrics_host, app.settings.metrics_port).start()
     try:
         await app.bot.delete_webhook()
         await app.dispatcher.start_polling(
@@ -27,6 +36,8 @@ async def run_polling(app: App, *, handle_as_tasks: bool = True) -> None:
             allowed_updates=app.dispatcher.resolve_used_update_types(),
         )
     finally:
+        if runner is not None:
+            await runner.cleanup()
         await app.close()
 
 
@@ -48,6 +59,7 @@ def create_webhook_app(app: App) -> web.Application:
         dispatcher=app.dispatcher, bot=app.bot, secret_token=webhook_secret(app.settings),
     ).register(web_app, path=WEBHOOK_PATH)
     setup_application(web_app, app.dispatcher, bot=app.bot)
+    add_routes(web_app, app.metrics, app.db, app.clock)
     return web_app
 
 
@@ -63,7 +75,7 @@ async def register_webhook(app: App) -> str:
 async def run_webhook(app: App) -> None:
     """Serve the webhook on WEBHOOK_HOST:WEBHOOK_PORT until SIGINT/SIGTERM."""
     settings = app.settings
-    runner = web.AppRunner(create_webhook_app(app))
+    runner = web.AppRunner(create_webhook_app(app), access_log=None)
     await runner.setup()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None
     webhook_host: str = "0.0.0.0"
     webhook_port: int = 8080
+    metrics_port: int | None = None  # /healthz and /metrics when polling (webhook: its port)
+    metrics_host: str = "127.0.0.1"
 
     @field_validator("quiet_hours")
     @classmethod

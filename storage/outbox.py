@@ -86,3 +86,12 @@ async def postpone(db: Database, message_id: int, not_before: datetime) -> None:
 async def counts(db: Database) -> dict[str, int]:
     rows = await db.fetch("SELECT status, count(*) FROM outbox GROUP BY status")
     return {r[0]: r[1] for r in rows}
+
+
+async def backlog(db: Database, now: datetime) -> tuple[int, datetime | None]:
+    """How many messages are pending, and when the oldest one that is due became due."""
+    rows = await db.fetch(
+        "SELECT count(*), min(CASE WHEN not_before <= ? THEN not_before END) FROM outbox "
+        "WHERE status = 'pending'", (_utc(now),))
+    count, oldest = rows[0][0], rows[0][1]
+    return int(count), datetime.fromisoformat(oldest) if oldest else None

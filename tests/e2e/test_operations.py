@@ -305,3 +305,37 @@ async def test_an_update_delivered_twice_is_handled_once_even_after_a_restart(
         assert results[0][0] == 1
     finally:
         await running.stop()
+
+
+async def test_healthz_and_metrics_in_webhook_mode(telegram: FakeTelegram,
+                                                   tmp_path: Path) -> None:
+    settings = settings_for(telegram, tmp_path / "db.sqlite3",
+                            webhook_url="https://bagalau.example.kz")
+    app = await create_app(settings, schedule=False)
+    server = TestServer(create_webhook_app(app))
+    await server.start_server()
+    app.notifier.start()
+    try:
+        await register_webhook(app)
+        secret = {"X-Telegram-Bot-Api-Secret-Token":
+                  telegram.calls("setWebhook")[0].params["secret_token"]}
+        telegram.user(53, "Дана", language_code="ru")
+        message = telegram.world.user_message(telegram.world.private_chat(53), 53,
+                                              FakeUser.text_content("/start"))
+        async with aiohttp.ClientSession() as http:
+            health = await http.get(server.make_url("/healthz"))
+            assert health.status == 200 and (await health.json())["status"] == "ok"
+            posted = await http.post(server.make_url(WEBHOOK_PATH), headers=secret,
+                                     json={"update_id": 9100, "message": message})
+            assert posted.status == 200
+            await telegram.wait_for_request("sendMessage")
+            await app.tick()
+            text = await (await http.get(server.make_url("/metrics"))).text()
+        assert 'bagalau_updates_total{type="message"} 1.0' in text
+        assert 'bagalau_update_seconds_count{type="message"} 1.0' in text
+        assert "bagalau_outbox_pending 0.0" in text
+        assert "bagalau_outbox_oldest_pending_seconds 0.0" in text
+        assert "bagalau_reminder_ticks_total 1.0" in text, text
+    finally:
+        await server.close()
+        await app.close()
