@@ -61,6 +61,8 @@ from .text import LANGUAGES, Text
 BUILTIN = ("typical-2025", "trade-2025", "justice-2023", "legacy-2018")
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _MISSING: Final = object()
+RESPONDENT_ROLES = ("direct_supervisor", "subordinate", "peer")
+"""The 360 respondents' roles ``scoring.survey.propose_respondents`` chooses (justice cl. 41)."""
 _T = TypeVar("_T")
 Table = dict[str, object]
 """A TOML table as ``tomllib`` reads it; the ``_Node`` getters check and type its values."""
@@ -527,7 +529,6 @@ def _kpi(node: _Node, tables: dict[str, KpiTable]) -> KpiRules:
         min_count=node.int("min_count", low=1, high=20),
         max_count=node.int("max_count", low=1, high=20),
         table=_table(node, "table", tables),
-        table_kind=node.str("table_kind", choices=("allowed_range", "max_score")),
         plan_within_working_days=node.int("plan_within_working_days", low=1),
         plan_posting_working_days=node.int("plan_posting_working_days", low=1),
         no_kpi_when_months_left_below=node.int("no_kpi_when_months_left_below", high=12),
@@ -562,14 +563,18 @@ def _survey360(node: _Node) -> Survey360Rules:
             set_node.fail("competencies", "competency ids must be unique")
         sets[set_id] = CompetencySet(set_id, set_node.text("title"), tuple(competencies))
         set_node.done()
+    roles = node.strs("respondent_roles")
+    unknown = [role for role in roles if role not in RESPONDENT_ROLES]
+    if unknown:
+        node.fail("respondent_roles",
+                  f"unknown role {unknown[0]!r} (use {', '.join(RESPONDENT_ROLES)})")
     rules = Survey360Rules(
         clause=node.str("clause"),
         deadline_day=node.int("deadline_day", low=1, high=31),
         min_respondents=node.int("min_respondents", low=1, high=100),
         max_respondents=node.int("max_respondents", low=1, high=100),
         release_threshold=node.int("release_threshold", low=1, high=100),
-        respondent_roles=node.strs("respondent_roles"),
-        counts_toward_score=node.bool("counts_toward_score"),
+        respondent_roles=roles,
         options=tuple(options),
         sets=sets,
     )
@@ -673,7 +678,5 @@ def _commission(node: _Node) -> CommissionRules:
         secretary_votes=node.bool("secretary_votes"),
         schedule_notice_working_days=node.int("schedule_notice_working_days"),
         sheets_to_commission_working_days=node.int("sheets_to_commission_working_days"),
-        acquaint_working_days=node.int("acquaint_working_days"),
         appeal_working_days=node.int("appeal_working_days"),
-        min_months_in_position=node.int("min_months_in_position", high=12),
     )

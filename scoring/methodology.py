@@ -124,7 +124,6 @@ class KpiRules:
     min_count: int
     max_count: int
     table: KpiTable
-    table_kind: str  # allowed_range | max_score
     plan_within_working_days: int
     plan_posting_working_days: int
     no_kpi_when_months_left_below: int

@@ -60,7 +60,6 @@ class Survey360Rules:
     max_respondents: int
     release_threshold: int
     respondent_roles: tuple[str, ...]
-    counts_toward_score: bool
     options: tuple[FrequencyOption, ...]
     sets: Mapping[str, CompetencySet]
 
