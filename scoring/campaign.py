@@ -90,7 +90,7 @@ def plan_quarter(
         eligibility = methodology.eligibility(
             period_start=start, period_end=end, appointed_on=person.appointed_on,
             worked_days=worked, dismissed_on=person.dismissed_on)
-        if not eligibility.eligible:
+        if eligibility.reason is not None:  # not eligible, and why
             exclusions.append(Exclusion(person.id, eligibility.reason))
             continue
         route = methodology.route(category=person.category, managerial=person.managerial,

@@ -103,7 +103,8 @@ def _corps_a_table(attribute: str) -> KpiTable:
 
     corps_a = load_methodology("typical-2025").corps_a
     assert corps_a is not None
-    return getattr(corps_a, attribute)
+    table: KpiTable = getattr(corps_a, attribute)
+    return table
 
 
 def kpi_allowed_range(percent: object) -> tuple[Decimal, Decimal]:

@@ -89,9 +89,7 @@ class CommissionRules:
     secretary_votes: bool
     schedule_notice_working_days: int
     sheets_to_commission_working_days: int
-    acquaint_working_days: int
     appeal_working_days: int
-    min_months_in_position: int
 
     def has_quorum(self, present: int, members: int) -> bool:
         """A meeting is valid when at least the quorum share of members is present."""

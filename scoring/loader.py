@@ -7,6 +7,7 @@ lists of tables with ``id`` merge by id, any other value replaces the base's.
 
 from __future__ import annotations
 
+import builtins
 import re
 import tomllib
 from collections.abc import Callable
@@ -16,7 +17,7 @@ from functools import cache
 from importlib import resources
 from itertools import pairwise
 from pathlib import Path
-from typing import Any
+from typing import Final, NoReturn, TypeGuard, TypeVar
 
 from .calibration import CalibrationRules
 from .eligibility import EligibilityRules
@@ -59,7 +60,12 @@ from .text import LANGUAGES, Text
 
 BUILTIN = ("typical-2025", "trade-2025", "justice-2023", "legacy-2018")
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
-_MISSING: Any = object()
+_MISSING: Final = object()
+RESPONDENT_ROLES = ("direct_supervisor", "subordinate", "peer")
+"""The 360 respondents' roles ``scoring.survey.propose_respondents`` chooses (justice cl. 41)."""
+_T = TypeVar("_T")
+Table = dict[str, object]
+"""A TOML table as ``tomllib`` reads it; the ``_Node`` getters check and type its values."""
 
 
 def load_methodology(name_or_path: str | Path) -> Methodology:
@@ -85,7 +91,7 @@ def _builtin_text(name: str) -> str:
 
 
 def _read_with_base(file: str, text: str, folder: Path | None, seen: tuple[str, ...] = ()
-                    ) -> dict[str, Any]:
+                    ) -> Table:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -114,28 +120,33 @@ def _read_with_base(file: str, text: str, folder: Path | None, seen: tuple[str, 
         if not path.is_file():
             raise MethodologyError(file, "extends", f"no such methodology: {base}")
         parent = _read_with_base(path.name, path.read_text("utf-8"), path.parent, (*seen, file))
-    return _merge(parent, data)
+    return _merge_tables(parent, data)
 
 
-def _merge(base: Any, override: Any) -> Any:
+def _merge_tables(base: Table, override: Table) -> Table:
+    merged = dict(base)
+    for key, value in override.items():
+        merged[key] = _merge(base[key], value) if key in base else value
+    return merged
+
+
+def _merge(base: object, override: object) -> object:
     if isinstance(base, dict) and isinstance(override, dict):
-        merged = dict(base)
-        for key, value in override.items():
-            merged[key] = _merge(base[key], value) if key in base else value
-        return merged
+        return _merge_tables(base, override)
     if _id_list(base) and _id_list(override):
         merged_list = [dict(item) for item in base]
         index = {item["id"]: i for i, item in enumerate(merged_list)}
         for item in override:
             if item["id"] in index:
-                merged_list[index[item["id"]]] = _merge(merged_list[index[item["id"]]], item)
+                position = index[item["id"]]
+                merged_list[position] = _merge_tables(merged_list[position], item)
             else:
                 merged_list.append(item)
         return merged_list
     return override
 
 
-def _id_list(value: Any) -> bool:
+def _id_list(value: object) -> TypeGuard[list[Table]]:
     return isinstance(value, list) and bool(value) and all(
         isinstance(item, dict) and "id" in item for item in value
     )
@@ -144,20 +155,20 @@ def _id_list(value: Any) -> bool:
 class _Node:
     """A TOML table being read: typed getters that report the full key path on error."""
 
-    def __init__(self, file: str, data: Any, path: str) -> None:
+    def __init__(self, file: str, data: object, path: str) -> None:
         self.file, self.path = file, path
         if not isinstance(data, dict):
             self.fail("", "must be a table")
-        self.data: dict[str, Any] = data
+        self.data: Table = data
         self.used: set[str] = set()
 
     def key(self, key: str) -> str:
         return f"{self.path}.{key}" if self.path else key
 
-    def fail(self, key: str, problem: str) -> None:
+    def fail(self, key: str, problem: str) -> NoReturn:
         raise MethodologyError(self.file, self.key(key) if key else self.path, problem)
 
-    def raw(self, key: str, default: Any = _MISSING) -> Any:
+    def raw(self, key: str, default: object = _MISSING) -> object:
         self.used.add(key)
         if key in self.data:
             return self.data[key]
@@ -174,7 +185,10 @@ class _Node:
         if unknown:
             self.fail(unknown[0], "unknown key")
 
-    def str(self, key: str, default: Any = _MISSING, choices: tuple[str, ...] = ()) -> str:
+    # The getters are named after the types they return, so inside this class ``str``, ``int``
+    # and ``bool`` are methods: annotations say ``builtins.str`` etc.
+    def str(self, key: builtins.str, default: object = _MISSING,
+            choices: tuple[builtins.str, ...] = ()) -> builtins.str:
         value = self.raw(key, default)
         if not isinstance(value, str) or not value.strip():
             self.fail(key, "must be a non-empty string")
@@ -182,13 +196,14 @@ class _Node:
             self.fail(key, f"must be one of {', '.join(choices)}, not {value!r}")
         return value
 
-    def ident(self, key: str) -> str:
+    def ident(self, key: builtins.str) -> builtins.str:
         value = self.str(key)
         if not _ID.match(value):
             self.fail(key, f"{value!r} must be lower-case ascii letters, digits and _")
         return value
 
-    def int(self, key: str, default: Any = _MISSING, low: int = 0, high: int = 10**6) -> int:
+    def int(self, key: builtins.str, default: object = _MISSING, low: builtins.int = 0,
+            high: builtins.int = 10**6) -> builtins.int:
         value = self.raw(key, default)
         if isinstance(value, bool) or not isinstance(value, int):
             self.fail(key, "must be an integer")
@@ -196,13 +211,13 @@ class _Node:
             self.fail(key, f"must be between {low} and {high}, not {value}")
         return value
 
-    def bool(self, key: str, default: Any = _MISSING) -> bool:
+    def bool(self, key: builtins.str, default: object = _MISSING) -> builtins.bool:
         value = self.raw(key, default)
         if not isinstance(value, bool):
             self.fail(key, "must be true or false")
         return value
 
-    def dec(self, key: str, default: Any = _MISSING) -> Decimal:
+    def dec(self, key: builtins.str, default: object = _MISSING) -> Decimal:
         value = self.raw(key, default)
         if isinstance(value, Decimal):
             return value
@@ -216,34 +231,36 @@ class _Node:
             self.fail(key, f"{value!r} is not a number")
         return number
 
-    def text(self, key: str, optional: bool = False) -> Text | None:
-        if optional and key not in self.data:
-            self.used.add(key)
-            return None
+    def text(self, key: builtins.str) -> Text:
         return _text(self.child(key))
 
-    def texts(self, key: str) -> tuple[Text, ...]:
+    def opt_text(self, key: builtins.str) -> Text | None:
+        return self.text(key) if self.raw(key, None) is not None else None
+
+    def texts(self, key: builtins.str) -> tuple[Text, ...]:
         return tuple(_text(node) for node in self.items(key))
 
-    def child(self, key: str) -> _Node:
+    def child(self, key: builtins.str) -> _Node:
         return _Node(self.file, self.raw(key), self.key(key))
 
-    def opt_child(self, key: str) -> _Node | None:
+    def opt_child(self, key: builtins.str) -> _Node | None:
         return self.child(key) if self.raw(key, None) is not None else None
 
-    def items(self, key: str, default: Any = _MISSING, allow_empty: bool = False) -> list[_Node]:
+    def items(self, key: builtins.str, default: object = _MISSING,
+              allow_empty: builtins.bool = False) -> list[_Node]:
         value = self.raw(key, default)
         if not isinstance(value, list) or (not value and not allow_empty):
             self.fail(key, "must be a non-empty list of tables")
         return [_Node(self.file, item, f"{self.key(key)}[{i}]") for i, item in enumerate(value)]
 
-    def strs(self, key: str, default: Any = _MISSING) -> tuple[str, ...]:
+    def strs(self, key: builtins.str, default: object = _MISSING) -> tuple[builtins.str, ...]:
         value = self.raw(key, default)
         if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
             self.fail(key, "must be a list of strings")
         return tuple(value)
 
-    def categories(self, key: str, default: Any = _MISSING) -> frozenset[str]:
+    def categories(self, key: builtins.str, default: object = _MISSING
+                   ) -> frozenset[builtins.str]:
         codes = set()
         for code in self.strs(key, default):
             try:
@@ -264,7 +281,7 @@ def _text(node: _Node) -> Text:
     return Text(**values)
 
 
-def _build(file: str, data: dict[str, Any]) -> Methodology:
+def _build(file: str, data: Table) -> Methodology:
     root = _Node(file, data, "")
     if root.int("schema") != 1:
         root.fail("schema", "this bagalau reads schema 1")
@@ -320,7 +337,7 @@ def _build(file: str, data: dict[str, Any]) -> Methodology:
     return methodology
 
 
-def _optional(root: _Node, key: str, build: Callable[[_Node], Any]) -> Any:
+def _optional(root: _Node, key: str, build: Callable[[_Node], _T]) -> _T | None:
     node = root.opt_child(key)
     if node is None:
         return None
@@ -370,7 +387,7 @@ def _forms(node: _Node, scale: Scale | None) -> dict[str, Form]:
         form_scale = _scale(own_scale) if own_scale else scale
         forms[form_id] = Form(
             form_id, kind, item.text("title"), item.text("preamble"),
-            item.text("footnote", optional=True),
+            item.opt_text("footnote"),
             form_scale or Scale(Decimal(0), Decimal(0)), tuple(parameters),
         )
         item.done()
@@ -487,7 +504,7 @@ def _kpi_tables(node: _Node | None) -> dict[str, KpiTable]:
         rows = []
         for row in item.items("rows"):
             rows.append(KpiRow(
-                row.dec("from"), row.dec("to") if row.has("to") else _used(row, "to"),
+                row.dec("from"), row.dec("to") if row.has("to") else None,
                 row.dec("min", "0"), row.dec("max"),
             ))
             row.done()
@@ -497,11 +514,6 @@ def _kpi_tables(node: _Node | None) -> dict[str, KpiTable]:
         tables[name] = KpiTable(name, item.str("clause"), tuple(rows))
         item.done()
     return tables
-
-
-def _used(node: _Node, key: str) -> None:
-    node.used.add(key)
-    return
 
 
 def _table(node: _Node, key: str, tables: dict[str, KpiTable]) -> KpiTable:
@@ -517,7 +529,6 @@ def _kpi(node: _Node, tables: dict[str, KpiTable]) -> KpiRules:
         min_count=node.int("min_count", low=1, high=20),
         max_count=node.int("max_count", low=1, high=20),
         table=_table(node, "table", tables),
-        table_kind=node.str("table_kind", choices=("allowed_range", "max_score")),
         plan_within_working_days=node.int("plan_within_working_days", low=1),
         plan_posting_working_days=node.int("plan_posting_working_days", low=1),
         no_kpi_when_months_left_below=node.int("no_kpi_when_months_left_below", high=12),
@@ -552,14 +563,18 @@ def _survey360(node: _Node) -> Survey360Rules:
             set_node.fail("competencies", "competency ids must be unique")
         sets[set_id] = CompetencySet(set_id, set_node.text("title"), tuple(competencies))
         set_node.done()
+    roles = node.strs("respondent_roles")
+    unknown = [role for role in roles if role not in RESPONDENT_ROLES]
+    if unknown:
+        node.fail("respondent_roles",
+                  f"unknown role {unknown[0]!r} (use {', '.join(RESPONDENT_ROLES)})")
     rules = Survey360Rules(
         clause=node.str("clause"),
         deadline_day=node.int("deadline_day", low=1, high=31),
         min_respondents=node.int("min_respondents", low=1, high=100),
         max_respondents=node.int("max_respondents", low=1, high=100),
         release_threshold=node.int("release_threshold", low=1, high=100),
-        respondent_roles=node.strs("respondent_roles"),
-        counts_toward_score=node.bool("counts_toward_score"),
+        respondent_roles=roles,
         options=tuple(options),
         sets=sets,
     )
@@ -663,7 +678,5 @@ def _commission(node: _Node) -> CommissionRules:
         secretary_votes=node.bool("secretary_votes"),
         schedule_notice_working_days=node.int("schedule_notice_working_days"),
         sheets_to_commission_working_days=node.int("sheets_to_commission_working_days"),
-        acquaint_working_days=node.int("acquaint_working_days"),
         appeal_working_days=node.int("appeal_working_days"),
-        min_months_in_position=node.int("min_months_in_position", high=12),
     )

@@ -124,7 +124,6 @@ class KpiRules:
     min_count: int
     max_count: int
     table: KpiTable
-    table_kind: str  # allowed_range | max_score
     plan_within_working_days: int
     plan_posting_working_days: int
     no_kpi_when_months_left_below: int
@@ -293,13 +292,15 @@ class Methodology:
             )
         parsed = {p.id: self.parse_score(form_id, p.id, scores[p.id], sanction)
                   for p in form.parameters}
-        average = round_score(sum(parsed.values()) / len(parsed))
-        cap = self.sanctions.cap_for(sanction) if self.sanctions else None
-        if cap and self.sanctions.scope == "parameter" and self.sanctions.parameter not in parsed:
+        average = round_score(sum(parsed.values(), Decimal(0)) / len(parsed))
+        sanctions = self.sanctions
+        cap = sanctions.cap_for(sanction) if sanctions else None
+        if cap and sanctions and sanctions.scope == "parameter" and (
+                sanctions.parameter is None or sanctions.parameter not in parsed):
             cap = None
-        capped = bool(cap and self.sanctions.scope == "overall" and average > cap.max)
-        if capped:
-            average = cap.max
+        capped = False
+        if cap and sanctions and sanctions.scope == "overall" and average > cap.max:
+            average, capped = cap.max, True
         return ScoreResult(form_id, parsed, average, self.grade(average), cap, capped)
 
     def score_kpis(self, items: Sequence[tuple[object, object]]) -> KpiResult:
@@ -312,7 +313,7 @@ class Methodology:
                              low=Decimal(low), high=Decimal(high))
         scores = tuple(self.kpi.table.check(pct, score, kpi=f"KPI {i}")
                        for i, (pct, score) in enumerate(items, start=1))
-        average = round_score(sum(scores) / len(scores))
+        average = round_score(sum(scores, Decimal(0)) / len(scores))
         return KpiResult(scores, average, self.grade(average))
 
     # ------------------------------------------------------------------ dates
@@ -338,4 +339,4 @@ class Methodology:
 def annual_score(quarterly: Iterable[Decimal]) -> Decimal | None:
     """The average of the quarters actually evaluated in the year (cl. 5), or ``None``."""
     values = list(quarterly)
-    return round_score(sum(values) / len(values)) if values else None
+    return round_score(sum(values, Decimal(0)) / len(values)) if values else None

@@ -60,7 +60,6 @@ class Survey360Rules:
     max_respondents: int
     release_threshold: int
     respondent_roles: tuple[str, ...]
-    counts_toward_score: bool
     options: tuple[FrequencyOption, ...]
     sets: Mapping[str, CompetencySet]
 
@@ -95,8 +94,8 @@ class Report360:
 
     def weakest(self, n: int = 3) -> tuple[CompetencyScore, ...]:
         """The ``n`` competencies with the lowest average (training needs, cl. 42)."""
-        rated = [s for s in self.scores if s.average is not None]
-        return tuple(sorted(rated, key=lambda s: s.average)[:n])
+        rated = [(s.average, s) for s in self.scores if s.average is not None]
+        return tuple(s for _, s in sorted(rated, key=lambda pair: pair[0])[:n])
 
 
 def _average(competency: Competency, totals: Totals) -> Decimal | None:

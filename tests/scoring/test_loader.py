@@ -147,3 +147,28 @@ def test_an_agency_file_borrows_the_360_block(tmp_path):
                    'borrow = { kpi = "typical-2025" }\n', encoding="utf-8")
     with pytest.raises(MethodologyError, match="has no"):
         load_methodology(bad)
+
+
+@pytest.mark.parametrize(
+    ("base", "section", "key", "problem"),
+    [
+        # settings nothing read, removed (issue 12): an old file names them as unknown
+        ("justice-2023", '[kpi]\ntable_kind = "allowed_range"', "kpi.table_kind", "unknown key"),
+        ("justice-2023", "[survey360]\ncounts_toward_score = false",
+         "survey360.counts_toward_score", "unknown key"),
+        ("legacy-2018", "[commission]\nacquaint_working_days = 2",
+         "commission.acquaint_working_days", "unknown key"),
+        ("legacy-2018", "[commission]\nmin_months_in_position = 3",
+         "commission.min_months_in_position", "unknown key"),
+        ("justice-2023", '[survey360]\nrespondent_roles = ["peer", "colleague"]',
+         "survey360.respondent_roles", "unknown role 'colleague'"),
+    ],
+)
+def test_an_agency_file_with_a_wrong_setting(tmp_path, base, section, key, problem):
+    path = tmp_path / "ours.toml"
+    path.write_text(f'schema = 1\nextends = "{base}"\nid = "ours"\n{section}\n',
+                    encoding="utf-8")
+    with pytest.raises(MethodologyError) as exc:
+        load_methodology(path)
+    assert (exc.value.file, exc.value.key) == ("ours.toml", key)
+    assert problem in exc.value.problem

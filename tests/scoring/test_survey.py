@@ -31,7 +31,6 @@ def test_bounds_and_release(justice):
     assert (rules.min_respondents, rules.max_respondents) == (3, 7)
     assert not rules.released(2)
     assert rules.released(3)
-    assert rules.counts_toward_score is False
 
 
 def test_averages_exclude_the_self_assessment(justice):
