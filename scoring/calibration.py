@@ -111,7 +111,8 @@ def panel_problems(
     return problems
 
 
-def majority_score(rules: CalibrationRules, votes: Mapping[int | str, Decimal],
+def majority_score(rules: CalibrationRules,
+                   votes: Mapping[int, Decimal] | Mapping[str, Decimal],
                    members: int) -> Decimal | None:
     """The score a majority voted for, or ``None`` (vote again).
 

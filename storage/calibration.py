@@ -60,8 +60,8 @@ def _date(value: str | None) -> date | None:
 
 
 async def get(conn: aiosqlite.Connection, calibration_id: int) -> Calibration | None:
-    rows = await conn.execute_fetchall("SELECT * FROM calibration WHERE id = ?",
-                                       (calibration_id,))
+    rows = list(await conn.execute_fetchall("SELECT * FROM calibration WHERE id = ?",
+                                            (calibration_id,)))
     if not rows:
         return None
     r = rows[0]
@@ -81,8 +81,8 @@ async def get(conn: aiosqlite.Connection, calibration_id: int) -> Calibration | 
 
 
 async def by_sheet(conn: aiosqlite.Connection, sheet_id: int) -> Calibration | None:
-    rows = await conn.execute_fetchall("SELECT id FROM calibration WHERE sheet_id = ?",
-                                       (sheet_id,))
+    rows = list(await conn.execute_fetchall("SELECT id FROM calibration WHERE sheet_id = ?",
+                                            (sheet_id,)))
     return await get(conn, rows[0][0]) if rows else None
 
 
@@ -100,6 +100,7 @@ async def request(conn: aiosqlite.Connection, sheet: evaluation.Sheet, statement
          rules.session_deadline(today, calendar).isoformat(), str(sheet.score)))
     await audit.record(conn, at=at, actor=f"servant:{sheet.evaluatee_id}",
                        action="calibration.request", subject=f"sheet:{sheet.id}")
+    assert cursor.lastrowid is not None
     return cursor.lastrowid
 
 
@@ -242,7 +243,7 @@ async def in_progress(conn: aiosqlite.Connection) -> list[Calibration]:
     rows = await conn.execute_fetchall(
         "SELECT id FROM calibration WHERE status != 'decided' OR protocol_posted_at IS NULL "
         "OR feedback_held_on IS NULL ORDER BY id")
-    return [await get(conn, r[0]) for r in rows]
+    return [found for r in rows if (found := await get(conn, r[0])) is not None]
 
 
 async def open_windows(conn: aiosqlite.Connection) -> list[evaluation.Sheet]:
@@ -252,4 +253,4 @@ async def open_windows(conn: aiosqlite.Connection) -> list[evaluation.Sheet]:
         "WHERE c.closed_at IS NULL AND sh.status = 'submitted' AND sh.delivered_at IS NOT NULL "
         "AND sh.final_average IS NULL AND NOT EXISTS (SELECT 1 FROM calibration k "
         "WHERE k.sheet_id = sh.id)")
-    return [await evaluation.sheet(conn, r[0]) for r in rows]
+    return [sheet for r in rows if (sheet := await evaluation.sheet(conn, r[0])) is not None]
