@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
+from .decimals import parse_decimal
+from .errors import ScoreError
 from .text import Text
 from .workdays import WorkCalendar
+
+if TYPE_CHECKING:
+    from .methodology import Sanctions, Scale
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +111,8 @@ def panel_problems(
     return problems
 
 
-def majority_score(rules: CalibrationRules, votes: Mapping[int | str, Decimal],
+def majority_score(rules: CalibrationRules,
+                   votes: Mapping[int, Decimal] | Mapping[str, Decimal],
                    members: int) -> Decimal | None:
     """The score a majority voted for, or ``None`` (vote again).
 
@@ -136,3 +143,18 @@ def propose_panel(rules: CalibrationRules, candidates: Sequence[PanelMember], *,
         panel = panel[:-1]
     problems = panel_problems(rules, panel, appellant=appellant, evaluators=evaluators)
     return [] if problems else panel
+
+
+def corrected_score(text: object, scale: Scale, sanctions: Sanctions | None,
+                    sanction: str | Iterable[str] | None) -> Decimal:
+    """A score a panel member proposes instead of the evaluator's (cl. 23: "up or down"):
+    two decimals at most, within the form's scale, and not above the cap an overall
+    disciplinary sanction puts on the average; raises ``ScoreError`` otherwise."""
+    value = parse_decimal(text, what="score")
+    high = scale.max
+    if sanctions and sanctions.scope == "overall" and (cap := sanctions.cap_for(sanction)):
+        high = min(high, cap.max)
+    if not scale.min <= value <= high:
+        raise ScoreError("above_max" if value > high else "below_min", "outside the scale",
+                         low=scale.min, high=high)
+    return value

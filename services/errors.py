@@ -15,6 +15,20 @@ class Reason(StrEnum):
     SCORE_FIRST = "score_first"
     NOT_A_COLLEAGUE = "not_a_colleague"
     COMMENT_TOO_LONG = "comment_too_long"
+    # calibration
+    CALIBRATION_REQUESTED = "calibration_requested"
+    CALIBRATION_WINDOW_NOT_STARTED = "calibration_window_not_started"
+    CALIBRATION_WINDOW_CLOSED = "calibration_window_closed"
+    CALIBRATION_TEXT_TOO_LONG = "calibration_text_too_long"
+    CALIBRATION_TOO_MANY_DOCUMENTS = "calibration_too_many_documents"
+    CALIBRATION_APPOINTING_ONLY = "calibration_appointing_only"
+    CALIBRATION_PANEL_APPROVED = "calibration_panel_approved"
+    CALIBRATION_MATERIALS_CLOSED = "calibration_materials_closed"
+    CALIBRATION_MEMBERS_ONLY = "calibration_members_only"
+    CALIBRATION_VOTING_CLOSED = "calibration_voting_closed"
+    CALIBRATION_ROUND_CLOSED = "calibration_round_closed"
+    CALIBRATION_HR_ONLY = "calibration_hr_only"
+    CALIBRATION_EVALUATOR_ONLY = "calibration_evaluator_only"
 
 
 class Rejected(Exception):

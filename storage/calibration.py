@@ -3,15 +3,32 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from enum import StrEnum
 
 import aiosqlite
 
 from scoring import CalibrationRules, WorkCalendar
 
 from . import audit, evaluation
+
+
+class CalibrationStatus(StrEnum):
+    """Where a session is (the values stored in ``calibration.status``)."""
+
+    REQUESTED = "requested"  # the official has not approved a panel yet (cl. 20)
+    VOTING = "voting"  # the panel votes, round after round (cl. 21–23)
+    DECIDED = "decided"  # a majority set the final score (cl. 23)
+
+
+class Side(StrEnum):
+    """Who argues before the panel (cl. 23)."""
+
+    EVALUATOR = "evaluator"
+    APPELLANT = "appellant"
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +41,7 @@ class Calibration:
     requested_on: date
     decision_due: date
     session_due: date
-    status: str  # requested | voting | decided
+    status: CalibrationStatus
     official_id: int | None
     evaluator_argument: str | None
     appellant_argument: str | None
@@ -43,8 +60,8 @@ def _date(value: str | None) -> date | None:
 
 
 async def get(conn: aiosqlite.Connection, calibration_id: int) -> Calibration | None:
-    rows = await conn.execute_fetchall("SELECT * FROM calibration WHERE id = ?",
-                                       (calibration_id,))
+    rows = list(await conn.execute_fetchall("SELECT * FROM calibration WHERE id = ?",
+                                            (calibration_id,)))
     if not rows:
         return None
     r = rows[0]
@@ -55,7 +72,8 @@ async def get(conn: aiosqlite.Connection, calibration_id: int) -> Calibration | 
         r["id"], r["sheet_id"], r["appellant_id"], r["statement"],
         tuple(json.loads(r["documents"])), date.fromisoformat(r["requested_on"]),
         date.fromisoformat(r["decision_due"]), date.fromisoformat(r["session_due"]),
-        r["status"], r["official_id"], r["evaluator_argument"], r["appellant_argument"],
+        CalibrationStatus(r["status"]), r["official_id"], r["evaluator_argument"],
+        r["appellant_argument"],
         r["round"], Decimal(r["original_score"]),
         Decimal(r["final_score"]) if r["final_score"] else None, _date(r["decided_on"]),
         _date(r["protocol_due"]), r["protocol_posted_at"] is not None,
@@ -63,8 +81,8 @@ async def get(conn: aiosqlite.Connection, calibration_id: int) -> Calibration | 
 
 
 async def by_sheet(conn: aiosqlite.Connection, sheet_id: int) -> Calibration | None:
-    rows = await conn.execute_fetchall("SELECT id FROM calibration WHERE sheet_id = ?",
-                                       (sheet_id,))
+    rows = list(await conn.execute_fetchall("SELECT id FROM calibration WHERE sheet_id = ?",
+                                            (sheet_id,)))
     return await get(conn, rows[0][0]) if rows else None
 
 
@@ -82,6 +100,7 @@ async def request(conn: aiosqlite.Connection, sheet: evaluation.Sheet, statement
          rules.session_deadline(today, calendar).isoformat(), str(sheet.score)))
     await audit.record(conn, at=at, actor=f"servant:{sheet.evaluatee_id}",
                        action="calibration.request", subject=f"sheet:{sheet.id}")
+    assert cursor.lastrowid is not None
     return cursor.lastrowid
 
 
@@ -122,9 +141,9 @@ async def approve_panel(conn: aiosqlite.Connection, calibration_id: int, officia
     return True
 
 
-async def set_argument(conn: aiosqlite.Connection, calibration_id: int, side: str, text: str,
+async def set_argument(conn: aiosqlite.Connection, calibration_id: int, side: Side, text: str,
                        *, at: datetime, actor: str) -> None:
-    column = {"evaluator": "evaluator_argument", "appellant": "appellant_argument"}[side]
+    column = {Side.EVALUATOR: "evaluator_argument", Side.APPELLANT: "appellant_argument"}[side]
     await conn.execute(f"UPDATE calibration SET {column} = ? WHERE id = ?",
                        (text, calibration_id))
     await audit.record(conn, at=at, actor=actor, action=f"calibration.{side}_argument",
@@ -201,6 +220,17 @@ async def feedback_held(conn: aiosqlite.Connection, calibration_id: int, day: da
     return bool(cursor.rowcount)
 
 
+async def servant_names(conn: aiosqlite.Connection, ids: Iterable[int]) -> dict[int, str]:
+    """The full names of these servants (the panel, the evaluator), by id."""
+    wanted = tuple(sorted(set(ids)))
+    if not wanted:
+        return {}
+    rows = await conn.execute_fetchall(
+        f"SELECT id, full_name FROM servant WHERE id IN ({','.join('?' * len(wanted))})",
+        wanted)
+    return {r[0]: r[1] for r in rows}
+
+
 async def appointing_officials(conn: aiosqlite.Connection, today: date) -> list[int]:
     rows = await conn.execute_fetchall(
         "SELECT id FROM servant WHERE is_appointing = 1 AND (dismissed_on IS NULL OR "
@@ -213,7 +243,7 @@ async def in_progress(conn: aiosqlite.Connection) -> list[Calibration]:
     rows = await conn.execute_fetchall(
         "SELECT id FROM calibration WHERE status != 'decided' OR protocol_posted_at IS NULL "
         "OR feedback_held_on IS NULL ORDER BY id")
-    return [await get(conn, r[0]) for r in rows]
+    return [found for r in rows if (found := await get(conn, r[0])) is not None]
 
 
 async def open_windows(conn: aiosqlite.Connection) -> list[evaluation.Sheet]:
@@ -223,4 +253,4 @@ async def open_windows(conn: aiosqlite.Connection) -> list[evaluation.Sheet]:
         "WHERE c.closed_at IS NULL AND sh.status = 'submitted' AND sh.delivered_at IS NOT NULL "
         "AND sh.final_average IS NULL AND NOT EXISTS (SELECT 1 FROM calibration k "
         "WHERE k.sheet_id = sh.id)")
-    return [await evaluation.sheet(conn, r[0]) for r in rows]
+    return [sheet for r in rows if (sheet := await evaluation.sheet(conn, r[0])) is not None]

@@ -5,8 +5,6 @@ fpdf2 lays it out; the DejaVu Sans font that ships with matplotlib has every Kaz
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -15,25 +13,11 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 from fpdf import FPDF
 
+from services.calibration import ProtocolFacts
+
 FONTS = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 
-
-@dataclass(frozen=True, slots=True)
-class ProtocolFacts:
-    body: str
-    servant: str
-    position: str
-    quarter: tuple[int, int]  # (year, number)
-    requested_on: date
-    decided_on: date
-    original: Decimal
-    final: Decimal
-    members: tuple[str, ...]
-    evaluator: str
-    evaluator_argument: str | None
-    appellant_argument: str | None
-    statement: str
-    rounds: tuple[tuple[int, tuple[tuple[str, Decimal], ...]], ...]  # round -> (member, score)
+__all__ = ["ProtocolFacts", "new_pdf", "render_protocol"]
 
 
 LABELS = {

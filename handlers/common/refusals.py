@@ -18,7 +18,7 @@ from aiogram.utils.i18n import gettext as _
 from scoring import ScoreError
 from services.errors import Reason, Rejected
 
-from .render import format_number, format_score
+from .render import format_date, format_number, format_score
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
@@ -53,6 +53,31 @@ def reason_text(rejected: Rejected) -> str:
         Reason.COMMENT_TOO_LONG: lambda: _(
             "The comment is {length} characters long; the limit is {limit}. Nothing was "
             "saved: shorten it and send it again.").format(**detail),
+        # calibration
+        Reason.CALIBRATION_REQUESTED: lambda: _(
+            "You have already requested a calibration session for this result."),
+        Reason.CALIBRATION_WINDOW_NOT_STARTED: lambda: _(
+            "Confirm that you have read the result first: the window counts from then."),
+        Reason.CALIBRATION_WINDOW_CLOSED: lambda: _(
+            "The time to request a calibration session ended on {date}.").format(
+            date=format_date(detail["deadline"])),
+        Reason.CALIBRATION_TEXT_TOO_LONG: lambda: _(
+            "The text is {length} characters long; the limit is {limit}. Nothing was saved: "
+            "shorten it and send it again.").format(**detail),
+        Reason.CALIBRATION_TOO_MANY_DOCUMENTS: lambda: _("At most {n} documents.").format(
+            **detail),
+        Reason.CALIBRATION_APPOINTING_ONLY: lambda: _(
+            "Only the official with the right of appointment decides this."),
+        Reason.CALIBRATION_PANEL_APPROVED: lambda: _("The panel is already approved."),
+        Reason.CALIBRATION_MATERIALS_CLOSED: lambda: _(
+            "These materials are not available to you."),
+        Reason.CALIBRATION_MEMBERS_ONLY: lambda: _("Only the members of this panel vote."),
+        Reason.CALIBRATION_VOTING_CLOSED: lambda: _("Voting is closed."),
+        Reason.CALIBRATION_ROUND_CLOSED: lambda: _(
+            "This round is closed; your vote was not counted."),
+        Reason.CALIBRATION_HR_ONLY: lambda: _("Only the HR service posts the protocol."),
+        Reason.CALIBRATION_EVALUATOR_ONLY: lambda: _(
+            "Only the evaluator records the feedback meeting."),
     }
     return texts[rejected.reason]()
 

@@ -94,3 +94,25 @@ def test_a_proposed_panel_is_valid_and_small(typical):
     assert [m.id for m in panel] == [10, 11, 12]
     assert propose_panel(typical.calibration, [HR, PLAIN], appellant=APPELLANT,
                          evaluators=[EVALUATOR]) == []
+
+
+def test_a_corrected_score_stays_within_the_scale_and_an_overall_cap_cl_23(typical):
+    from scoring import ScoreError, Text
+    from scoring.calibration import corrected_score
+    from scoring.methodology import SanctionCap, Sanctions
+
+    scale = typical.forms[next(iter(typical.forms))].scale
+    assert corrected_score("3,20", scale, typical.sanctions, ()) == Decimal("3.20")
+    assert corrected_score("3.8", scale, typical.sanctions, ("remark",)) == Decimal("3.8")
+    with pytest.raises(ScoreError) as above:
+        corrected_score("5,5", scale, None, None)
+    assert (above.value.code, above.value.high) == ("above_max", scale.max)
+    with pytest.raises(ScoreError) as many:
+        corrected_score("3,255", scale, None, None)
+    assert many.value.code == "too_many_decimals"
+    overall = Sanctions("cl. x", "overall", None, (SanctionCap(
+        frozenset({"remark"}), Decimal("2.99"), Text("", "", "")),))
+    with pytest.raises(ScoreError) as capped:
+        corrected_score("3", scale, overall, ("remark",))
+    assert (capped.value.code, capped.value.high) == ("above_max", Decimal("2.99"))
+    assert corrected_score("3", scale, overall, ()) == Decimal("3")
