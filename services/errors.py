@@ -15,6 +15,8 @@ class Reason(StrEnum):
     SCORE_FIRST = "score_first"
     NOT_A_COLLEAGUE = "not_a_colleague"
     COMMENT_TOO_LONG = "comment_too_long"
+    # accounts (HR's unlinking)
+    NO_SUCH_SERVANT = "no_such_servant"
 
 
 class Rejected(Exception):

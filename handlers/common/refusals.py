@@ -8,6 +8,7 @@ once: with the refusal, with the toast the handler set on ``callback_answer``, o
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from html import escape
 from typing import Any
 
 from aiogram import BaseMiddleware, Router
@@ -53,6 +54,10 @@ def reason_text(rejected: Rejected) -> str:
         Reason.COMMENT_TOO_LONG: lambda: _(
             "The comment is {length} characters long; the limit is {limit}. Nothing was "
             "saved: shorten it and send it again.").format(**detail),
+        # accounts (HR's unlinking)
+        Reason.NO_SUCH_SERVANT: lambda: _(
+            "Nobody has personnel number “{value}”. Send another one or /cancel.").format(
+            value=escape(str(detail["value"]))),
     }
     return texts[rejected.reason]()
 
