@@ -15,6 +15,7 @@ from scoring.calibration import overdue_since
 from storage import calibration as calibrations
 from storage import evaluation, kpi, reports, surveys
 from storage import reminders as due
+from storage.calibration import Calibration
 from storage.evaluation import Campaign
 
 from .context import Context, Tx
@@ -151,50 +152,55 @@ class _Today:
         rules = self.methodology.calibration
         if rules is None or not self.calendar.is_working_day(self.day):
             return
-        day, tz = self.day, self.ctx.clock.tz
-
-        def eve(deadline: date) -> date:
-            return self.calendar.subtract_working_days(deadline, 1)
-
+        tz = self.ctx.clock.tz
         for sheet in await calibrations.open_windows(self.conn):
             assert sheet is not None and sheet.delivered_at is not None
             delivered = sheet.delivered_at.astimezone(tz).date()
             acknowledged = sheet.acknowledged_at.astimezone(tz).date() \
                 if sheet.acknowledged_at else None
             deadline = rules.request_deadline(delivered, acknowledged, self.calendar)
-            if deadline is not None and day == eve(deadline):
+            if deadline is not None and self.day == self.eve(deadline):
                 await self.send(NoticeKind.CALIBRATION_WINDOW, f"sheet:{sheet.id}",
                                 [sheet.evaluatee_id], {"sheet": sheet.id})
-        hr = await reports.active_hr(self.conn, day)
+        hr = await reports.active_hr(self.conn, self.day)
         overdue = False
         for found in await calibrations.in_progress(self.conn):
-            subject, payload = f"calibration:{found.id}", {"calibration": found.id}
-            if found.status == "requested":
-                if day in (eve(found.decision_due), found.decision_due):
-                    await self.send(NoticeKind.CALIBRATION_REQUEST, subject,
-                                    await calibrations.appointing_officials(self.conn, day),
-                                    payload)
-            elif found.status == "voting":
-                voted = await calibrations.votes(self.conn, found.id, found.round)
-                if day in (eve(found.session_due), found.session_due):
-                    await self.send(NoticeKind.CALIBRATION_MEMBER, subject,
-                                    [m for m in found.members if m not in voted], payload)
-                    await self.send(NoticeKind.CALIBRATION_SESSION_DUE, subject, hr, payload)
-            else:
-                if found.feedback_held_on is None:
-                    appealed = await evaluation.sheet(self.conn, found.sheet_id)
-                    assert appealed is not None
-                    await self.send(NoticeKind.CALIBRATION_FEEDBACK, subject,
-                                    [appealed.evaluator_id], payload)
-                if not found.protocol_posted and found.protocol_due is not None and \
-                        day in (eve(found.protocol_due), found.protocol_due):
-                    await self.send(NoticeKind.CALIBRATION_PROTOCOL_DUE, subject, hr, payload)
-            overdue |= overdue_since(found.status, day, decision_due=found.decision_due,
+            assert found is not None
+            await self.session_steps(found, hr)
+            overdue |= overdue_since(found.status, self.day, decision_due=found.decision_due,
                                      session_due=found.session_due,
                                      protocol_due=found.protocol_due,
                                      protocol_posted=found.protocol_posted) is not None
         if overdue:
             await self.digest()
+
+    def eve(self, deadline: date) -> date:
+        """The working day before ``deadline``."""
+        return self.calendar.subtract_working_days(deadline, 1)
+
+    async def session_steps(self, found: Calibration, hr: list[int]) -> None:
+        """Whoever the session waits for, on the eve of its next deadline and on the day."""
+        subject, payload = f"calibration:{found.id}", {"calibration": found.id}
+        day = self.day
+        if found.status == "requested":
+            if day in (self.eve(found.decision_due), found.decision_due):
+                await self.send(NoticeKind.CALIBRATION_REQUEST, subject,
+                                await calibrations.appointing_officials(self.conn, day), payload)
+        elif found.status == "voting":
+            voted = await calibrations.votes(self.conn, found.id, found.round)
+            if day in (self.eve(found.session_due), found.session_due):
+                await self.send(NoticeKind.CALIBRATION_MEMBER, subject,
+                                [m for m in found.members if m not in voted], payload)
+                await self.send(NoticeKind.CALIBRATION_SESSION_DUE, subject, hr, payload)
+        else:
+            if found.feedback_held_on is None:
+                appealed = await evaluation.sheet(self.conn, found.sheet_id)
+                assert appealed is not None
+                await self.send(NoticeKind.CALIBRATION_FEEDBACK, subject,
+                                [appealed.evaluator_id], payload)
+            if not found.protocol_posted and found.protocol_due is not None and \
+                    day in (self.eve(found.protocol_due), found.protocol_due):
+                await self.send(NoticeKind.CALIBRATION_PROTOCOL_DUE, subject, hr, payload)
 
     async def surveys(self) -> None:
         """Non-responders, every third working day until the survey closes; nobody else
