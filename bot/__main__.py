@@ -13,9 +13,11 @@ from zoneinfo import ZoneInfo
 from aiogram.exceptions import TelegramNetworkError
 from pydantic import ValidationError
 
-from scoring import MethodologyError, add_months, load_methodology
+from scoring import MethodologyError, WorkCalendar, add_months, load_methodology
+from services import accounts, roster
 from services.clock import Clock
-from storage import invites, org, retention, roster, roster_file
+from services.context import Context
+from storage import retention
 from storage.db import Database
 
 from . import logs, ops
@@ -115,23 +117,22 @@ async def _serve(settings: Settings) -> int:
 
 
 async def _import(settings: Settings, args: argparse.Namespace) -> int:
-    clock = Clock(ZoneInfo(settings.timezone))
     try:
-        parsed = roster_file.parse(args.file.read_bytes(), args.file.name)
+        content = args.file.read_bytes()
     except OSError as exc:
         print(f"Cannot read {args.file}: {exc.strerror}", file=sys.stderr)
         return 1
-    except roster_file.RosterError as exc:
+    db = await _open(settings)
+    try:
+        report = await roster.import_roster(_context(settings, db), content, args.file.name,
+                                            by=None)
+    except roster.RosterError as exc:
         print(f"{args.file}: not imported, nothing changed. Fix these rows:", file=sys.stderr)
         for e in exc.errors:
             where = f"{e.sheet} row {e.row}" + (f", column {e.column}" if e.column else "")
             print(f"  {where}: {e.reason}" + (f" ({e.value})" if e.value else ""),
                   file=sys.stderr)
         return 1
-    db = await _open(settings)
-    try:
-        async with db.transaction() as conn:
-            report = await roster.apply(conn, parsed, at=clock.now(), actor="cli")
     finally:
         await db.close()
     print(f"Imported {args.file}: {report.added} added, {report.updated} updated, "
@@ -144,28 +145,23 @@ async def _import(settings: Settings, args: argparse.Namespace) -> int:
 async def _invite(settings: Settings, args: argparse.Namespace) -> int:
     from .app import create_bot
 
-    clock = Clock(ZoneInfo(settings.timezone))
+    bot = create_bot(settings)  # asked first: if Telegram fails, no link has been revoked
+    try:
+        me = await bot.get_me(request_timeout=STARTUP_TIMEOUT)
+    finally:
+        await bot.session.close()
     db = await _open(settings)
     try:
-        async with db.transaction() as conn:
-            found = await org.hr_by_name(conn, args.hr)
-            if len(found) != 1:
-                names = ", ".join(s.full_name for s in found) or "nobody"
-                print(f"HR officers matching {args.hr!r}: {names}. Import the roster first "
-                      "(role column: hr) and give a name that matches exactly one.",
-                      file=sys.stderr)
-                return 1
-            token = await invites.issue(conn, found[0].id, at=clock.now(),
-                                        ttl=timedelta(days=settings.invite_ttl_days),
-                                        actor="cli")
-            bot = create_bot(settings)
-            try:
-                me = await bot.get_me(request_timeout=STARTUP_TIMEOUT)
-            finally:
-                await bot.session.close()
+        invite = await accounts.invite_hr(_context(settings, db), args.hr,
+                                          timedelta(days=settings.invite_ttl_days))
     finally:
         await db.close()
-    print(f"https://t.me/{me.username}?start={token}")
+    if invite.token is None:
+        names = ", ".join(s.full_name for s in invite.matching) or "nobody"
+        print(f"HR officers matching {args.hr!r}: {names}. Import the roster first "
+              "(role column: hr) and give a name that matches exactly one.", file=sys.stderr)
+        return 1
+    print(f"https://t.me/{me.username}?start={invite.token}")
     return 0
 
 
@@ -231,6 +227,13 @@ async def _sandbox(settings: Settings, args: argparse.Namespace) -> int:
 
 async def _open(settings: Settings) -> Database:
     return await Database.open(settings.database_path)
+
+
+def _context(settings: Settings, db: Database) -> Context:
+    """What the use cases need, for a command run outside the bot (nothing to wake)."""
+    overrides = [settings.calendar_overrides] if settings.calendar_overrides else []
+    return Context(db, Clock(ZoneInfo(settings.timezone)), WorkCalendar.kazakhstan(overrides),
+                   load_methodology(settings.methodology))
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -25,6 +26,7 @@ from scoring import Methodology, WorkCalendar, load_methodology
 from services import updates
 from services.clock import Clock
 from services.context import Context
+from services.reminders import Schedule
 from storage import org
 from storage.db import Database, loose_files
 
@@ -114,13 +116,13 @@ async def create_app(settings: Settings, *, clock: Clock | None = None,
     metrics = Metrics()
     notifier = Notifier(bot, db, clock, notices.render, notices.on_sent,
                         rate=settings.notify_rate, on_result=metrics.sends_by_result)
-    reminders = Reminders(db, clock, calendar, methodology, notifier,
-                          quiet=parse_window(settings.quiet_hours),
-                          days_before=parse_days(settings.reminder_days))
+    reminders = Reminders(context, Schedule(*parse_window(settings.quiet_hours),
+                                            days_before=parse_days(settings.reminder_days)))
     dispatcher = Dispatcher(
         storage=SQLiteStorage(db), events_isolation=SimpleEventIsolation(),
         db=db, settings=settings, clock=clock, methodology=methodology, calendar=calendar,
-        i18n=i18n, notifier=notifier, reminders=reminders, context=context,
+        i18n=i18n, notifier=notifier, context=context, schedule=reminders.schedule,
+        invite_ttl=timedelta(days=settings.invite_ttl_days),
     )
     dispatcher.update.outer_middleware(MeasureUpdates(metrics))
     dispatcher.update.outer_middleware(SkipDuplicates(context))

@@ -9,9 +9,9 @@ from aiogram import BaseMiddleware
 from aiogram.types import CallbackQuery, Chat, Message, TelegramObject, Update
 from aiogram.utils.i18n import gettext as _
 
-from services.clock import Clock
-from storage import accounts
-from storage.db import Database
+from services import accounts
+from services.accounts import Identity
+from services.context import Context
 
 from .i18n import telegram_language
 
@@ -23,19 +23,17 @@ class AccountMiddleware(BaseMiddleware):
 
     async def __call__(self, handler: Handler, event: TelegramObject,
                        data: dict[str, Any]) -> Any:
-        db: Database = data["db"]
-        clock: Clock = data["clock"]
+        context: Context = data["context"]
         user = data.get("event_from_user")
-        identity = await accounts.identify(db, user.id, clock.today()) if user else \
-            accounts.Identity(None, None, frozenset())
+        identity = await accounts.identify(context, user.id) if user else \
+            Identity(None, None, frozenset())
         if identity.account is not None and identity.account.unreachable:
-            async with db.transaction() as conn:  # he writes to the bot: reachable again
-                await accounts.mark_reachable(conn, user.id)
+            await accounts.mark_reachable(context, user.id)  # he writes to the bot again
         if user is not None:
             language = telegram_language(user, "")
             if language and (identity.account is None
                              or identity.account.telegram_language != language):
-                await accounts.remember_telegram_language(db, user.id, language)
+                await accounts.remember_telegram_language(context, user.id, language)
         data.update(account=identity.account, servant=identity.servant, roles=identity.roles)
         return await handler(event, data)
 

@@ -158,3 +158,17 @@ def corrected_score(text: object, scale: Scale, sanctions: Sanctions | None,
         raise ScoreError("above_max" if value > high else "below_min", "outside the scale",
                          low=scale.min, high=high)
     return value
+
+
+def overdue_since(status: str, today: date, *, decision_due: date, session_due: date,
+                  protocol_due: date | None, protocol_posted: bool) -> date | None:
+    """The deadline a calibration session has missed, or ``None`` while it is on time: the
+    official's decision and the panel while it is requested (cl. 20), the session while the
+    panel votes (cl. 21), then the protocol until HR posts it (cl. 23)."""
+    if status == "requested":
+        return decision_due if today > decision_due else None
+    if status == "voting":
+        return session_due if today > session_due else None
+    if protocol_posted or protocol_due is None:
+        return None
+    return protocol_due if today > protocol_due else None

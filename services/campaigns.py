@@ -1,16 +1,176 @@
-"""Reading campaigns (the quarters under evaluation)."""
+"""HR's quarterly campaigns: opening and closing a quarter, progress by unit, the results
+export, the annual score (cl. 5) and the daily digest of what is overdue."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
-from storage import evaluation
+from scoring import Quarter
+from scoring.calibration import overdue_since
+from storage import calibration as calibrations
+from storage import evaluation, reports
+from storage.evaluation import Campaign, OpenReport
+from storage.models import Servant
+from storage.reports import AnnualRow, LateEvaluator, ResultRow, UnitProgress
 
 from .context import Context
+from .errors import Reason, Rejected
+from .reminders import Schedule, notify_annual, notify_campaign_opened
+
+__all__ = ["AnnualRow", "Campaign", "CampaignProgress", "Digest", "LateCampaign",
+           "LateEvaluator", "OpenReport", "OverdueSession", "QuarterResults", "ResultRow",
+           "UnitProgress", "annual_deadline", "annual_of", "close_quarter", "digest",
+           "earliest_open_deadline", "form_annual", "open_campaigns", "open_quarter",
+           "progress", "results"]
+
+
+# ------------------------------------------------------------------ reading
+async def open_campaigns(ctx: Context) -> list[Campaign]:
+    """The quarters under evaluation now, oldest first."""
+    async with ctx.reading() as conn:
+        return await evaluation.open_campaigns(conn)
 
 
 async def earliest_open_deadline(ctx: Context) -> date | None:
     """The nearest deadline among the open campaigns, if any is open."""
-    async with ctx.reading() as conn:
-        campaigns = await evaluation.open_campaigns(conn)
+    campaigns = await open_campaigns(ctx)
     return min((c.deadline for c in campaigns), default=None)
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignProgress:
+    """An open quarter as HR follows it."""
+
+    campaign: Campaign
+    units: list[UnitProgress]
+    late: list[LateEvaluator]  # evaluators with pending sheets, once the deadline has passed
+    excluded: list[tuple[str, str, str]]  # (personnel no., name, reason code)
+    by_letter: list[tuple[str, str, str | None]]  # dismissed, told by letter (cl. 10)
+
+
+async def progress(ctx: Context) -> list[CampaignProgress]:
+    """Every open quarter: sheets by unit, late evaluators, who is not evaluated and why, and
+    the dismissed servants to acquaint by letter or SMS."""
+    today = ctx.clock.today()
+    found = []
+    async with ctx.reading() as conn:
+        for campaign in await evaluation.open_campaigns(conn):
+            late = await reports.late_evaluators(conn, campaign.id)
+            found.append(CampaignProgress(
+                campaign, await reports.progress(conn, campaign.id, today),
+                late if today > campaign.deadline else [],
+                await reports.exclusions(conn, campaign.id),
+                await reports.to_notify_by_letter(conn, campaign.id)))
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class QuarterResults:
+    campaign: Campaign
+    rows: list[ResultRow]
+
+
+async def results(ctx: Context) -> list[QuarterResults]:
+    """Every sheet of every open quarter with its scores, for the export."""
+    async with ctx.reading() as conn:
+        return [QuarterResults(c, await reports.quarter_results(conn, c.id))
+                for c in await evaluation.open_campaigns(conn)]
+
+
+# ------------------------------------------------------------------ changing
+async def open_quarter(ctx: Context, hr: Servant, quarter: Quarter,
+                       schedule: Schedule) -> OpenReport:
+    """Open the quarter (or top it up with servants new in the roster) and, in the same
+    transaction, tell each evaluator how many sheets he has and by when (a top-up tells only
+    those whose count changed: one notice per day)."""
+    async with ctx.transaction() as tx:
+        report = await evaluation.open_campaign(tx.conn, ctx.methodology, quarter,
+                                                ctx.calendar, at=tx.now, today=tx.today,
+                                                actor=f"servant:{hr.id}")
+        if report.sheets_added:
+            await notify_campaign_opened(tx, report.campaign.id,
+                                         schedule.window(ctx.calendar, ctx.clock.now()))
+    return report
+
+
+async def close_quarter(ctx: Context, hr: Servant, campaign_id: int) -> Campaign:
+    """Stop all changes to the quarter's sheets; closing a closed one changes nothing."""
+    async with ctx.transaction() as tx:
+        campaign = await evaluation.campaign(tx.conn, campaign_id)
+        if campaign is None:
+            raise Rejected(Reason.OUT_OF_DATE)
+        if not campaign.closed:
+            await evaluation.close_campaign(tx.conn, campaign.id, at=tx.now,
+                                            actor=f"servant:{hr.id}")
+    return campaign
+
+
+async def form_annual(ctx: Context, hr: Servant, year: int) -> list[AnnualRow]:
+    """Cl. 5: each servant's annual score, the average of the year's evaluated quarters (a
+    calibrated score replaces the quarter's); each servant is told his."""
+    async with ctx.transaction() as tx:
+        formed, _missing = await reports.form_annual(tx.conn, ctx.methodology, year,
+                                                     at=tx.now, actor=f"servant:{hr.id}")
+        await notify_annual(tx, year, [r.servant_id for r in formed], ctx.clock.now())
+    return formed
+
+
+# ------------------------------------------------------------------ for the notices
+async def annual_of(ctx: Context, year: int, servant_id: int) -> AnnualRow | None:
+    async with ctx.reading() as conn:
+        return await reports.annual_score_of(conn, year, servant_id)
+
+
+def annual_deadline(ctx: Context, year: int) -> date:
+    """The day the year's annual scores are formed (cl. 5)."""
+    return ctx.methodology.annual_deadline(year, ctx.calendar)
+
+
+@dataclass(frozen=True, slots=True)
+class LateCampaign:
+    campaign: Campaign
+    late: list[LateEvaluator]
+
+
+@dataclass(frozen=True, slots=True)
+class OverdueSession:
+    """A calibration session past a deadline: ``status`` says which step, ``due`` its day."""
+
+    id: int
+    status: str
+    due: date
+
+
+@dataclass(frozen=True, slots=True)
+class Digest:
+    """HR's daily digest: late evaluators of quarters past their deadline, calibration
+    sessions past a deadline, and the servants the bot cannot write to."""
+
+    campaigns: list[LateCampaign]
+    sessions: list[OverdueSession]
+    unreachable: list[tuple[str, str]]  # (name, personnel no.)
+
+    def __bool__(self) -> bool:
+        return bool(self.campaigns or self.sessions or self.unreachable)
+
+
+async def digest(ctx: Context) -> Digest:
+    today = ctx.clock.today()
+    late_campaigns, sessions = [], []
+    async with ctx.reading() as conn:
+        for campaign in await evaluation.open_campaigns(conn):
+            if today <= campaign.deadline:
+                continue
+            late = await reports.late_evaluators(conn, campaign.id)
+            if late:
+                late_campaigns.append(LateCampaign(campaign, late))
+        lost = await reports.unreachable(conn)
+        for found in await calibrations.in_progress(conn):
+            due = overdue_since(found.status, today, decision_due=found.decision_due,
+                                session_due=found.session_due,
+                                protocol_due=found.protocol_due,
+                                protocol_posted=found.protocol_posted)
+            if due is not None:
+                sessions.append(OverdueSession(found.id, found.status, due))
+    return Digest(late_campaigns, sessions, lost)

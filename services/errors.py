@@ -29,6 +29,8 @@ class Reason(StrEnum):
     CALIBRATION_ROUND_CLOSED = "calibration_round_closed"
     CALIBRATION_HR_ONLY = "calibration_hr_only"
     CALIBRATION_EVALUATOR_ONLY = "calibration_evaluator_only"
+    # accounts (HR's unlinking)
+    NO_SUCH_SERVANT = "no_such_servant"
 
 
 class Rejected(Exception):

@@ -4,12 +4,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from enum import StrEnum
 
 import aiosqlite
 
 from . import audit
 from .db import Database
-from .models import Account, Servant
+from .models import Account, Role, Servant
+
+
+class BindOutcome(StrEnum):
+    """What became of an attempt to link a Telegram account to a servant."""
+
+    BOUND = "bound"
+    ALREADY_BOUND = "already_bound"  # this account, this servant: nothing to do
+    UNKNOWN = "unknown"  # no such invitation
+    USED = "used"  # the invitation was used or revoked
+    EXPIRED = "expired"
+    DISMISSED = "dismissed"  # the servant no longer works here
+    SERVANT_TAKEN = "servant_taken"  # the servant is linked to another account
+    ACCOUNT_TAKEN = "account_taken"  # the account is linked to another servant
+    NOT_FOUND = "not_found"  # no active servant with the phone number shared
+    NOT_OWN = "not_own"  # someone else's contact was shared
 
 
 async def get(conn: aiosqlite.Connection, telegram_id: int) -> Account | None:
@@ -107,7 +123,7 @@ class Identity:
 
     account: Account | None
     servant: Servant | None
-    roles: frozenset[str]
+    roles: frozenset[Role]
 
 
 async def identify(db: Database, telegram_id: int, today: date) -> Identity:
@@ -134,16 +150,16 @@ async def identify(db: Database, telegram_id: int, today: date) -> Identity:
 
 
 def roles_of(servant: Servant, today: date, *, evaluates: bool, supervises: bool
-             ) -> frozenset[str]:
+             ) -> frozenset[Role]:
     """What the roster and the open campaigns make of a servant: evaluatee; evaluator (he has
     sheets to fill in or subordinates); hr; appointing — the last three only while in office."""
     if servant.dismissed_on is not None and servant.dismissed_on < today:
-        return frozenset({"evaluatee"})
-    found = {"evaluatee"}
+        return frozenset({Role.EVALUATEE})
+    found = {Role.EVALUATEE}
     if servant.is_hr:
-        found.add("hr")
+        found.add(Role.HR)
     if servant.is_appointing:
-        found.add("appointing")
+        found.add(Role.APPOINTING)
     if evaluates or supervises:
-        found.add("evaluator")
+        found.add(Role.EVALUATOR)
     return frozenset(found)

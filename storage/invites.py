@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 import aiosqlite
 
 from . import accounts, audit
+from .accounts import BindOutcome
 
 TOKEN_BYTES = 24  # 32 characters of [A-Za-z0-9_-]: fits Telegram's 64-character start parameter
 
@@ -35,10 +36,10 @@ async def issue(conn: aiosqlite.Connection, servant_id: int, *, at: datetime, tt
 
 @dataclass(frozen=True, slots=True)
 class Redemption:
-    """``outcome``: bound | already_bound (this account, this servant) | unknown | used |
-    expired | servant_taken (bound to another account) | account_taken | dismissed."""
+    """``outcome``: bound | already_bound | unknown | used | expired | servant_taken |
+    account_taken | dismissed (see ``accounts.BindOutcome``)."""
 
-    outcome: str
+    outcome: BindOutcome
     servant_id: int | None = None
 
 
@@ -50,23 +51,23 @@ async def redeem(conn: aiosqlite.Connection, token: str, telegram_id: int, *,
         "FROM invite i JOIN servant s ON s.id = i.servant_id WHERE i.token_hash = ?",
         (_hash(token),))
     if not rows:
-        return Redemption("unknown")
+        return Redemption(BindOutcome.UNKNOWN)
     row = rows[0]
     servant_id = row["servant_id"]
     account = await accounts.get(conn, telegram_id)
     if account and account.servant_id == servant_id:
-        return Redemption("already_bound", servant_id)
+        return Redemption(BindOutcome.ALREADY_BOUND, servant_id)
     if row["used_at"] or row["revoked_at"]:
-        return Redemption("used", servant_id)
+        return Redemption(BindOutcome.USED, servant_id)
     if datetime.fromisoformat(row["expires_at"]) < at:
-        return Redemption("expired", servant_id)
+        return Redemption(BindOutcome.EXPIRED, servant_id)
     if row["dismissed_on"] and row["dismissed_on"] < at.date().isoformat():
-        return Redemption("dismissed", servant_id)
+        return Redemption(BindOutcome.DISMISSED, servant_id)
     if account and account.servant_id is not None:
-        return Redemption("account_taken", servant_id)
+        return Redemption(BindOutcome.ACCOUNT_TAKEN, servant_id)
     if await accounts.telegram_id_of(conn, servant_id) is not None:
-        return Redemption("servant_taken", servant_id)
+        return Redemption(BindOutcome.SERVANT_TAKEN, servant_id)
     await conn.execute("UPDATE invite SET used_at = ? WHERE id = ?",
                        (at.isoformat(timespec="seconds"), row["id"]))
     await accounts.bind(conn, telegram_id, servant_id, at=at, how="invite")
-    return Redemption("bound", servant_id)
+    return Redemption(BindOutcome.BOUND, servant_id)

@@ -4,8 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 
 import aiosqlite
+
+
+class Role(StrEnum):
+    """What a servant is to the bot today (``accounts.roles_of``); a StrEnum, so a role still
+    equals its string ("hr" in roles)."""
+
+    HR = "hr"
+    APPOINTING = "appointing"
+    EVALUATOR = "evaluator"
+    EVALUATEE = "evaluatee"
 
 
 @dataclass(frozen=True, slots=True)

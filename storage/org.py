@@ -7,7 +7,7 @@ from datetime import date
 
 import aiosqlite
 
-from .models import Servant
+from .models import Role, Servant
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,8 +77,7 @@ async def servants_for_invites(conn: aiosqlite.Connection, today: date) -> list[
     return [InviteRow(Servant.from_row(r), r["unit_path"], r["bound"] is not None) for r in rows]
 
 
-
-async def roles(conn: aiosqlite.Connection, servant: Servant, today: date) -> frozenset[str]:
+async def roles(conn: aiosqlite.Connection, servant: Servant, today: date) -> frozenset[Role]:
     """The servant's roles today (see ``accounts.roles_of``)."""
     from .accounts import roles_of
 

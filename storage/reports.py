@@ -195,3 +195,27 @@ async def pending_by_evaluator(conn: aiosqlite.Connection, campaign_id: int,
         "SELECT count(*) FROM sheet WHERE campaign_id = ? AND evaluator_id = ? "
         "AND status = 'pending'", (campaign_id, evaluator_id))
     return rows[0][0]
+
+
+async def pending_evaluatees(conn: aiosqlite.Connection, year: int) -> list[str]:
+    """Names of servants with an unsubmitted sheet in the year: their annual score would miss
+    a quarter."""
+    rows = await conn.execute_fetchall(
+        "SELECT DISTINCT s.full_name FROM sheet sh JOIN campaign c "
+        "ON c.id = sh.campaign_id JOIN servant s ON s.id = sh.evaluatee_id "
+        "WHERE c.year = ? AND sh.status = 'pending' ORDER BY s.full_name", (year,))
+    return [r[0] for r in rows]
+
+
+async def annual_formed(conn: aiosqlite.Connection, year: int) -> bool:
+    """Whether the year's annual scores have been formed (by HR or the scheduler)."""
+    rows = await conn.execute_fetchall("SELECT 1 FROM annual_score WHERE year = ? LIMIT 1",
+                                       (year,))
+    return bool(rows)
+
+
+async def annual_score_of(conn: aiosqlite.Connection, year: int, servant_id: int
+                          ) -> AnnualRow | None:
+    """One servant's annual score for the year, if it has been formed."""
+    rows = [r for r in await annual_scores(conn, year) if r.servant_id == servant_id]
+    return rows[0] if rows else None

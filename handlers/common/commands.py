@@ -7,19 +7,21 @@ from aiogram.types import BotCommand, BotCommandScopeChat, BotCommandScopeDefaul
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
+from services.accounts import Role
 
-def _commands(roles: frozenset[str]) -> list[BotCommand]:
+
+def _commands(roles: frozenset[Role]) -> list[BotCommand]:
     commands = [BotCommand(command="start", description=_("What I can do for you"))]
-    if "evaluator" in roles:
+    if Role.EVALUATOR in roles:
         commands.append(BotCommand(command="sheets",
                                    description=_("Evaluation sheets to fill in")))
         commands.append(BotCommand(command="plans", description=_("KPI work plans")))
         commands.append(BotCommand(command="review", description=_("Annual reviews")))
-    if "evaluatee" in roles:
+    if Role.EVALUATEE in roles:
         commands.append(BotCommand(command="results", description=_("My evaluation results")))
     commands.append(BotCommand(command="surveys", description=_("Anonymous surveys")))
     commands.append(BotCommand(command="language", description=_("Change the language")))
-    if "hr" in roles:
+    if Role.HR in roles:
         commands += [
             BotCommand(command="campaign", description=_("Evaluation campaigns and progress")),
             BotCommand(command="actuals", description=_("Actual KPI values")),
@@ -32,7 +34,7 @@ def _commands(roles: frozenset[str]) -> list[BotCommand]:
     return commands
 
 
-async def set_user_commands(bot: Bot, chat_id: int, roles: frozenset[str]) -> None:
+async def set_user_commands(bot: Bot, chat_id: int, roles: frozenset[Role]) -> None:
     """The menu for one private chat, in the current locale."""
     await bot.set_my_commands(_commands(roles), scope=BotCommandScopeChat(chat_id=chat_id))
 

@@ -7,7 +7,7 @@ from typing import Any
 from aiogram.filters import Filter
 from aiogram.types import TelegramObject
 
-from services.accounts import Servant
+from services.accounts import Role, Servant
 
 
 class KnownServant(Filter):
@@ -17,3 +17,17 @@ class KnownServant(Filter):
     async def __call__(self, event: TelegramObject, servant: Servant | None = None
                        ) -> bool | dict[str, Any]:
         return {"servant": servant} if servant is not None else False
+
+
+class HasRole(Filter):
+    """The sender has ``role`` today (HR, an appointing official, …): handlers get ``servant``
+    as a ``Servant`` (only a servant has roles). Anyone else falls through to the fallback."""
+
+    def __init__(self, role: Role) -> None:
+        self.role = role
+
+    async def __call__(self, event: TelegramObject, roles: frozenset[Role] = frozenset(),
+                       servant: Servant | None = None) -> bool | dict[str, Any]:
+        if self.role not in roles or servant is None:
+            return False
+        return {"servant": servant}

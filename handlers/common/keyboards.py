@@ -15,6 +15,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from handlers.common.callbacks import LanguageCb, MenuCb
+from services.accounts import Role
 
 Row = Iterable[tuple[str, CallbackData]]
 
@@ -35,14 +36,14 @@ def inline(rows: Iterable[Row]) -> InlineKeyboardMarkup:
 LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
 
 
-def main_menu(roles: frozenset[str], *, has_sheets: bool = False,
+def main_menu(roles: frozenset[Role], *, has_sheets: bool = False,
               has_results: bool = False) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     if has_sheets:
         builder.button(text=_("Evaluation sheets"), callback_data=MenuCb(action="sheets"))
     if has_results:
         builder.button(text=_("My results"), callback_data=MenuCb(action="results"))
-    if "hr" in roles:
+    if Role.HR in roles:
         builder.button(text=_("Evaluation campaigns"), callback_data=MenuCb(action="campaign"))
         builder.button(text=_("Import the roster"), callback_data=MenuCb(action="roster"))
         builder.button(text=_("Invitation links"), callback_data=MenuCb(action="invites"))

@@ -8,6 +8,7 @@ once: with the refusal, with the toast the handler set on ``callback_answer``, o
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from html import escape
 from typing import Any
 
 from aiogram import BaseMiddleware, Router
@@ -78,6 +79,10 @@ def reason_text(rejected: Rejected) -> str:
         Reason.CALIBRATION_HR_ONLY: lambda: _("Only the HR service posts the protocol."),
         Reason.CALIBRATION_EVALUATOR_ONLY: lambda: _(
             "Only the evaluator records the feedback meeting."),
+        # accounts (HR's unlinking)
+        Reason.NO_SUCH_SERVANT: lambda: _(
+            "Nobody has personnel number “{value}”. Send another one or /cancel.").format(
+            value=escape(str(detail["value"]))),
     }
     return texts[rejected.reason]()
 

@@ -1,4 +1,5 @@
-"""XLSX files the bot sends (openpyxl): built in memory, one header row, frozen."""
+"""XLSX files the bot sends (openpyxl, imported on first use: it is slow to import and most
+updates never build a workbook): built in memory, one header row, frozen."""
 
 from __future__ import annotations
 
@@ -6,11 +7,11 @@ import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-
 
 def xlsx(title: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
     book = Workbook()
     sheet = book.active
     sheet.title = title[:31]
