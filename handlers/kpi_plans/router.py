@@ -8,11 +8,12 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from typing import TypeVar
 
 from aiogram import F, Router
 from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InaccessibleMessage, InlineKeyboardMarkup, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
@@ -26,9 +27,10 @@ from services.errors import Reason, Rejected
 from services.kpi_plans import PlanStatus, Servant
 
 from . import views
-from .states import Drafting, EnteringActuals, PlanInput, Returning, T
+from .states import Drafting, EnteringActuals, PlanInput, Returning, Typed
 
 HR = "hr"
+T = TypeVar("T", bound=Typed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +48,7 @@ class Tap:
     async def reply(self, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
         """A new message below the button's (which stays as it was)."""
         message = self.callback.message
-        if not isinstance(message, Message):
+        if message is None:
             raise Refusal(out_of_date())
         await message.answer(text, reply_markup=markup)
 
@@ -206,7 +208,8 @@ async def typed_reason(message: Message, state: FSMContext, context: Context,
 
 
 # ------------------------------------------------------------------ actual values (HR)
-async def _actuals_menu(message: Message, context: Context, roles: frozenset[str]) -> None:
+async def _actuals_menu(message: Message | InaccessibleMessage, context: Context,
+                        roles: frozenset[str]) -> None:
     if HR not in roles:
         await message.answer(_("Only the HR service enters actual values."))
         return
@@ -220,7 +223,7 @@ async def actuals_command(message: Message, context: Context, roles: frozenset[s
 
 async def actuals_from_menu(callback: CallbackQuery, context: Context,
                             roles: frozenset[str]) -> None:
-    if not isinstance(callback.message, Message):
+    if callback.message is None:
         raise Refusal(out_of_date())
     await _actuals_menu(callback.message, context, roles)
 
