@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import pairwise
+from typing import TYPE_CHECKING
 
 from .decimals import format_plain, parse_decimal, truncate_percent
 from .errors import ScoreError
+
+if TYPE_CHECKING:
+    from .methodology import Methodology
 
 HUNDRED = Decimal(100)
 
@@ -98,20 +102,49 @@ def validate_rows(rows: Sequence[KpiRow]) -> str | None:
     return None
 
 
-def _corps_a_table(attribute: str) -> KpiTable:
-    from .loader import load_methodology
-
-    corps_a = load_methodology("typical-2025").corps_a
-    assert corps_a is not None
-    table: KpiTable = getattr(corps_a, attribute)
-    return table
+DEFAULT_METHODOLOGY = "typical-2025"  # whose corps "A" tables are used when none is given
 
 
-def kpi_allowed_range(percent: object) -> tuple[Decimal, Decimal]:
-    """The allowed score range for a KPI achievement % (004 app. 1 app. 5; justice app. 3)."""
-    return _corps_a_table("allowed_range_table").allowed_range(percent)
+def allowed_range_table(methodology: Methodology) -> KpiTable:
+    """The methodology's allowed-range table: its KPI table when that is one (justice app. 3),
+    else corps "A" app. 5."""
+    if methodology.kpi is not None and methodology.kpi.table.name == "allowed_range":
+        return methodology.kpi.table
+    if methodology.corps_a is not None:
+        return methodology.corps_a.allowed_range_table
+    raise ScoreError("no_kpi", f"{methodology.id} has no KPI allowed-range table")
 
 
-def kpi_max_score(percent: object) -> Decimal:
-    """The maximum score for the instructions-execution KPI (004 app. 1 app. 4)."""
-    return _corps_a_table("max_score_table").allowed_range(percent)[1]
+def max_score_table(methodology: Methodology) -> KpiTable:
+    """The methodology's maximum-score table: its KPI table when that is one, else corps "A"
+    app. 4."""
+    if methodology.kpi is not None and methodology.kpi.table.name == "max_score":
+        return methodology.kpi.table
+    if methodology.corps_a is not None:
+        return methodology.corps_a.max_score_table
+    raise ScoreError("no_kpi", f"{methodology.id} has no KPI maximum-score table")
+
+
+def _table(source: Methodology | KpiTable | None,
+           of: Callable[[Methodology], KpiTable]) -> KpiTable:
+    if isinstance(source, KpiTable):
+        return source
+    if source is None:
+        from .loader import load_methodology
+
+        source = load_methodology(DEFAULT_METHODOLOGY)
+    return of(source)
+
+
+def kpi_allowed_range(percent: object, source: Methodology | KpiTable | None = None
+                      ) -> tuple[Decimal, Decimal]:
+    """The allowed score range for a KPI achievement % (004 app. 1 app. 5; justice app. 3) in
+    ``source``: the methodology that runs, or the table itself; typical-2025's app. 5 when none
+    is given."""
+    return _table(source, allowed_range_table).allowed_range(percent)
+
+
+def kpi_max_score(percent: object, source: Methodology | KpiTable | None = None) -> Decimal:
+    """The maximum score for the instructions-execution KPI (004 app. 1 app. 4) in ``source``:
+    the methodology that runs, or the table itself; typical-2025's app. 4 when none is given."""
+    return _table(source, max_score_table).allowed_range(percent)[1]

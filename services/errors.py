@@ -31,6 +31,15 @@ class Reason(StrEnum):
     CALIBRATION_EVALUATOR_ONLY = "calibration_evaluator_only"
     # accounts (HR's unlinking)
     NO_SUCH_SERVANT = "no_such_servant"
+    # KPI work plans
+    NO_KPI_PLANS = "no_kpi_plans"
+    PLAN_NOT_YOURS_TO_DRAFT = "plan_not_yours_to_draft"
+    NO_KPI_SO_LATE = "no_kpi_so_late"
+    PLAN_NOT_AVAILABLE = "plan_not_available"
+    PLAN_NOT_EDITABLE = "plan_not_editable"
+    PLAN_SIZE = "plan_size"
+    PLAN_NOT_AWAITING_YOU = "plan_not_awaiting_you"
+    PLAN_NOT_APPROVED = "plan_not_approved"
 
 
 class Rejected(Exception):

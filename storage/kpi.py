@@ -6,10 +6,27 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from enum import StrEnum
 
 import aiosqlite
 
 from . import audit
+from .models import Servant
+
+
+class PlanStatus(StrEnum):
+    """Where a work plan is (stored as these strings): drafted, sent to the superior manager,
+    approved by him, or returned with a reason for rework."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    RETURNED = "returned"
+
+    @property
+    def editable(self) -> bool:
+        """The drafter may still change the plan."""
+        return self in (PlanStatus.DRAFT, PlanStatus.RETURNED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +50,7 @@ class Plan:
     year: int
     drafter_id: int
     approver_id: int | None
-    status: str
+    status: PlanStatus
     version: int
     due_on: date
     return_reason: str | None
@@ -41,31 +58,37 @@ class Plan:
     items: tuple[Item, ...]
 
 
-def _item(row) -> Item:
+def _item(row: aiosqlite.Row) -> Item:
     return Item(row["position"], row["name"], row["unit"],
                 tuple(Decimal(v) for v in json.loads(row["planned"])), row["deadline"],
                 row["expected"])
 
 
 async def plan(conn: aiosqlite.Connection, plan_id: int) -> Plan | None:
-    rows = await conn.execute_fetchall(
+    rows = list(await conn.execute_fetchall(
         "SELECT p.*, s.full_name FROM kpi_plan p JOIN servant s ON s.id = p.servant_id "
-        "WHERE p.id = ?", (plan_id,))
+        "WHERE p.id = ?", (plan_id,)))
     if not rows:
         return None
     r = rows[0]
     items = tuple(_item(i) for i in await conn.execute_fetchall(
         "SELECT * FROM kpi_item WHERE plan_id = ? ORDER BY position", (plan_id,)))
     return Plan(r["id"], r["servant_id"], r["full_name"], r["year"], r["drafter_id"],
-                r["approver_id"], r["status"], r["version"], date.fromisoformat(r["due_on"]),
+                r["approver_id"], PlanStatus(r["status"]), r["version"],
+                date.fromisoformat(r["due_on"]),
                 r["return_reason"],
                 date.fromisoformat(r["resubmit_due"]) if r["resubmit_due"] else None, items)
 
 
 async def plan_of(conn: aiosqlite.Connection, servant_id: int, year: int) -> Plan | None:
-    rows = await conn.execute_fetchall(
-        "SELECT id FROM kpi_plan WHERE servant_id = ? AND year = ?", (servant_id, year))
+    rows = list(await conn.execute_fetchall(
+        "SELECT id FROM kpi_plan WHERE servant_id = ? AND year = ?", (servant_id, year)))
     return await plan(conn, rows[0][0]) if rows else None
+
+
+async def _plans(conn: aiosqlite.Connection, ids: list[int]) -> list[Plan]:
+    found = [await plan(conn, i) for i in ids]
+    return [p for p in found if p is not None]
 
 
 async def create(conn: aiosqlite.Connection, servant_id: int, year: int, drafter_id: int,
@@ -73,17 +96,19 @@ async def create(conn: aiosqlite.Connection, servant_id: int, year: int, drafter
     cursor = await conn.execute(
         "INSERT INTO kpi_plan (servant_id, year, drafter_id, approver_id, due_on) "
         "VALUES (?, ?, ?, ?, ?)", (servant_id, year, drafter_id, approver_id, due_on.isoformat()))
+    plan_id = cursor.lastrowid
+    assert plan_id is not None
     await audit.record(conn, at=at, actor=f"servant:{drafter_id}", action="kpi.create",
-                       subject=f"kpi_plan:{cursor.lastrowid}")
-    return cursor.lastrowid
+                       subject=f"kpi_plan:{plan_id}")
+    return plan_id
 
 
 async def add_item(conn: aiosqlite.Connection, plan_id: int, name: str, unit: str,
                    planned: list[Decimal], deadline: str, expected: str, *, at: datetime,
                    actor: str) -> int:
-    rows = await conn.execute_fetchall(
-        "SELECT coalesce(max(position), 0) + 1 FROM kpi_item WHERE plan_id = ?", (plan_id,))
-    position = rows[0][0]
+    rows = list(await conn.execute_fetchall(
+        "SELECT coalesce(max(position), 0) + 1 FROM kpi_item WHERE plan_id = ?", (plan_id,)))
+    position: int = rows[0][0]
     await conn.execute(
         "INSERT INTO kpi_item (plan_id, position, name, unit, planned, deadline, expected) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -101,7 +126,8 @@ async def remove_item(conn: aiosqlite.Connection, plan_id: int, position: int) -
                        "position > ?", (plan_id, position))
 
 
-async def set_status(conn: aiosqlite.Connection, plan_id: int, status: str, *, at: datetime,
+async def set_status(conn: aiosqlite.Connection, plan_id: int, status: PlanStatus, *,
+                     at: datetime,
                      actor: str, reason: str | None = None,
                      resubmit_due: date | None = None) -> None:
     await conn.execute(
@@ -110,6 +136,20 @@ async def set_status(conn: aiosqlite.Connection, plan_id: int, status: str, *, a
         (status, reason, resubmit_due.isoformat() if resubmit_due else None, plan_id))
     await audit.record(conn, at=at, actor=actor, action=f"kpi.{status}",
                        subject=f"kpi_plan:{plan_id}", after=reason)
+
+
+async def submit(conn: aiosqlite.Connection, plan_id: int, *, at: datetime, actor: str) -> None:
+    """The drafter sends the plan to the superior manager."""
+    await set_status(conn, plan_id, PlanStatus.SUBMITTED, at=at, actor=actor)
+
+
+async def return_for_rework(conn: aiosqlite.Connection, plan_id: int, reason: str,
+                            resubmit_due: date, *, at: datetime, actor: str) -> None:
+    """The superior manager returns the plan with a reason; the resubmitted plan is a new
+    version (so that its approval request is a new notice)."""
+    await set_status(conn, plan_id, PlanStatus.RETURNED, at=at, actor=actor, reason=reason,
+                     resubmit_due=resubmit_due)
+    await conn.execute("UPDATE kpi_plan SET version = version + 1 WHERE id = ?", (plan_id,))
 
 
 async def approve(conn: aiosqlite.Connection, found: Plan, *, today: date, at: datetime,
@@ -121,8 +161,9 @@ async def approve(conn: aiosqlite.Connection, found: Plan, *, today: date, at: d
         "INSERT OR REPLACE INTO kpi_plan_version (plan_id, version, items, approved_on) "
         "VALUES (?, ?, ?, ?)", (found.id, found.version, json.dumps(items, ensure_ascii=False),
                                 today.isoformat()))
-    await conn.execute("UPDATE kpi_plan SET status = 'approved', approved_on = ?, "
-                       "resubmit_due = NULL WHERE id = ?", (today.isoformat(), found.id))
+    await conn.execute("UPDATE kpi_plan SET status = ?, approved_on = ?, "
+                       "resubmit_due = NULL WHERE id = ?",
+                       (PlanStatus.APPROVED.value, today.isoformat(), found.id))
     await audit.record(conn, at=at, actor=actor, action="kpi.approved",
                        subject=f"kpi_plan:{found.id}", after=found.version)
 
@@ -149,23 +190,35 @@ async def actuals(conn: aiosqlite.Connection, plan_id: int, period: int) -> dict
 async def plans_for(conn: aiosqlite.Connection, *, drafter: int | None = None,
                     approver: int | None = None, year: int) -> list[Plan]:
     where, params = ("drafter_id = ?", (drafter, year)) if drafter is not None else \
-        ("approver_id = ? AND status = 'submitted'", (approver, year))
+        (f"approver_id = ? AND status = '{PlanStatus.SUBMITTED.value}'", (approver, year))
     rows = await conn.execute_fetchall(
         f"SELECT id FROM kpi_plan WHERE {where} AND year = ? ORDER BY id", params)
-    return [await plan(conn, r[0]) for r in rows]
+    return await _plans(conn, [r[0] for r in rows])
 
 
 async def approved_plans(conn: aiosqlite.Connection, year: int) -> list[Plan]:
     rows = await conn.execute_fetchall(
-        "SELECT id FROM kpi_plan WHERE year = ? AND status = 'approved' ORDER BY id", (year,))
-    return [await plan(conn, r[0]) for r in rows]
+        "SELECT id FROM kpi_plan WHERE year = ? AND status = ? ORDER BY id",
+        (year, PlanStatus.APPROVED.value))
+    return await _plans(conn, [r[0] for r in rows])
 
 
 async def missing_actuals(conn: aiosqlite.Connection, year: int, period: int) -> int:
     """How many approved plans of ``year`` still lack an actual value for ``period``."""
-    rows = await conn.execute_fetchall(
-        "SELECT count(*) FROM kpi_plan p WHERE p.year = ? AND p.status = 'approved' AND EXISTS "
+    rows = list(await conn.execute_fetchall(
+        "SELECT count(*) FROM kpi_plan p WHERE p.year = ? AND p.status = ? AND EXISTS "
         "(SELECT 1 FROM kpi_item i WHERE i.plan_id = p.id AND NOT EXISTS (SELECT 1 FROM "
         "kpi_actual a WHERE a.plan_id = p.id AND a.position = i.position AND a.period = ?))",
-        (year, period))
-    return rows[0][0]
+        (year, PlanStatus.APPROVED.value, period)))
+    count: int = rows[0][0]
+    return count
+
+
+async def subordinates(conn: aiosqlite.Connection, supervisor_id: int, today: date
+                       ) -> list[Servant]:
+    """The servants a supervisor directly supervises who have not left before ``today``, by
+    name: the ones he drafts plans for."""
+    rows = await conn.execute_fetchall(
+        "SELECT * FROM servant WHERE supervisor_id = ? AND (dismissed_on IS NULL OR "
+        "dismissed_on >= ?) ORDER BY full_name", (supervisor_id, today.isoformat()))
+    return [Servant.from_row(r) for r in rows]

@@ -15,6 +15,7 @@ from aiogram import BaseMiddleware, Router
 from aiogram.types import CallbackQuery, Message, TelegramObject
 from aiogram.utils.callback_answer import CallbackAnswer, CallbackAnswerMiddleware
 from aiogram.utils.i18n import gettext as _
+from aiogram.utils.i18n import ngettext
 
 from scoring import ScoreError
 from services.errors import Reason, Rejected
@@ -83,6 +84,19 @@ def reason_text(rejected: Rejected) -> str:
         Reason.NO_SUCH_SERVANT: lambda: _(
             "Nobody has personnel number “{value}”. Send another one or /cancel.").format(
             value=escape(str(detail["value"]))),
+        # KPI work plans
+        Reason.NO_KPI_PLANS: lambda: _("KPI work plans are not part of this methodology."),
+        Reason.PLAN_NOT_YOURS_TO_DRAFT: lambda: _("This plan is not yours to draft."),
+        Reason.NO_KPI_SO_LATE: lambda: ngettext(
+            "No KPI is set: less than {months} month of the period remains after the "
+            "appointment (cl. 28).",
+            "No KPI is set: less than {months} months of the period remain after the "
+            "appointment (cl. 28).", int(str(detail["months"]))).format(**detail),
+        Reason.PLAN_NOT_AVAILABLE: lambda: _("This plan is not available to you."),
+        Reason.PLAN_NOT_EDITABLE: lambda: _("This plan cannot be edited now."),
+        Reason.PLAN_SIZE: lambda: _("A plan has {low} to {high} KPIs.").format(**detail),
+        Reason.PLAN_NOT_AWAITING_YOU: lambda: _("This plan is not awaiting your approval."),
+        Reason.PLAN_NOT_APPROVED: lambda: _("Only the HR service enters actual values."),
     }
     return texts[rejected.reason]()
 

@@ -1,4 +1,6 @@
-"""Messages this feature starts, rendered when the outbox worker sends them."""
+"""Messages this feature starts, rendered when the outbox worker sends them: HR is reminded of
+the quarter's actual values, the superior manager of a plan to approve, the drafter of the
+decision. Each reads the current state through ``services.kpi_plans``."""
 
 from __future__ import annotations
 
@@ -8,64 +10,60 @@ from html import escape
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
-from handlers.common.callbacks import MenuCb, PlanCb
+from handlers.common.callbacks import MenuAction, MenuCb, PlanAction, PlanCb
 from handlers.common.keyboards import inline
 from handlers.common.notices import NoticeRenderer, Rendered
 from handlers.common.render import format_date, quarter_name
+from services import kpi_plans
 from services.context import Context
-from services.notices import NoticeKind
-from storage import evaluation, kpi, outbox
+from services.kpi_plans import PlanStatus
+from services.notices import Notice, NoticeKind
 
 
-async def _kpi_plan(ctx: Context, message: outbox.Message):
-    async with ctx.db.reading() as conn:
-        return await kpi.plan(conn, message.payload["plan"])
-
-
-async def kpi_actuals(ctx: Context, message: outbox.Message) -> Rendered:
-    async with ctx.db.reading() as conn:
-        campaign = await evaluation.campaign(conn, message.payload["campaign"])
-        missing = await kpi.missing_actuals(conn, campaign.quarter.year,
-                                            campaign.quarter.number) if campaign else 0
-    if not missing or campaign.closed:
+async def kpi_actuals(ctx: Context, message: Notice) -> Rendered:
+    reminder = await kpi_plans.actuals_reminder(ctx, message.payload["campaign"],
+                                                date.fromisoformat(message.payload["due"]))
+    if reminder is None:
         return None
-    due = date.fromisoformat(message.payload["due"])
+    missing = reminder.missing
     text = ngettext(
         "KPI actual values for {quarter} are due by {date} so that the evaluators can "
         "score by {deadline}: {n} approved plan still lacks them.",
         "KPI actual values for {quarter} are due by {date} so that the evaluators can "
         "score by {deadline}: {n} approved plans still lack them.", missing) \
-        if ctx.clock.today() <= due else ngettext(
+        if not reminder.overdue else ngettext(
         "KPI actual values for {quarter} were due on {date}; the evaluators must score by "
         "{deadline}: {n} approved plan still lacks them.",
         "KPI actual values for {quarter} were due on {date}; the evaluators must score by "
         "{deadline}: {n} approved plans still lack them.", missing)
-    return text.format(quarter=quarter_name(campaign.quarter), date=format_date(due),
-                       deadline=format_date(campaign.deadline), n=missing), \
-        inline([[(_("Enter actual values"), MenuCb(action="actuals"))]])
+    return text.format(quarter=quarter_name(reminder.quarter), date=format_date(reminder.due),
+                       deadline=format_date(reminder.deadline), n=missing), \
+        inline([[(_("Enter actual values"), MenuCb(action=MenuAction.ACTUALS))]])
 
 
-async def kpi_plan_submitted(ctx: Context, message: outbox.Message) -> Rendered:
-    plan = await _kpi_plan(ctx, message)
-    if plan is None or plan.status != "submitted":
+async def kpi_plan_submitted(ctx: Context, message: Notice) -> Rendered:
+    plan = await kpi_plans.plan(ctx, message.payload["plan"])
+    if plan is None or plan.status is not PlanStatus.SUBMITTED:
         return None
     return _("The KPI work plan of {name} for {year} awaits your approval.").format(
         name=escape(plan.servant_name), year=plan.year), \
-        inline([[(_("Review the plan"), PlanCb(id=plan.id, action="view"))]])
+        inline([[(_("Review the plan"), PlanCb(id=plan.id, action=PlanAction.VIEW))]])
 
 
-async def kpi_plan_decided(ctx: Context, message: outbox.Message) -> Rendered:
-    plan = await _kpi_plan(ctx, message)
-    if plan is None or plan.status not in ("approved", "returned"):
+async def kpi_plan_decided(ctx: Context, message: Notice) -> Rendered:
+    plan = await kpi_plans.plan(ctx, message.payload["plan"])
+    if plan is None:
         return None
-    if plan.status == "approved":
+    if plan.status is PlanStatus.APPROVED:
         return _("The KPI work plan of {name} for {year} is approved.").format(
             name=escape(plan.servant_name), year=plan.year), None
+    if plan.status is not PlanStatus.RETURNED or plan.resubmit_due is None:
+        return None
     return _("The KPI work plan of {name} for {year} is returned for rework: {reason}. "
              "Resubmit it by {date}.").format(
-        name=escape(plan.servant_name), year=plan.year, reason=escape(plan.return_reason),
-        date=format_date(plan.resubmit_due)), \
-        inline([[(_("Open the plan"), PlanCb(id=plan.id, action="view"))]])
+        name=escape(plan.servant_name), year=plan.year,
+        reason=escape(plan.return_reason or ""), date=format_date(plan.resubmit_due)), \
+        inline([[(_("Open the plan"), PlanCb(id=plan.id, action=PlanAction.VIEW))]])
 
 
 NOTICES: dict[NoticeKind, NoticeRenderer] = {

@@ -178,3 +178,33 @@ async def test_the_differentiation_method_for_the_others(telegram, bot):
     for score in ("4", "5", "3", "4"):
         await head.press(score)
     await head.expect("Средняя оценка: 4,00")
+
+
+async def test_a_submitted_plan_says_where_it_is_when_edited(telegram, bot):
+    director = user(telegram, 11)
+    await director.send("/plans")
+    await director.press("Нұрланова Салтанат: плана ещё нет")
+    for name in ("Рассмотрено обращений в срок", "Проверки по плану", "Доля законных решений"):
+        await _add(director, name, "10")
+    plan = await director.expect("Доля законных решений")
+    await director.press("Отправить на утверждение", message=plan)
+    assert await director.press("Добавить НМИ", message=plan) == \
+        "План на утверждении; сейчас его нельзя изменить."
+    assert await director.press("Отправить на утверждение", message=plan) == \
+        "План на утверждении; сейчас его нельзя изменить."
+
+
+async def test_no_kpi_for_a_head_appointed_less_than_three_months_before_the_year_ends(
+        telegram, bot):
+    """Cl. 28: the months come from the methodology (`kpi.no_kpi_when_months_left_below`)."""
+    async with bot.app.db.transaction() as conn:
+        await conn.execute("UPDATE servant SET appointed_on = '2026-10-15' "
+                           "WHERE personnel_no = '12'")
+    bot.app.clock.advance(datetime(2026, 11, 2, 11, 0, tzinfo=ALMATY) - bot.app.clock.now())
+    director = user(telegram, 11)
+    await director.send("/plans")
+    refused = await director.press("Нұрланова Салтанат: плана ещё нет")
+    assert refused == "НМИ не устанавливаются: после назначения до конца периода осталось " \
+                      "меньше 3 месяцев (п. 28)."
+    await director.send("/plans")
+    assert "Нұрланова Салтанат: плана ещё нет" in (await director.expect("НМИ")).button_labels()

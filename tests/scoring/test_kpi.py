@@ -1,10 +1,21 @@
-"""KPI tables: justice app. 3 and corps "A" app. 4 (maximum) / app. 5 (allowed range)."""
+"""KPI tables: justice app. 3 and corps "A" app. 4 (maximum) / app. 5 (allowed range), taken
+from the methodology given; the KPI work plan's rules (justice cl. 28; legacy cl. 9–18)."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
 
-from scoring import ScoreError, achievement_percent, kpi_allowed_range, kpi_max_score
+from scoring import (
+    KpiTable,
+    Quarter,
+    ScoreError,
+    achievement_percent,
+    kpi_allowed_range,
+    kpi_max_score,
+)
+from scoring.kpi import KpiRow, allowed_range_table, max_score_table
+from scoring.kpi_plans import evaluated_by_kpi, plan_rules
 
 D = Decimal
 # Every row edge of the allowed-range table (justice app. 3 = corps "A" app. 5): step 5 % / 0.25.
@@ -69,3 +80,77 @@ def test_check_score_against_the_row(justice):
             table.check("87.5", bad)
         assert exc.value.code == "outside_kpi_range"
         assert "4.25–4.49" in str(exc.value)
+
+
+# ------------------------------------------------------------------ whose tables
+def test_the_tables_are_those_of_the_methodology_given(typical, justice):
+    assert allowed_range_table(justice) is justice.kpi.table
+    assert allowed_range_table(typical) is typical.corps_a.allowed_range_table
+    assert max_score_table(typical) is typical.corps_a.max_score_table
+    assert kpi_allowed_range("87.5", justice) == justice.kpi.table.allowed_range("87.5")
+
+
+def test_a_table_passed_is_used_as_it_is():
+    own = KpiTable("own", "cl. 1", (KpiRow(D(50), None, D(4), D(5)),
+                                    KpiRow(D(0), D("49.99"), D(0), D(1))))
+    assert kpi_allowed_range("87.5", own) == (D(4), D(5))
+    assert kpi_max_score("10", own) == D(1)
+
+
+def test_without_a_methodology_typical_2025_corps_a_is_used(typical):
+    assert kpi_allowed_range("87.5") == kpi_allowed_range("87.5", typical)
+    assert kpi_max_score("87.5") == kpi_max_score("87.5", typical) == D("4.25")
+
+
+def test_a_methodology_without_the_table_says_so(justice, legacy):
+    for call in (lambda: kpi_max_score("87.5", justice),  # justice has app. 3 only
+                 lambda: kpi_allowed_range("87.5", legacy)):
+        with pytest.raises(ScoreError) as exc:
+            call()
+        assert exc.value.code == "no_kpi"
+
+
+# ------------------------------------------------------------------ work plans
+def test_justice_plan_rules(justice, cal):
+    rules = plan_rules(justice)
+    assert (rules.min_count, rules.max_count, rules.quarterly) == (3, 5, True)
+    assert rules.due_on(rules.period_start(2026, date(2019, 1, 1)), cal) == date(2026, 1, 19)
+    assert rules.period_start(2026, date(2026, 3, 2)) == date(2026, 3, 2)
+    assert rules.resubmit_due(date(2026, 1, 12), cal) == date(2026, 1, 14)
+    assert not rules.accepts(2) and rules.accepts(3) and rules.accepts(5)
+    assert rules.may_add(4) and not rules.may_add(5)
+    assert rules.period(Quarter(2026, 3)) == 3
+
+
+def test_no_kpi_with_less_than_three_months_left(justice):
+    """Cl. 28: appointed on 1 October, three months remain; on 2 October, fewer."""
+    rules = plan_rules(justice)
+    assert rules.no_kpi_when_months_left_below == 3
+    assert not rules.too_late(2026, date(2026, 10, 1))
+    assert rules.too_late(2026, date(2026, 10, 2))
+
+
+def test_legacy_plan_rules(legacy, cal):
+    rules = plan_rules(legacy)
+    assert (rules.min_count, rules.max_count, rules.quarterly) == (5, 5, False)
+    assert rules.resubmit_working_days == 2
+    assert not rules.too_late(2026, date(2026, 12, 1))
+    assert rules.period(Quarter(2026, 3)) == 0
+
+
+def test_planned_values(justice, legacy):
+    quarterly, annual = plan_rules(justice), plan_rules(legacy)
+    assert quarterly.parse_planned("10; 10; 12,5; 15") == (D(10), D(10), D("12.5"), D(15))
+    assert quarterly.parse_planned("100") == (D(100),)
+    assert annual.parse_planned(" 8 ") == (D(8),)
+    for rules, bad in ((quarterly, "1; 2"), (quarterly, "0"), (quarterly, "-1"),
+                       (quarterly, "abc"), (quarterly, ";"), (annual, "1; 2; 3; 4")):
+        with pytest.raises(ScoreError):
+            rules.parse_planned(bad)
+
+
+def test_who_has_a_plan(justice, legacy, typical):
+    assert evaluated_by_kpi(justice, category="C-3", managerial=True, unit_head=True)
+    assert not evaluated_by_kpi(justice, category="C-4", managerial=False, unit_head=False)
+    assert evaluated_by_kpi(legacy, category="C-4", managerial=False, unit_head=False)
+    assert plan_rules(typical) is None
