@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from typing import TypeVar
 
 from .text import Text
+
+Member = TypeVar("Member", bound=Hashable)  # how the caller names commission members
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,8 +116,8 @@ class CommissionRules:
         does not vote (cl. 34)."""
         return tuple(m for m in present if self.secretary_votes or m != secretary)
 
-    def decide(self, votes: Mapping[int | str, str], *, chair: int | str,
-               secretary: int | str | None = None) -> str | None:
+    def decide(self, votes: Mapping[Member, str], *, chair: Member,
+               secretary: Member | None = None) -> str | None:
         """The option most voters chose; on a tie the chair's vote decides, else ``None``."""
         counted = {v: c for v, c in votes.items() if self.secretary_votes or v != secretary}
         tally = Counter(counted.values()).most_common()

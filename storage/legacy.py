@@ -93,13 +93,14 @@ _REVIEW = ("SELECT r.*, s.full_name, s.public_services, s.category FROM annual_r
 
 
 async def review(conn: aiosqlite.Connection, review_id: int) -> Review | None:
-    rows = await conn.execute_fetchall(_REVIEW + "WHERE r.id = ?", (review_id,))
+    rows = list(await conn.execute_fetchall(_REVIEW + "WHERE r.id = ?", (review_id,)))
     return _review(rows[0]) if rows else None
 
 
 async def reviews(conn: aiosqlite.Connection, year: int, *, evaluator: int | None = None,
                   status: ReviewStatus | None = None) -> list[Review]:
-    where, params = ["r.year = ?"], [year]
+    where: list[str] = ["r.year = ?"]
+    params: list[int | str] = [year]
     if evaluator is not None:
         where.append("r.evaluator_id = ?")
         params.append(evaluator)
@@ -188,11 +189,12 @@ async def create_commission(conn: aiosqlite.Connection, year: int, chair: int, s
                            [(cursor.lastrowid, m) for m in members])
     await audit.record(conn, at=at, actor=actor, action="legacy.commission", subject=str(year),
                        after=members)
+    assert cursor.lastrowid is not None
     return cursor.lastrowid
 
 
 async def commission(conn: aiosqlite.Connection, year: int) -> Commission | None:
-    rows = await conn.execute_fetchall("SELECT * FROM commission WHERE year = ?", (year,))
+    rows = list(await conn.execute_fetchall("SELECT * FROM commission WHERE year = ?", (year,)))
     if not rows:
         return None
     r = rows[0]
