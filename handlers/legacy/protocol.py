@@ -77,6 +77,7 @@ LABELS = {
     },
 }
 WIDTHS = (10, 48, 38, 44, 50)
+Labels = Mapping[str, Any]  # LABELS[language]: the texts, and the table's column titles
 
 
 def _label(labels: Mapping[str, Text], code: str | None) -> Text:
@@ -119,9 +120,6 @@ def render_commission_protocol(facts: CommissionProtocol) -> bytes:
         _conclusion(pdf, facts, labels, language)
         _signatures(pdf, facts, labels)
     return bytes(pdf.output())
-
-
-Labels = Mapping[str, Any]  # LABELS[language]: texts, and the table's column titles
 
 
 def _heading(pdf: FPDF, facts: CommissionProtocol, labels: Labels, language: str) -> None:
