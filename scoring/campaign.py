@@ -126,6 +126,18 @@ def _absent_days(absences: Iterable[Absence], first: date, last: date,
     return days
 
 
+def worked_days(*, appointed_on: date, dismissed_on: date | None, period_start: date,
+                period_end: date, absences: Iterable[Absence], calendar: WorkCalendar) -> int:
+    """The working days actually worked in a period, as eligibility counts them and as
+    ``plan_quarter`` does for a quarter: the working days in the post within the period, less
+    those of absences that are not work (a business trip or a secondment is, see
+    ``WORKED_ABSENCES``)."""
+    held_from = max(appointed_on, period_start)
+    held_to = min(dismissed_on or period_end, period_end)
+    return calendar.working_days_between(held_from, held_to) - _absent_days(
+        absences, held_from, held_to, calendar)
+
+
 def _substitute(absences: Iterable[Absence], day: date) -> int | None:
     """The substitute of an evaluator absent on ``day`` (cl. 4), if the roster names one."""
     for a in absences:

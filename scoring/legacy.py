@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from typing import TypeVar
 
 from .text import Text
+
+Member = TypeVar("Member", bound=Hashable)  # how the caller names commission members
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +76,11 @@ class CompetencyAssessmentRules:
         """The service-recipient competencies are skipped for positions without public services."""
         return tuple(c for c in self.competencies if public_services or not c.service_recipient)
 
+    def group_for(self, *, managerial: bool) -> str:
+        """The indicator group of a post: the first (the heads') for a managerial post, the
+        last (the staff's) otherwise; with one group, that one."""
+        return self.groups[0].id if managerial or len(self.groups) == 1 else self.groups[-1].id
+
     def meets(self, observed: int, total: int) -> bool:
         """'Meets expectations' when at least the threshold share (3/4) was observed."""
         if total < 1 or not 0 <= observed <= total:
@@ -95,8 +103,19 @@ class CommissionRules:
         """A meeting is valid when at least the quorum share of members is present."""
         return members > 0 and Fraction(present, members) >= self.quorum
 
-    def decide(self, votes: Mapping[int | str, str], *, chair: int | str,
-               secretary: int | str | None = None) -> str | None:
+    def quorum_needed(self, members: int) -> int:
+        """The fewest members present for a valid meeting (2/3 of 6 members: 4)."""
+        if members < 1:
+            raise ValueError(f"a commission has members, got {members}")
+        return next(n for n in range(members + 1) if self.has_quorum(n, members))
+
+    def voters(self, present: Iterable[int], *, secretary: int) -> tuple[int, ...]:
+        """Who votes among the members present: all of them, or all but the secretary where he
+        does not vote (cl. 34)."""
+        return tuple(m for m in present if self.secretary_votes or m != secretary)
+
+    def decide(self, votes: Mapping[Member, str], *, chair: Member,
+               secretary: Member | None = None) -> str | None:
         """The option most voters chose; on a tie the chair's vote decides, else ``None``."""
         counted = {v: c for v, c in votes.items() if self.secretary_votes or v != secretary}
         tally = Counter(counted.values()).most_common()

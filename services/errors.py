@@ -40,6 +40,22 @@ class Reason(StrEnum):
     PLAN_SIZE = "plan_size"
     PLAN_NOT_AWAITING_YOU = "plan_not_awaiting_you"
     PLAN_NOT_APPROVED = "plan_not_approved"
+    # legacy
+    LEGACY_NOT_IN_METHODOLOGY = "legacy_not_in_methodology"
+    LEGACY_ONLY_HR_OPENS = "legacy_only_hr_opens"
+    LEGACY_REVIEW_NOT_YOURS = "legacy_review_not_yours"
+    LEGACY_PLAN_NOT_APPROVED = "legacy_plan_not_approved"
+    LEGACY_REVIEW_NOT_AWAITING = "legacy_review_not_awaiting"
+    LEGACY_ONLY_APPOINTING = "legacy_only_appointing"
+    LEGACY_COMMISSION_TOO_SMALL = "legacy_commission_too_small"
+    LEGACY_NOT_CLERK = "legacy_not_clerk"
+    LEGACY_NO_QUORUM = "legacy_no_quorum"
+    LEGACY_VOTE_NOT_OPEN = "legacy_vote_not_open"
+    LEGACY_ALREADY_VOTED = "legacy_already_voted"
+    LEGACY_NOT_RECORDER = "legacy_not_recorder"
+    LEGACY_RECOMMENDATION_TOO_LONG = "legacy_recommendation_too_long"
+    LEGACY_PROTOCOL_NOT_YOURS = "legacy_protocol_not_yours"
+    LEGACY_NOTHING_DECIDED = "legacy_nothing_decided"
 
 
 class Rejected(Exception):

@@ -3,12 +3,27 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from enum import StrEnum
 
 import aiosqlite
 
+from scoring.campaign import Absence
+
 from . import audit
+
+
+class ReviewStatus(StrEnum):
+    """Where a year-end review is: the evaluator drafts it (and reworks it when returned), the
+    superior manager agrees it, the commission decides it."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    RETURNED = "returned"
+    AGREED = "agreed"
+    DECIDED = "decided"
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,7 +36,7 @@ class Review:
     category: str
     evaluator_id: int
     approver_id: int | None
-    status: str
+    status: ReviewStatus
     achieved: dict[int, bool]
     observed: dict[str, list[int]]
     grade: str | None
@@ -43,10 +58,30 @@ class Commission:
     met_on: date | None
 
 
-def _review(r) -> Review:
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A servant with a direct supervisor, who may get a review: the supervisor evaluates him,
+    the supervisor's own supervisor (the superior manager) agrees it."""
+
+    servant_id: int
+    supervisor_id: int
+    superior_id: int | None
+    appointed_on: date
+    dismissed_on: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """A servant as the commission's protocol names him."""
+
+    full_name: str
+    position: str
+
+
+def _review(r: aiosqlite.Row) -> Review:
     return Review(
         r["id"], r["year"], r["servant_id"], r["full_name"], bool(r["public_services"]),
-        r["category"], r["evaluator_id"], r["approver_id"], r["status"],
+        r["category"], r["evaluator_id"], r["approver_id"], ReviewStatus(r["status"]),
         {int(k): v for k, v in json.loads(r["achieved"]).items()}, json.loads(r["observed"]),
         r["grade"], r["return_reason"], r["final_grade"], r["recommendation"],
         date.fromisoformat(r["acquainted_on"]) if r["acquainted_on"] else None,
@@ -58,13 +93,14 @@ _REVIEW = ("SELECT r.*, s.full_name, s.public_services, s.category FROM annual_r
 
 
 async def review(conn: aiosqlite.Connection, review_id: int) -> Review | None:
-    rows = await conn.execute_fetchall(_REVIEW + "WHERE r.id = ?", (review_id,))
+    rows = list(await conn.execute_fetchall(_REVIEW + "WHERE r.id = ?", (review_id,)))
     return _review(rows[0]) if rows else None
 
 
 async def reviews(conn: aiosqlite.Connection, year: int, *, evaluator: int | None = None,
-                  status: str | None = None) -> list[Review]:
-    where, params = ["r.year = ?"], [year]
+                  status: ReviewStatus | None = None) -> list[Review]:
+    where: list[str] = ["r.year = ?"]
+    params: list[int | str] = [year]
     if evaluator is not None:
         where.append("r.evaluator_id = ?")
         params.append(evaluator)
@@ -90,8 +126,42 @@ async def open_year(conn: aiosqlite.Connection, year: int,
     return added
 
 
-async def save(conn: aiosqlite.Connection, review_id: int, *, achieved: dict | None = None,
-               observed: dict | None = None) -> None:
+async def candidates(conn: aiosqlite.Connection) -> list[Candidate]:
+    """Every servant who has a direct supervisor, with the superior manager if there is one."""
+    rows = await conn.execute_fetchall(
+        "SELECT s.id, s.supervisor_id, b.supervisor_id, s.appointed_on, s.dismissed_on "
+        "FROM servant s LEFT JOIN servant b ON b.id = s.supervisor_id "
+        "WHERE s.supervisor_id IS NOT NULL")
+    return [Candidate(r[0], r[1], r[2], date.fromisoformat(r[3]),
+                      date.fromisoformat(r[4]) if r[4] else None) for r in rows]
+
+
+async def absences(conn: aiosqlite.Connection, first: date, last: date) -> list[Absence]:
+    """The roster's absences that overlap ``first`` … ``last``."""
+    rows = await conn.execute_fetchall(
+        "SELECT servant_id, starts_on, ends_on, kind, substitute_id FROM absence "
+        "WHERE ends_on >= ? AND starts_on <= ?", (first.isoformat(), last.isoformat()))
+    return [Absence(r[0], date.fromisoformat(r[1]), date.fromisoformat(r[2]), r[3], r[4])
+            for r in rows]
+
+
+async def personnel_ids(conn: aiosqlite.Connection, *, active: bool = False) -> dict[str, int]:
+    """Personnel number -> servant id, of everyone (or of those not dismissed)."""
+    rows = await conn.execute_fetchall(
+        "SELECT personnel_no, id FROM servant" +
+        (" WHERE dismissed_on IS NULL" if active else ""))
+    return {r[0]: r[1] for r in rows}
+
+
+async def people(conn: aiosqlite.Connection) -> dict[int, Person]:
+    """Every servant's name and position, by id."""
+    rows = await conn.execute_fetchall("SELECT id, full_name, position FROM servant")
+    return {r[0]: Person(r[1], r[2]) for r in rows}
+
+
+async def save(conn: aiosqlite.Connection, review_id: int, *,
+               achieved: Mapping[int, bool] | None = None,
+               observed: Mapping[str, list[int]] | None = None) -> None:
     if achieved is not None:
         await conn.execute("UPDATE annual_review SET achieved = ? WHERE id = ?",
                            (json.dumps({str(k): v for k, v in achieved.items()}), review_id))
@@ -100,8 +170,9 @@ async def save(conn: aiosqlite.Connection, review_id: int, *, achieved: dict | N
                            (json.dumps(observed), review_id))
 
 
-async def set_status(conn: aiosqlite.Connection, review_id: int, status: str, *, at: datetime,
-                     actor: str, grade: str | None = None, reason: str | None = None) -> None:
+async def set_status(conn: aiosqlite.Connection, review_id: int, status: ReviewStatus, *,
+                     at: datetime, actor: str, grade: str | None = None,
+                     reason: str | None = None) -> None:
     await conn.execute(
         "UPDATE annual_review SET status = ?, grade = coalesce(?, grade), return_reason = ? "
         "WHERE id = ?", (status, grade, reason, review_id))
@@ -118,11 +189,12 @@ async def create_commission(conn: aiosqlite.Connection, year: int, chair: int, s
                            [(cursor.lastrowid, m) for m in members])
     await audit.record(conn, at=at, actor=actor, action="legacy.commission", subject=str(year),
                        after=members)
+    assert cursor.lastrowid is not None
     return cursor.lastrowid
 
 
 async def commission(conn: aiosqlite.Connection, year: int) -> Commission | None:
-    rows = await conn.execute_fetchall("SELECT * FROM commission WHERE year = ?", (year,))
+    rows = list(await conn.execute_fetchall("SELECT * FROM commission WHERE year = ?", (year,)))
     if not rows:
         return None
     r = rows[0]
@@ -160,8 +232,8 @@ async def votes(conn: aiosqlite.Connection, commission_id: int, review_id: int
 async def decide(conn: aiosqlite.Connection, review_id: int, final_grade: str, *,
                  at: datetime) -> None:
     await conn.execute(
-        "UPDATE annual_review SET status = 'decided', final_grade = ? WHERE id = ?",
-        (final_grade, review_id))
+        "UPDATE annual_review SET status = ?, final_grade = ? WHERE id = ?",
+        (ReviewStatus.DECIDED, final_grade, review_id))
     await audit.record(conn, at=at, actor="commission", action="legacy.decided",
                        subject=f"review:{review_id}", after=final_grade)
 
@@ -180,5 +252,6 @@ async def acquaint(conn: aiosqlite.Connection, review_id: int, today: date, *,
     column = "refused_on" if refused else "acquainted_on"
     cursor = await conn.execute(
         f"UPDATE annual_review SET {column} = ? WHERE id = ? AND acquainted_on IS NULL "
-        "AND refused_on IS NULL AND status = 'decided'", (today.isoformat(), review_id))
+        "AND refused_on IS NULL AND status = ?", (today.isoformat(), review_id,
+                                                  ReviewStatus.DECIDED))
     return bool(cursor.rowcount)

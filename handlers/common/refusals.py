@@ -97,6 +97,33 @@ def reason_text(rejected: Rejected) -> str:
         Reason.PLAN_SIZE: lambda: _("A plan has {low} to {high} KPIs.").format(**detail),
         Reason.PLAN_NOT_AWAITING_YOU: lambda: _("This plan is not awaiting your approval."),
         Reason.PLAN_NOT_APPROVED: lambda: _("Only the HR service enters actual values."),
+        # legacy
+        Reason.LEGACY_NOT_IN_METHODOLOGY: lambda: _(
+            "Annual reviews are not part of this methodology."),
+        Reason.LEGACY_ONLY_HR_OPENS: lambda: _("Only the HR service opens the annual review."),
+        Reason.LEGACY_REVIEW_NOT_YOURS: lambda: _("This review is not available to you."),
+        Reason.LEGACY_PLAN_NOT_APPROVED: lambda: _(
+            "The KPI work plan for {year} is not approved yet.").format(**detail),
+        Reason.LEGACY_REVIEW_NOT_AWAITING: lambda: _("This review is not awaiting you."),
+        Reason.LEGACY_ONLY_APPOINTING: lambda: _(
+            "Only the authorised person sets up the commission."),
+        Reason.LEGACY_COMMISSION_TOO_SMALL: lambda: _(
+            "The commission needs at least {n} active servants. Send the numbers again."
+        ).format(**detail),
+        Reason.LEGACY_NOT_CLERK: lambda: _("Only the chair or the secretary records the meeting."),
+        Reason.LEGACY_NO_QUORUM: lambda: _(
+            "No quorum: {present} of {members} members are present; at least {needed} are "
+            "needed (2/3). The meeting is not valid.").format(**detail),
+        Reason.LEGACY_VOTE_NOT_OPEN: lambda: _("This vote is not open to you."),
+        Reason.LEGACY_ALREADY_VOTED: lambda: _("You have already voted."),
+        Reason.LEGACY_NOT_RECORDER: lambda: _(
+            "Only the chair or the secretary records the commission's recommendations."),
+        Reason.LEGACY_RECOMMENDATION_TOO_LONG: lambda: _(
+            "That is {length} characters; the protocol takes up to {n}. Please shorten it and "
+            "send it again.").format(**detail),
+        Reason.LEGACY_PROTOCOL_NOT_YOURS: lambda: _("The protocol is not available to you."),
+        Reason.LEGACY_NOTHING_DECIDED: lambda: _(
+            "The commission has not decided any result yet."),
     }
     return texts[rejected.reason]()
 

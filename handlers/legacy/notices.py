@@ -1,4 +1,5 @@
-"""Messages this feature starts, rendered when the outbox worker sends them."""
+"""Messages this feature starts, rendered when the outbox worker sends them: the review awaits
+the superior manager, a member's ballot, the decision for the servant and for the secretary."""
 
 from __future__ import annotations
 
@@ -6,70 +7,74 @@ from html import escape
 
 from aiogram.utils.i18n import gettext as _
 
-from handlers.common.callbacks import LegacyCb
+from handlers.common.callbacks import LegacyAction, LegacyCb
 from handlers.common.keyboards import inline
 from handlers.common.notices import NoticeRenderer, Rendered
-from handlers.common.render import official
-from handlers.legacy.router import result_text as legacy_result_text
+from services import legacy
 from services.context import Context
-from services.notices import NoticeKind
-from storage import legacy as legacy_store
-from storage import outbox
+from services.legacy import APPROVE, ReviewStatus
+from services.notices import Notice, NoticeKind
+
+from .views import grade_label, result_text
 
 
-async def _legacy(ctx: Context, message: outbox.Message):
-    async with ctx.db.reading() as conn:
-        return await legacy_store.review(conn, message.payload["review"])
+async def _review(ctx: Context, message: Notice, status: ReviewStatus) -> legacy.Review | None:
+    """The notice's review while it is still where the notice was about."""
+    review = await legacy.review(ctx, message.payload["review"])
+    return review if review is not None and review.status is status else None
 
 
-async def legacy_review(ctx: Context, message: outbox.Message) -> Rendered:
-    review = await _legacy(ctx, message)
-    if review is None or review.status != "submitted":
+async def legacy_review(ctx: Context, message: Notice) -> Rendered:
+    review = await _review(ctx, message, ReviewStatus.SUBMITTED)
+    if review is None:
         return None
     return _("The annual review of {name} for {year} awaits your agreement.").format(
         name=escape(review.servant_name), year=review.year), \
-        inline([[(_("Open the review"), LegacyCb(id=review.id, action="review"))]])
+        inline([[(_("Open the review"), LegacyCb(id=review.id, action=LegacyAction.REVIEW))]])
 
 
-async def legacy_vote(ctx: Context, message: outbox.Message) -> Rendered:
-    review = await _legacy(ctx, message)
-    if review is None or review.status != "agreed":
+async def legacy_vote(ctx: Context, message: Notice) -> Rendered:
+    review = await _review(ctx, message, ReviewStatus.AGREED)
+    if review is None:
         return None
-    grades = ctx.methodology.kpi_plan.grades
-    label = {g.code: official(g.label) for g in grades}
+    grades = ctx.methodology.kpi_plan.grades if ctx.methodology.kpi_plan else ()
     return _("Commission: the annual result of {name} for {year} is “{grade}”. Approve it, "
              "or vote for another result (an open vote).").format(
-        name=escape(review.servant_name), year=review.year, grade=label[review.grade]), \
-        inline([[(_("Approve"), LegacyCb(id=review.id, action="vote", value="approve"))]] + [
-            [(_("Revise: {grade}").format(grade=label[g.code]),
-              LegacyCb(id=review.id, action="vote", value=g.code))]
+        name=escape(review.servant_name), year=review.year,
+        grade=grade_label(ctx.methodology, review.grade)), \
+        inline([[(_("Approve"), LegacyCb(id=review.id, action=LegacyAction.VOTE,
+                                         value=APPROVE))]] + [
+            [(_("Revise: {grade}").format(grade=grade_label(ctx.methodology, g.code)),
+              LegacyCb(id=review.id, action=LegacyAction.VOTE, value=g.code))]
             for g in grades if g.code != review.grade])
 
 
-async def legacy_result(ctx: Context, message: outbox.Message) -> Rendered:
-    review = await _legacy(ctx, message)
-    if review is None or review.status != "decided":
+async def legacy_result(ctx: Context, message: Notice) -> Rendered:
+    result = await legacy.decided_result(ctx, message.payload["review"])
+    if result is None:
         return None
-    return legacy_result_text(ctx.methodology, review, ctx.calendar,
-                              ctx.clock.today()), \
-        inline([[(_("I have read it"), LegacyCb(id=review.id, action="acquaint")),
-                 (_("I refuse to sign"), LegacyCb(id=review.id, action="refuse"))]])
+    review_id = result.review.id
+    return result_text(ctx.methodology, result), \
+        inline([[(_("I have read it"), LegacyCb(id=review_id, action=LegacyAction.ACQUAINT)),
+                 (_("I refuse to sign"), LegacyCb(id=review_id, action=LegacyAction.REFUSE))]])
 
 
-async def legacy_decided(ctx: Context, message: outbox.Message) -> Rendered:
-    review = await _legacy(ctx, message)
-    if review is None or review.status != "decided":
+async def legacy_decided(ctx: Context, message: Notice) -> Rendered:
+    review = await _review(ctx, message, ReviewStatus.DECIDED)
+    if review is None:
         return None
-    label = {g.code: official(g.label) for g in ctx.methodology.kpi_plan.grades}
     text = _("Commission {year}: {name} — “{grade}”.").format(
-        year=review.year, name=escape(review.servant_name), grade=label[review.final_grade])
+        year=review.year, name=escape(review.servant_name),
+        grade=grade_label(ctx.methodology, review.final_grade))
     if review.final_grade != review.grade:
         text += " " + _("Revised (the evaluator's was “{grade}”).").format(
-            grade=label[review.grade])
+            grade=grade_label(ctx.methodology, review.grade))
     return text + "\n" + _("Record the commission's recommendation for the protocol, if "
                            "it made one."), \
-        inline([[(_("Add a recommendation"), LegacyCb(id=review.id, action="recommend"))],
-                [(_("The protocol (PDF)"), LegacyCb(id=review.year, action="protocol"))]])
+        inline([[(_("Add a recommendation"),
+                  LegacyCb(id=review.id, action=LegacyAction.RECOMMEND))],
+                [(_("The protocol (PDF)"),
+                  LegacyCb(id=review.year, action=LegacyAction.PROTOCOL))]])
 
 
 NOTICES: dict[NoticeKind, NoticeRenderer] = {

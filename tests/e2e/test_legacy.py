@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -12,10 +13,12 @@ import pytest_asyncio
 from pypdf import PdfReader
 
 from handlers.common.callbacks import LegacyCb
+from services import legacy
 from services.clock import Clock
-from storage import accounts, roster
+from storage import accounts, org, roster
+from storage import legacy as store
 from storage.roster_file import parse
-from tests.harness import FakeTelegram, FakeUser
+from tests.harness import ChatMessage, FakeTelegram, FakeUser
 
 from .bots import RunningBot
 
@@ -74,19 +77,10 @@ async def _approved_plan(telegram: FakeTelegram, bot: RunningBot) -> None:
     assert await boss.press("Утвердить") == "Утверждено."
 
 
-async def _agreed_review(telegram: FakeTelegram, bot: RunningBot) -> None:
-    """On 15 January 2027 the 2026 review is open, filled in (4 of 5 KPIs, the first
-    competency observed) and agreed by the superior manager."""
-    await _approved_plan(telegram, bot)
-    bot.app.clock.advance(datetime(2027, 1, 15, 11, 0, tzinfo=ALMATY) - bot.app.clock.now())
-    hr = person(telegram, 27)
-    await hr.send("/review")
-    await hr.press("Открыть ежегодную оценку за 2026 год")
-    await hr.expect("Ежегодная оценка за 2026 год открыта")
-    head = person(telegram, 21)
-    await head.send("/review")
-    await head.press("Иванов Пётр (2026): черновик")
-    for answer in ("Да", "Да", "Да", "Да", "Нет"):
+async def _fill_and_submit(head: FakeUser, kpis: tuple[str, ...]) -> ChatMessage:
+    """The evaluator answers the KPIs, ticks every indicator of the first competency only,
+    and submits; returns his summary."""
+    for answer in kpis:
         await head.press(answer)
     shown = await head.expect("Компетенция 1 из 9")
     for label in shown.button_labels()[:-1]:
@@ -97,8 +91,29 @@ async def _agreed_review(telegram: FakeTelegram, bot: RunningBot) -> None:
     await head.press("Далее ▶", message=shown)
     await head.expect("Все компетенции оценены")
     await head.press("Проверить и отправить")
-    await head.expect("Полностью достигнуто НМИ: 4 из 5")
+    return await head.expect("Полностью достигнуто НМИ")
+
+
+async def _submitted_review(telegram: FakeTelegram, bot: RunningBot) -> None:
+    """On 15 January 2027 the 2026 review is open and filled in (4 of 5 KPIs, the first
+    competency observed) and submitted to the superior manager."""
+    await _approved_plan(telegram, bot)
+    bot.app.clock.advance(datetime(2027, 1, 15, 11, 0, tzinfo=ALMATY) - bot.app.clock.now())
+    hr = person(telegram, 27)
+    await hr.send("/review")
+    await hr.press("Открыть ежегодную оценку за 2026 год")
+    await hr.expect("Ежегодная оценка за 2026 год открыта")
+    head = person(telegram, 21)
+    await head.send("/review")
+    await head.press("Иванов Пётр (2026): черновик")
+    summary = await _fill_and_submit(head, ("Да", "Да", "Да", "Да", "Нет"))
+    assert "Полностью достигнуто НМИ: 4 из 5" in summary.text
     await bot.app.notifier.wait_idle()
+
+
+async def _agreed_review(telegram: FakeTelegram, bot: RunningBot) -> None:
+    """The 2026 review submitted and agreed by the superior manager."""
+    await _submitted_review(telegram, bot)
     boss = person(telegram, 20)
     notice = await boss.wait_for(lambda m: "ждёт вашего согласования" in m.text)
     await boss.press("Открыть оценку", message=notice)
@@ -241,3 +256,99 @@ async def test_the_secretary_records_a_recommendation_and_gets_the_protocol(tele
                      "Утверждено результатов: 0, пересмотрено: 1",
                      "Член Второй: утвердить", "Присутствовали: 5 из 6"):
         assert expected in text, expected
+
+
+async def test_a_returned_review_is_reworked_and_agreed(telegram, bot):
+    await _submitted_review(telegram, bot)
+    boss, head = person(telegram, 20), person(telegram, 21)
+    notice = await boss.wait_for(lambda m: "ждёт вашего согласования" in m.text)
+    await boss.press("Открыть оценку", message=notice)
+    approval = await boss.expect("Полностью достигнуто НМИ: 4 из 5")
+    await boss.press("Вернуть на доработку", message=approval)
+    await boss.expect("Почему оценка возвращается?")
+    await boss.send("  Уточните НМИ 5  ")
+    await boss.expect("Возвращён на доработку.")
+    assert await boss.press("Согласовать", message=approval) == \
+        "Эта оценка не ждёт вашего решения."
+    await head.send("/review")
+    await head.press("Иванов Пётр (2026): возвращён на доработку")
+    await head.expect("НМИ 1 из 5: Показатель 1 (план 10 шт.). Достигнут полностью?")
+    summary = await _fill_and_submit(head, ("Да", "Да", "Да", "Да", "Да"))
+    assert "Полностью достигнуто НМИ: 5 из 5" in summary.text
+    assert "Возвращено: Уточните НМИ 5" in summary.text  # as he resubmitted it
+    assert "Отправлено вышестоящему руководителю." in summary.text
+    await boss.press("Открыть оценку", message=notice)
+    assert (await boss.press("Согласовать")).startswith("Согласовано")
+    await head.send("/review")
+    assert (await head.expect("Ежегодная оценка:")).button("Иванов Пётр (2026): согласовано")
+
+
+async def test_a_member_votes_once_and_the_servant_reads_the_decision(telegram, bot):
+    await _agreed_review(telegram, bot)
+    boss, secretary = person(telegram, 20), person(telegram, 27)
+    await boss.send("/review")
+    await boss.press("Создать комиссию за 2026 год")
+    await boss.send("20 27 23 24 25 26")
+    await boss.expect("Комиссия за 2026 год создана: 6 членов.")
+    await secretary.send("/review")
+    await secretary.press("Комиссия 2026: отметить присутствующих")
+    await secretary.send("20 27 23 24 25")
+    await secretary.expect("Кворум: 5 из 6")
+    await bot.app.notifier.wait_idle()
+    ballot = await boss.wait_for(lambda m: "Комиссия:" in m.text)
+    vote = ballot.button("Утвердить").callback_data
+    menu = await secretary.expect("Кворум")
+    assert await secretary.press_data(vote, menu) == "Это голосование вам недоступно."
+    assert await secretary.press_data(LegacyCb(id=2026, action="protocol").pack(), menu) == \
+        "Комиссия ещё не приняла ни одного решения."
+    assert await boss.press("Утвердить", message=ballot) == "Ваш голос учтён."
+    assert await boss.press("Утвердить", message=ballot) == "Вы уже проголосовали."
+    for number in (23, 24, 25):
+        member = person(telegram, number)
+        await member.press("Утвердить", message=await member.wait_for(
+            lambda m: "Комиссия:" in m.text))
+    await bot.app.notifier.wait_idle()
+    servant = person(telegram, 22)
+    result = await servant.wait_for(lambda m: "Комиссия рассмотрела" in m.text)
+    assert "эффективно" in result.text and "пересмотрела" not in result.text
+    assert await servant.press("Я ознакомился", message=result) == \
+        "Спасибо: отмечено, что вы ознакомились."
+    assert await servant.press("Отказываюсь подписать", message=result) == "Уже отмечено."
+    assert await boss.press("Утвердить", message=ballot) == "Это голосование вам недоступно."
+
+
+async def test_only_hr_opens_the_year_and_only_the_appointing_sets_up_the_commission(
+        telegram, bot):
+    servant = person(telegram, 22)
+    await servant.send("/review")
+    menu = await servant.expect("Ежегодная оценка:")
+    assert menu.button_labels() == []
+    assert await servant.press_data(LegacyCb(id=2026, action="open_year").pack(), menu) == \
+        "Ежегодную оценку открывает служба управления персоналом."
+    assert await servant.press_data(LegacyCb(id=2026, action="commission").pack(), menu) == \
+        "Комиссию создаёт только уполномоченное лицо."
+    assert await servant.press_data(LegacyCb(id=2026, action="attendance").pack(), menu) == \
+        "Заседание отмечают только председатель или секретарь."
+    assert await servant.press_data(LegacyCb(id=999999, action="review").pack(), menu) == \
+        "Эта кнопка устарела. Отправьте /start, чтобы открыть актуальное меню."
+
+
+async def test_opening_the_year_counts_the_worked_days_as_the_quarter_does(telegram, bot):
+    """A servant on sick leave most of the year is not reviewed where the methodology asks for
+    more worked days; a business trip is work. Reopening adds him once the rule allows it."""
+    context = bot.app.context
+    async with context.transaction() as tx:
+        ids = {n: (await org.by_personnel_no(tx.conn, str(n))).id for n in (22, 23, 27)}
+        await tx.conn.executemany(
+            "INSERT INTO absence (servant_id, starts_on, ends_on, kind) VALUES (?, ?, ?, ?)",
+            [(ids[22], "2026-02-02", "2026-11-30", "больничный"),
+             (ids[23], "2026-02-02", "2026-11-30", "командировка")])
+        hr = await org.servant(tx.conn, ids[27])
+    rules = context.methodology.eligibility_rules
+    strict = replace(context, methodology=replace(
+        context.methodology, eligibility_rules=replace(rules, min_worked_days=100)))
+    opened = await legacy.open_year(strict, hr, frozenset({"hr"}), 2026)
+    assert opened.added == 6  # everyone with a supervisor but Ivanov
+    async with context.reading() as conn:
+        assert ids[22] not in {r.servant_id for r in await store.reviews(conn, 2026)}
+    assert (await legacy.open_year(context, hr, frozenset({"hr"}), 2026)).added == 1

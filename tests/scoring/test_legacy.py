@@ -1,8 +1,12 @@
 """The older model (seeds 001, 002): KPIs counted, 3/4 of indicators, the commission."""
 
+from datetime import date
 from fractions import Fraction
 
 import pytest
+
+from scoring import Quarter
+from scoring.campaign import Absence, Person, plan_quarter, worked_days
 
 
 @pytest.mark.parametrize(
@@ -55,3 +59,64 @@ def test_open_vote_majority_and_the_chairs_casting_vote(legacy):
     # the secretary does not vote: without his vote it is 1 : 1 and the chair decides
     votes = {1: "approve", 2: "revise", 9: "approve"}
     assert commission.decide(votes, chair=2, secretary=9) == "revise"
+
+
+@pytest.mark.parametrize(("members", "needed"), [(5, 4), (6, 4), (7, 5), (9, 6), (1, 1)])
+def test_the_fewest_present_for_a_quorum(legacy, members, needed):
+    commission = legacy.commission
+    assert commission.quorum_needed(members) == needed
+    assert commission.has_quorum(needed, members)
+    assert not commission.has_quorum(needed - 1, members)
+
+
+def test_a_commission_without_members_has_no_quorum(legacy):
+    with pytest.raises(ValueError):
+        legacy.commission.quorum_needed(0)
+
+
+def test_the_secretary_is_present_but_does_not_vote(legacy):
+    assert legacy.commission.secretary_votes is False  # cl. 34
+    assert legacy.commission.voters([20, 27, 23], secretary=27) == (20, 23)
+    assert legacy.commission.voters([20, 23], secretary=27) == (20, 23)
+
+
+@pytest.mark.parametrize(("managerial", "group"), [(True, "heads"), (False, "staff")])
+def test_the_indicator_group_follows_the_post(legacy, managerial, group):
+    assert legacy.competency_assessment.group_for(managerial=managerial) == group
+
+
+def test_a_years_worked_days_count_absences_as_the_quarter_does(cal):
+    """A year in the post, less a fortnight's leave; a business trip is still work."""
+    start, end = date(2026, 1, 1), date(2026, 12, 31)
+    full = cal.working_days_between(start, end)
+    leave = Absence(1, date(2026, 8, 3), date(2026, 8, 14), "отпуск", None)
+    trip = Absence(1, date(2026, 10, 5), date(2026, 10, 9), "командировка", None)
+    assert worked_days(appointed_on=date(2015, 1, 1), dismissed_on=None, period_start=start,
+                       period_end=end, absences=[], calendar=cal) == full
+    assert worked_days(appointed_on=date(2015, 1, 1), dismissed_on=None, period_start=start,
+                       period_end=end, absences=[leave, trip], calendar=cal) == full - 10
+    # appointed in the year, dismissed in it: only the days in the post count
+    assert worked_days(appointed_on=date(2026, 9, 1), dismissed_on=date(2026, 9, 30),
+                       period_start=start, period_end=end, absences=[leave],
+                       calendar=cal) == cal.working_days_between(date(2026, 9, 1),
+                                                                 date(2026, 9, 30))
+    # dismissed before the year: nothing
+    assert worked_days(appointed_on=date(2015, 1, 1), dismissed_on=date(2025, 6, 30),
+                       period_start=start, period_end=end, absences=[], calendar=cal) == 0
+
+
+def test_worked_days_match_the_quarterly_plan(typical, cal):
+    """The same count plan_quarter uses: a servant with too few worked days is excluded in
+    both, with the same number."""
+    quarter = Quarter(2026, 1)
+    person = Person(1, "C-4", False, False, None, 2, date(2015, 1, 1), None)
+    boss = Person(2, "C-3", True, False, None, None, date(2015, 1, 1), None)
+    sick = Absence(1, date(2026, 1, 5), date(2026, 3, 20), "больничный", None)
+    worked = worked_days(appointed_on=person.appointed_on, dismissed_on=None,
+                         period_start=quarter.start, period_end=quarter.end, absences=[sick],
+                         calendar=cal)
+    _assignments, exclusions = plan_quarter(typical, quarter, [person, boss], unit_parents={},
+                                            absences=[sick], calendar=cal,
+                                            opened_on=date(2026, 4, 1))
+    assert worked < typical.eligibility_rules.min_worked_days
+    assert [e.reason for e in exclusions if e.servant_id == 1] == ["too_few_worked_days"]
