@@ -9,7 +9,7 @@ from enum import StrEnum
 import aiosqlite
 
 from . import audit
-from .db import Database
+from .db import Database, query
 from .models import Account, Role, Servant
 
 
@@ -29,8 +29,8 @@ class BindOutcome(StrEnum):
 
 
 async def get(conn: aiosqlite.Connection, telegram_id: int) -> Account | None:
-    rows = await conn.execute_fetchall(
-        "SELECT telegram_id, servant_id, language, unreachable_at FROM account "
+    rows = await query(
+        conn, "SELECT telegram_id, servant_id, language, unreachable_at FROM account "
         "WHERE telegram_id = ?", (telegram_id,))
     if not rows:
         return None
@@ -40,15 +40,13 @@ async def get(conn: aiosqlite.Connection, telegram_id: int) -> Account | None:
 
 
 async def servant_of(conn: aiosqlite.Connection, telegram_id: int) -> Servant | None:
-    rows = await conn.execute_fetchall(
-        "SELECT s.* FROM servant s JOIN account a ON a.servant_id = s.id "
+    rows = await query(conn, "SELECT s.* FROM servant s JOIN account a ON a.servant_id = s.id "
         "WHERE a.telegram_id = ?", (telegram_id,))
     return Servant.from_row(rows[0]) if rows else None
 
 
 async def telegram_id_of(conn: aiosqlite.Connection, servant_id: int) -> int | None:
-    rows = await conn.execute_fetchall(
-        "SELECT telegram_id FROM account WHERE servant_id = ?", (servant_id,))
+    rows = await query(conn, "SELECT telegram_id FROM account WHERE servant_id = ?", (servant_id,))
     return rows[0]["telegram_id"] if rows else None
 
 
@@ -111,8 +109,8 @@ async def remember_telegram_language(db: Database, telegram_id: int, language: s
 async def language_of(conn: aiosqlite.Connection, servant_id: int) -> str | None:
     """The language to write to a servant in: his choice, else the roster's, else his
     Telegram app's."""
-    rows = await conn.execute_fetchall(
-        "SELECT coalesce(a.language, s.language, a.telegram_language) FROM servant s "
+    rows = await query(
+        conn, "SELECT coalesce(a.language, s.language, a.telegram_language) FROM servant s "
         "LEFT JOIN account a ON a.servant_id = s.id WHERE s.id = ?", (servant_id,))
     return rows[0][0] if rows else None
 

@@ -8,6 +8,8 @@ from typing import Any
 
 import aiosqlite
 
+from .db import query
+
 
 def _json(value: Any) -> str | None:
     return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True,
@@ -29,5 +31,5 @@ async def entries(conn: aiosqlite.Connection, *, action: str | None = None) -> l
     params: tuple = ()
     if action:
         sql, params = sql + " WHERE action = ?", (action,)
-    rows = await conn.execute_fetchall(sql + " ORDER BY id", params)
+    rows = await query(conn, sql + " ORDER BY id", params)
     return [dict(row) for row in rows]

@@ -14,6 +14,7 @@ import aiosqlite
 from scoring import CalibrationRules, WorkCalendar
 
 from . import audit, evaluation
+from .db import query
 
 
 class CalibrationStatus(StrEnum):
@@ -60,13 +61,14 @@ def _date(value: str | None) -> date | None:
 
 
 async def get(conn: aiosqlite.Connection, calibration_id: int) -> Calibration | None:
-    rows = list(await conn.execute_fetchall("SELECT * FROM calibration WHERE id = ?",
+    rows = list(await query(conn, "SELECT * FROM calibration WHERE id = ?",
                                             (calibration_id,)))
     if not rows:
         return None
     r = rows[0]
-    members = tuple(m[0] for m in await conn.execute_fetchall(
-        "SELECT servant_id FROM calibration_member WHERE calibration_id = ? ORDER BY servant_id",
+    members = tuple(m[0] for m in await query(
+        conn, "SELECT servant_id FROM calibration_member WHERE calibration_id = ? ORDER BY "
+        "servant_id",
         (calibration_id,)))
     return Calibration(
         r["id"], r["sheet_id"], r["appellant_id"], r["statement"],
@@ -81,7 +83,7 @@ async def get(conn: aiosqlite.Connection, calibration_id: int) -> Calibration | 
 
 
 async def by_sheet(conn: aiosqlite.Connection, sheet_id: int) -> Calibration | None:
-    rows = list(await conn.execute_fetchall("SELECT id FROM calibration WHERE sheet_id = ?",
+    rows = list(await query(conn, "SELECT id FROM calibration WHERE sheet_id = ?",
                                             (sheet_id,)))
     return await get(conn, rows[0][0]) if rows else None
 
@@ -116,8 +118,8 @@ class Candidate:
 async def candidates(conn: aiosqlite.Connection, campaign_id: int, today: date
                      ) -> list[Candidate]:
     """Active servants who may sit on a panel: HR employees and the quarter's evaluators."""
-    rows = await conn.execute_fetchall(
-        "SELECT s.id, s.full_name, s.personnel_no, s.is_hr, EXISTS (SELECT 1 FROM sheet sh "
+    rows = await query(
+        conn, "SELECT s.id, s.full_name, s.personnel_no, s.is_hr, EXISTS (SELECT 1 FROM sheet sh "
         "WHERE sh.campaign_id = ? AND sh.evaluator_id = s.id) AS evaluates FROM servant s "
         "WHERE (s.dismissed_on IS NULL OR s.dismissed_on >= ?) ORDER BY s.full_name",
         (campaign_id, today.isoformat()))
@@ -166,16 +168,17 @@ async def vote(conn: aiosqlite.Connection, calibration: Calibration, member_id: 
 
 async def votes(conn: aiosqlite.Connection, calibration_id: int, round_: int
                 ) -> dict[int, Decimal]:
-    rows = await conn.execute_fetchall(
-        "SELECT member_id, score FROM calibration_vote WHERE calibration_id = ? AND round = ?",
+    rows = await query(
+        conn, "SELECT member_id, score FROM calibration_vote WHERE calibration_id = ? AND round "
+        "= ?",
         (calibration_id, round_))
     return {r[0]: Decimal(r[1]) for r in rows}
 
 
 async def all_votes(conn: aiosqlite.Connection, calibration_id: int
                     ) -> list[tuple[int, int, Decimal]]:
-    rows = await conn.execute_fetchall(
-        "SELECT round, member_id, score FROM calibration_vote WHERE calibration_id = ? "
+    rows = await query(
+        conn, "SELECT round, member_id, score FROM calibration_vote WHERE calibration_id = ? "
         "ORDER BY round, member_id", (calibration_id,))
     return [(r[0], r[1], Decimal(r[2])) for r in rows]
 
@@ -225,31 +228,30 @@ async def servant_names(conn: aiosqlite.Connection, ids: Iterable[int]) -> dict[
     wanted = tuple(sorted(set(ids)))
     if not wanted:
         return {}
-    rows = await conn.execute_fetchall(
-        f"SELECT id, full_name FROM servant WHERE id IN ({','.join('?' * len(wanted))})",
+    rows = await query(
+        conn, f"SELECT id, full_name FROM servant WHERE id IN ({','.join('?' * len(wanted))})",
         wanted)
     return {r[0]: r[1] for r in rows}
 
 
 async def appointing_officials(conn: aiosqlite.Connection, today: date) -> list[int]:
-    rows = await conn.execute_fetchall(
-        "SELECT id FROM servant WHERE is_appointing = 1 AND (dismissed_on IS NULL OR "
+    rows = await query(
+        conn, "SELECT id FROM servant WHERE is_appointing = 1 AND (dismissed_on IS NULL OR "
         "dismissed_on >= ?)", (today.isoformat(),))
     return [r[0] for r in rows]
 
 
 async def in_progress(conn: aiosqlite.Connection) -> list[Calibration]:
     """Sessions not finished yet: undecided, protocol not posted, or no feedback meeting."""
-    rows = await conn.execute_fetchall(
-        "SELECT id FROM calibration WHERE status != 'decided' OR protocol_posted_at IS NULL "
+    rows = await query(
+        conn, "SELECT id FROM calibration WHERE status != 'decided' OR protocol_posted_at IS NULL "
         "OR feedback_held_on IS NULL ORDER BY id")
     return [found for r in rows if (found := await get(conn, r[0])) is not None]
 
 
 async def open_windows(conn: aiosqlite.Connection) -> list[evaluation.Sheet]:
     """Delivered results of open quarters with no calibration request (yet)."""
-    rows = await conn.execute_fetchall(
-        "SELECT sh.id FROM sheet sh JOIN campaign c ON c.id = sh.campaign_id "
+    rows = await query(conn, "SELECT sh.id FROM sheet sh JOIN campaign c ON c.id = sh.campaign_id "
         "WHERE c.closed_at IS NULL AND sh.status = 'submitted' AND sh.delivered_at IS NOT NULL "
         "AND sh.final_average IS NULL AND NOT EXISTS (SELECT 1 FROM calibration k "
         "WHERE k.sheet_id = sh.id)")

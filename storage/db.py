@@ -84,7 +84,7 @@ class Database:
     async def migrate(self) -> int:
         """Apply every migration newer than the file's ``user_version``; return the version."""
         async with self._lock:
-            current = (await (await self.conn.execute("PRAGMA user_version")).fetchone())[0]
+            current = (await query(self.conn, "PRAGMA user_version"))[0][0]
             for version, script in available_migrations():
                 if version <= current:
                     continue
@@ -105,6 +105,12 @@ class Database:
         create_private(target_path)
         async with self._lock, aiosqlite.connect(target_path) as dest:
             await self.conn.backup(dest)
+
+
+async def query(conn: aiosqlite.Connection, sql: str,
+                params: tuple[object, ...] = ()) -> list[aiosqlite.Row]:
+    """Every row of one query (aiosqlite types its result as an iterable; it is a list)."""
+    return list(await conn.execute_fetchall(sql, params))
 
 
 def create_private(path: Path) -> None:

@@ -14,7 +14,7 @@ from scoring import Methodology, Quarter, WorkCalendar
 from scoring.campaign import Absence, Person, plan_quarter
 
 from . import audit
-from .db import Database
+from .db import Database, query
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,14 +85,14 @@ def _dec(value: str | None) -> Decimal | None:
 
 
 async def campaign_for(conn: aiosqlite.Connection, quarter: Quarter) -> Campaign | None:
-    rows = await conn.execute_fetchall("SELECT * FROM campaign WHERE year = ? AND quarter = ?",
+    rows = await query(conn, "SELECT * FROM campaign WHERE year = ? AND quarter = ?",
                                        (quarter.year, quarter.number))
     return _campaign(rows[0]) if rows else None
 
 
 async def open_campaigns(conn: aiosqlite.Connection) -> list[Campaign]:
-    rows = await conn.execute_fetchall(
-        "SELECT * FROM campaign WHERE closed_at IS NULL ORDER BY year, quarter")
+    rows = await query(
+        conn, "SELECT * FROM campaign WHERE closed_at IS NULL ORDER BY year, quarter")
     return [_campaign(r) for r in rows]
 
 
@@ -109,8 +109,10 @@ async def open_campaign(conn: aiosqlite.Connection, methodology: Methodology, qu
             "INSERT INTO campaign (year, quarter, methodology, opened_at, deadline) "
             "VALUES (?, ?, ?, ?, ?)", (quarter.year, quarter.number, methodology.id,
                                        at.isoformat(timespec="seconds"), deadline.isoformat()))
+        assert cursor.lastrowid is not None
         campaign = Campaign(cursor.lastrowid, quarter, methodology.id, deadline, False)
     else:
+        assert existing is not None
         campaign = existing
     people, parents, absences, sanctions = await _organisation(conn, quarter)
     assignments, exclusions = plan_quarter(
@@ -128,7 +130,7 @@ async def open_campaign(conn: aiosqlite.Connection, methodology: Methodology, qu
     await conn.executemany(
         "INSERT INTO exclusion (campaign_id, servant_id, reason) VALUES (?, ?, ?)",
         [(campaign.id, e.servant_id, e.reason) for e in exclusions])
-    total = (await conn.execute_fetchall("SELECT count(*) FROM sheet WHERE campaign_id = ?",
+    total = (await query(conn, "SELECT count(*) FROM sheet WHERE campaign_id = ?",
                                          (campaign.id,)))[0][0]
     report = OpenReport(campaign, created, added, total, len(exclusions))
     await audit.record(conn, at=at, actor=actor, action="campaign.open", subject=str(quarter),
@@ -138,21 +140,22 @@ async def open_campaign(conn: aiosqlite.Connection, methodology: Methodology, qu
 
 
 async def _organisation(conn: aiosqlite.Connection, quarter: Quarter):
-    rows = await conn.execute_fetchall(
-        "SELECT id, category, managerial, unit_head, unit_id, supervisor_id, appointed_on, "
+    rows = await query(
+        conn, "SELECT id, category, managerial, unit_head, unit_id, supervisor_id, appointed_on, "
         "dismissed_on FROM servant WHERE appointed_on <= ? AND "
         "(dismissed_on IS NULL OR dismissed_on >= ?)",
         (quarter.end.isoformat(), quarter.start.isoformat()))
     people = [Person(r[0], r[1], bool(r[2]), bool(r[3]), r[4], r[5], date.fromisoformat(r[6]),
                      date.fromisoformat(r[7]) if r[7] else None) for r in rows]
-    parents = {r[0]: r[1] for r in await conn.execute_fetchall("SELECT id, parent_id FROM unit")}
+    parents = {r[0]: r[1] for r in await query(conn, "SELECT id, parent_id FROM unit")}
     absences = [Absence(r[0], date.fromisoformat(r[1]), date.fromisoformat(r[2]), r[3], r[4])
-                for r in await conn.execute_fetchall(
-                    "SELECT servant_id, starts_on, ends_on, kind, substitute_id FROM absence "
+                for r in await query(
+                    conn, "SELECT servant_id, starts_on, ends_on, kind, substitute_id FROM "
+                    "absence "
                     "WHERE ends_on >= ?", (quarter.start.isoformat(),))]
     sanctions: dict[int, list[str]] = {}
-    for r in await conn.execute_fetchall(
-            "SELECT servant_id, kind FROM sanction WHERE imposed_on BETWEEN ? AND ?",
+    for r in await query(
+        conn, "SELECT servant_id, kind FROM sanction WHERE imposed_on BETWEEN ? AND ?",
             (quarter.start.isoformat(), quarter.end.isoformat())):
         sanctions.setdefault(r[0], []).append(r[1])
     return people, parents, absences, sanctions
@@ -186,7 +189,7 @@ def _sheet(r: aiosqlite.Row) -> Sheet:
 
 
 async def _sheets(conn: aiosqlite.Connection, where: str, params: tuple) -> list[Sheet]:
-    return [_sheet(r) for r in await conn.execute_fetchall(_SHEET + where, params)]
+    return [_sheet(r) for r in await query(conn, _SHEET + where, params)]
 
 
 async def sheet(conn: aiosqlite.Connection, sheet_id: int) -> Sheet | None:
@@ -293,7 +296,7 @@ async def hand_over(conn: aiosqlite.Connection, sheet_id: int, colleague_id: int
 async def set_final(conn: aiosqlite.Connection, sheet_id: int, *, average: Decimal, grade: str,
                     at: datetime, actor: str) -> None:
     """The calibrated score, which replaces the sheet's average everywhere."""
-    before = await conn.execute_fetchall("SELECT average FROM sheet WHERE id = ?", (sheet_id,))
+    before = await query(conn, "SELECT average FROM sheet WHERE id = ?", (sheet_id,))
     await conn.execute("UPDATE sheet SET final_average = ?, final_grade = ? WHERE id = ?",
                        (str(average), grade, sheet_id))
     await audit.record(conn, at=at, actor=actor, action="sheet.final",
@@ -309,13 +312,14 @@ async def close_campaign(conn: aiosqlite.Connection, campaign_id: int, *, at: da
 
 
 async def campaign(conn: aiosqlite.Connection, campaign_id: int) -> Campaign | None:
-    rows = await conn.execute_fetchall("SELECT * FROM campaign WHERE id = ?", (campaign_id,))
+    rows = await query(conn, "SELECT * FROM campaign WHERE id = ?", (campaign_id,))
     return _campaign(rows[0]) if rows else None
 
 
 async def sheet_counts(conn: aiosqlite.Connection, campaign_id: int) -> dict[int, int]:
     """Pending sheets per evaluator (for the notice when a campaign opens)."""
-    rows = await conn.execute_fetchall(
-        "SELECT evaluator_id, count(*) FROM sheet WHERE campaign_id = ? AND status = 'pending' "
+    rows = await query(
+        conn, "SELECT evaluator_id, count(*) FROM sheet WHERE campaign_id = ? AND status = "
+        "'pending' "
         "GROUP BY evaluator_id", (campaign_id,))
     return {r[0]: r[1] for r in rows}

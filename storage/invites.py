@@ -11,6 +11,7 @@ import aiosqlite
 
 from . import accounts, audit
 from .accounts import BindOutcome
+from .db import query
 
 TOKEN_BYTES = 24  # 32 characters of [A-Za-z0-9_-]: fits Telegram's 64-character start parameter
 
@@ -46,8 +47,8 @@ class Redemption:
 async def redeem(conn: aiosqlite.Connection, token: str, telegram_id: int, *,
                  at: datetime) -> Redemption:
     """Bind ``telegram_id`` to the invited servant if the token is valid, unused and unexpired."""
-    rows = await conn.execute_fetchall(
-        "SELECT i.id, i.servant_id, i.expires_at, i.used_at, i.revoked_at, s.dismissed_on "
+    rows = await query(
+        conn, "SELECT i.id, i.servant_id, i.expires_at, i.used_at, i.revoked_at, s.dismissed_on "
         "FROM invite i JOIN servant s ON s.id = i.servant_id WHERE i.token_hash = ?",
         (_hash(token),))
     if not rows:

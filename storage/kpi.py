@@ -11,6 +11,7 @@ from enum import StrEnum
 import aiosqlite
 
 from . import audit
+from .db import query
 from .models import Servant
 
 
@@ -65,14 +66,14 @@ def _item(row: aiosqlite.Row) -> Item:
 
 
 async def plan(conn: aiosqlite.Connection, plan_id: int) -> Plan | None:
-    rows = list(await conn.execute_fetchall(
-        "SELECT p.*, s.full_name FROM kpi_plan p JOIN servant s ON s.id = p.servant_id "
+    rows = list(await query(
+        conn, "SELECT p.*, s.full_name FROM kpi_plan p JOIN servant s ON s.id = p.servant_id "
         "WHERE p.id = ?", (plan_id,)))
     if not rows:
         return None
     r = rows[0]
-    items = tuple(_item(i) for i in await conn.execute_fetchall(
-        "SELECT * FROM kpi_item WHERE plan_id = ? ORDER BY position", (plan_id,)))
+    items = tuple(_item(i) for i in await query(
+        conn, "SELECT * FROM kpi_item WHERE plan_id = ? ORDER BY position", (plan_id,)))
     return Plan(r["id"], r["servant_id"], r["full_name"], r["year"], r["drafter_id"],
                 r["approver_id"], PlanStatus(r["status"]), r["version"],
                 date.fromisoformat(r["due_on"]),
@@ -81,8 +82,8 @@ async def plan(conn: aiosqlite.Connection, plan_id: int) -> Plan | None:
 
 
 async def plan_of(conn: aiosqlite.Connection, servant_id: int, year: int) -> Plan | None:
-    rows = list(await conn.execute_fetchall(
-        "SELECT id FROM kpi_plan WHERE servant_id = ? AND year = ?", (servant_id, year)))
+    rows = list(await query(
+        conn, "SELECT id FROM kpi_plan WHERE servant_id = ? AND year = ?", (servant_id, year)))
     return await plan(conn, rows[0][0]) if rows else None
 
 
@@ -106,8 +107,8 @@ async def create(conn: aiosqlite.Connection, servant_id: int, year: int, drafter
 async def add_item(conn: aiosqlite.Connection, plan_id: int, name: str, unit: str,
                    planned: list[Decimal], deadline: str, expected: str, *, at: datetime,
                    actor: str) -> int:
-    rows = list(await conn.execute_fetchall(
-        "SELECT coalesce(max(position), 0) + 1 FROM kpi_item WHERE plan_id = ?", (plan_id,)))
+    rows = list(await query(
+        conn, "SELECT coalesce(max(position), 0) + 1 FROM kpi_item WHERE plan_id = ?", (plan_id,)))
     position: int = rows[0][0]
     await conn.execute(
         "INSERT INTO kpi_item (plan_id, position, name, unit, planned, deadline, expected) "
@@ -181,8 +182,8 @@ async def set_actual(conn: aiosqlite.Connection, plan_id: int, position: int, pe
 
 
 async def actuals(conn: aiosqlite.Connection, plan_id: int, period: int) -> dict[int, Decimal]:
-    rows = await conn.execute_fetchall(
-        "SELECT position, actual FROM kpi_actual WHERE plan_id = ? AND period = ?",
+    rows = await query(
+        conn, "SELECT position, actual FROM kpi_actual WHERE plan_id = ? AND period = ?",
         (plan_id, period))
     return {r[0]: Decimal(r[1]) for r in rows}
 
@@ -191,22 +192,21 @@ async def plans_for(conn: aiosqlite.Connection, *, drafter: int | None = None,
                     approver: int | None = None, year: int) -> list[Plan]:
     where, params = ("drafter_id = ?", (drafter, year)) if drafter is not None else \
         (f"approver_id = ? AND status = '{PlanStatus.SUBMITTED.value}'", (approver, year))
-    rows = await conn.execute_fetchall(
-        f"SELECT id FROM kpi_plan WHERE {where} AND year = ? ORDER BY id", params)
+    rows = await query(
+        conn, f"SELECT id FROM kpi_plan WHERE {where} AND year = ? ORDER BY id", params)
     return await _plans(conn, [r[0] for r in rows])
 
 
 async def approved_plans(conn: aiosqlite.Connection, year: int) -> list[Plan]:
-    rows = await conn.execute_fetchall(
-        "SELECT id FROM kpi_plan WHERE year = ? AND status = ? ORDER BY id",
+    rows = await query(conn, "SELECT id FROM kpi_plan WHERE year = ? AND status = ? ORDER BY id",
         (year, PlanStatus.APPROVED.value))
     return await _plans(conn, [r[0] for r in rows])
 
 
 async def missing_actuals(conn: aiosqlite.Connection, year: int, period: int) -> int:
     """How many approved plans of ``year`` still lack an actual value for ``period``."""
-    rows = list(await conn.execute_fetchall(
-        "SELECT count(*) FROM kpi_plan p WHERE p.year = ? AND p.status = ? AND EXISTS "
+    rows = list(await query(
+        conn, "SELECT count(*) FROM kpi_plan p WHERE p.year = ? AND p.status = ? AND EXISTS "
         "(SELECT 1 FROM kpi_item i WHERE i.plan_id = p.id AND NOT EXISTS (SELECT 1 FROM "
         "kpi_actual a WHERE a.plan_id = p.id AND a.position = i.position AND a.period = ?))",
         (year, PlanStatus.APPROVED.value, period)))
@@ -218,7 +218,7 @@ async def subordinates(conn: aiosqlite.Connection, supervisor_id: int, today: da
                        ) -> list[Servant]:
     """The servants a supervisor directly supervises who have not left before ``today``, by
     name: the ones he drafts plans for."""
-    rows = await conn.execute_fetchall(
-        "SELECT * FROM servant WHERE supervisor_id = ? AND (dismissed_on IS NULL OR "
+    rows = await query(
+        conn, "SELECT * FROM servant WHERE supervisor_id = ? AND (dismissed_on IS NULL OR "
         "dismissed_on >= ?) ORDER BY full_name", (supervisor_id, today.isoformat()))
     return [Servant.from_row(r) for r in rows]

@@ -13,6 +13,7 @@ import aiosqlite
 from scoring.campaign import Absence
 
 from . import audit
+from .db import query
 
 
 class ReviewStatus(StrEnum):
@@ -93,7 +94,7 @@ _REVIEW = ("SELECT r.*, s.full_name, s.public_services, s.category FROM annual_r
 
 
 async def review(conn: aiosqlite.Connection, review_id: int) -> Review | None:
-    rows = list(await conn.execute_fetchall(_REVIEW + "WHERE r.id = ?", (review_id,)))
+    rows = list(await query(conn, _REVIEW + "WHERE r.id = ?", (review_id,)))
     return _review(rows[0]) if rows else None
 
 
@@ -107,7 +108,7 @@ async def reviews(conn: aiosqlite.Connection, year: int, *, evaluator: int | Non
     if status is not None:
         where.append("r.status = ?")
         params.append(status)
-    rows = await conn.execute_fetchall(_REVIEW + "WHERE " + " AND ".join(where) +
+    rows = await query(conn, _REVIEW + "WHERE " + " AND ".join(where) +
                                        " ORDER BY s.full_name", tuple(params))
     return [_review(r) for r in rows]
 
@@ -128,8 +129,8 @@ async def open_year(conn: aiosqlite.Connection, year: int,
 
 async def candidates(conn: aiosqlite.Connection) -> list[Candidate]:
     """Every servant who has a direct supervisor, with the superior manager if there is one."""
-    rows = await conn.execute_fetchall(
-        "SELECT s.id, s.supervisor_id, b.supervisor_id, s.appointed_on, s.dismissed_on "
+    rows = await query(
+        conn, "SELECT s.id, s.supervisor_id, b.supervisor_id, s.appointed_on, s.dismissed_on "
         "FROM servant s LEFT JOIN servant b ON b.id = s.supervisor_id "
         "WHERE s.supervisor_id IS NOT NULL")
     return [Candidate(r[0], r[1], r[2], date.fromisoformat(r[3]),
@@ -138,8 +139,8 @@ async def candidates(conn: aiosqlite.Connection) -> list[Candidate]:
 
 async def absences(conn: aiosqlite.Connection, first: date, last: date) -> list[Absence]:
     """The roster's absences that overlap ``first`` … ``last``."""
-    rows = await conn.execute_fetchall(
-        "SELECT servant_id, starts_on, ends_on, kind, substitute_id FROM absence "
+    rows = await query(
+        conn, "SELECT servant_id, starts_on, ends_on, kind, substitute_id FROM absence "
         "WHERE ends_on >= ? AND starts_on <= ?", (first.isoformat(), last.isoformat()))
     return [Absence(r[0], date.fromisoformat(r[1]), date.fromisoformat(r[2]), r[3], r[4])
             for r in rows]
@@ -147,15 +148,14 @@ async def absences(conn: aiosqlite.Connection, first: date, last: date) -> list[
 
 async def personnel_ids(conn: aiosqlite.Connection, *, active: bool = False) -> dict[str, int]:
     """Personnel number -> servant id, of everyone (or of those not dismissed)."""
-    rows = await conn.execute_fetchall(
-        "SELECT personnel_no, id FROM servant" +
+    rows = await query(conn, "SELECT personnel_no, id FROM servant" +
         (" WHERE dismissed_on IS NULL" if active else ""))
     return {r[0]: r[1] for r in rows}
 
 
 async def people(conn: aiosqlite.Connection) -> dict[int, Person]:
     """Every servant's name and position, by id."""
-    rows = await conn.execute_fetchall("SELECT id, full_name, position FROM servant")
+    rows = await query(conn, "SELECT id, full_name, position FROM servant")
     return {r[0]: Person(r[1], r[2]) for r in rows}
 
 
@@ -194,12 +194,13 @@ async def create_commission(conn: aiosqlite.Connection, year: int, chair: int, s
 
 
 async def commission(conn: aiosqlite.Connection, year: int) -> Commission | None:
-    rows = list(await conn.execute_fetchall("SELECT * FROM commission WHERE year = ?", (year,)))
+    rows = list(await query(conn, "SELECT * FROM commission WHERE year = ?", (year,)))
     if not rows:
         return None
     r = rows[0]
-    members = tuple(m[0] for m in await conn.execute_fetchall(
-        "SELECT servant_id FROM commission_member WHERE commission_id = ? ORDER BY servant_id",
+    members = tuple(m[0] for m in await query(
+        conn, "SELECT servant_id FROM commission_member WHERE commission_id = ? ORDER BY "
+        "servant_id",
         (r["id"],)))
     return Commission(r["id"], r["year"], r["chair_id"], r["secretary_id"], members,
                       tuple(json.loads(r["present"])) if r["present"] else None,
@@ -223,8 +224,8 @@ async def vote(conn: aiosqlite.Connection, commission_id: int, review_id: int, m
 
 async def votes(conn: aiosqlite.Connection, commission_id: int, review_id: int
                 ) -> dict[int, str]:
-    rows = await conn.execute_fetchall(
-        "SELECT member_id, choice FROM commission_vote WHERE commission_id = ? AND "
+    rows = await query(
+        conn, "SELECT member_id, choice FROM commission_vote WHERE commission_id = ? AND "
         "review_id = ?", (commission_id, review_id))
     return {r[0]: r[1] for r in rows}
 

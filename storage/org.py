@@ -7,6 +7,7 @@ from datetime import date
 
 import aiosqlite
 
+from .db import query
 from .models import Role, Servant
 
 
@@ -24,38 +25,38 @@ async def ensure_body(conn: aiosqlite.Connection, name: str, methodology: str) -
 
 
 async def body(conn: aiosqlite.Connection) -> Body:
-    row = (await conn.execute_fetchall("SELECT name, methodology FROM body WHERE id = 1"))[0]
+    row = (await query(conn, "SELECT name, methodology FROM body WHERE id = 1"))[0]
     return Body(row["name"], row["methodology"])
 
 
 async def servant(conn: aiosqlite.Connection, servant_id: int) -> Servant | None:
-    rows = await conn.execute_fetchall("SELECT * FROM servant WHERE id = ?", (servant_id,))
+    rows = await query(conn, "SELECT * FROM servant WHERE id = ?", (servant_id,))
     return Servant.from_row(rows[0]) if rows else None
 
 
 async def by_personnel_no(conn: aiosqlite.Connection, personnel_no: str) -> Servant | None:
-    rows = await conn.execute_fetchall("SELECT * FROM servant WHERE personnel_no = ?",
+    rows = await query(conn, "SELECT * FROM servant WHERE personnel_no = ?",
                                        (personnel_no.strip(),))
     return Servant.from_row(rows[0]) if rows else None
 
 
 async def active_by_phone(conn: aiosqlite.Connection, phone: str, today: date) -> list[Servant]:
-    rows = await conn.execute_fetchall(
-        "SELECT * FROM servant WHERE phone = ? AND (dismissed_on IS NULL OR dismissed_on >= ?)",
+    rows = await query(
+        conn, "SELECT * FROM servant WHERE phone = ? AND (dismissed_on IS NULL OR dismissed_on "
+        ">= ?)",
         (phone, today.isoformat()))
     return [Servant.from_row(r) for r in rows]
 
 
 async def hr_by_name(conn: aiosqlite.Connection, name: str) -> list[Servant]:
     """HR officers whose full name contains ``name`` (case-insensitive)."""
-    rows = await conn.execute_fetchall("SELECT * FROM servant WHERE is_hr = 1 ORDER BY full_name")
+    rows = await query(conn, "SELECT * FROM servant WHERE is_hr = 1 ORDER BY full_name")
     needle = name.casefold().strip()
     return [Servant.from_row(r) for r in rows if needle in r["full_name"].casefold()]
 
 
 async def count_subordinates(conn: aiosqlite.Connection, servant_id: int, today: date) -> int:
-    rows = await conn.execute_fetchall(
-        "SELECT count(*) FROM servant WHERE supervisor_id = ? "
+    rows = await query(conn, "SELECT count(*) FROM servant WHERE supervisor_id = ? "
         "AND (dismissed_on IS NULL OR dismissed_on >= ?)", (servant_id, today.isoformat()))
     return rows[0][0]
 
@@ -69,8 +70,8 @@ class InviteRow:
 
 async def servants_for_invites(conn: aiosqlite.Connection, today: date) -> list[InviteRow]:
     """Active servants with their unit and whether a Telegram account is already bound."""
-    rows = await conn.execute_fetchall(
-        "SELECT s.*, u.path AS unit_path, a.telegram_id AS bound FROM servant s "
+    rows = await query(
+        conn, "SELECT s.*, u.path AS unit_path, a.telegram_id AS bound FROM servant s "
         "LEFT JOIN unit u ON u.id = s.unit_id LEFT JOIN account a ON a.servant_id = s.id "
         "WHERE s.dismissed_on IS NULL OR s.dismissed_on >= ? ORDER BY u.path, s.full_name",
         (today.isoformat(),))
@@ -81,8 +82,8 @@ async def roles(conn: aiosqlite.Connection, servant: Servant, today: date) -> fr
     """The servant's roles today (see ``accounts.roles_of``)."""
     from .accounts import roles_of
 
-    evaluates = await conn.execute_fetchall(
-        "SELECT 1 FROM sheet sh JOIN campaign c ON c.id = sh.campaign_id "
+    evaluates = await query(
+        conn, "SELECT 1 FROM sheet sh JOIN campaign c ON c.id = sh.campaign_id "
         "WHERE sh.evaluator_id = ? AND c.closed_at IS NULL LIMIT 1", (servant.id,))
     supervises = await count_subordinates(conn, servant.id, today)
     return roles_of(servant, today, evaluates=bool(evaluates), supervises=bool(supervises))

@@ -12,6 +12,7 @@ import aiosqlite
 from scoring import Methodology, annual_score
 
 from . import audit
+from .db import query
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,8 +26,7 @@ class UnitProgress:
 
 async def progress(conn: aiosqlite.Connection, campaign_id: int, today: date
                    ) -> list[UnitProgress]:
-    rows = await conn.execute_fetchall(
-        "SELECT coalesce(u.path, '—') AS unit, sh.status, "
+    rows = await query(conn, "SELECT coalesce(u.path, '—') AS unit, sh.status, "
         "(SELECT count(*) FROM answer a WHERE a.sheet_id = sh.id) AS answered, c.deadline "
         "FROM sheet sh JOIN servant s ON s.id = sh.evaluatee_id "
         "JOIN campaign c ON c.id = sh.campaign_id LEFT JOIN unit u ON u.id = s.unit_id "
@@ -52,8 +52,7 @@ class LateEvaluator:
 
 
 async def late_evaluators(conn: aiosqlite.Connection, campaign_id: int) -> list[LateEvaluator]:
-    rows = await conn.execute_fetchall(
-        "SELECT e.full_name, e.personnel_no, count(*) AS pending, "
+    rows = await query(conn, "SELECT e.full_name, e.personnel_no, count(*) AS pending, "
         "a.telegram_id IS NOT NULL AND a.unreachable_at IS NULL AS reachable "
         "FROM sheet sh JOIN servant e ON e.id = sh.evaluator_id "
         "LEFT JOIN account a ON a.servant_id = e.id "
@@ -64,8 +63,7 @@ async def late_evaluators(conn: aiosqlite.Connection, campaign_id: int) -> list[
 
 async def exclusions(conn: aiosqlite.Connection, campaign_id: int) -> list[tuple[str, str, str]]:
     """(personnel no., name, reason) of everyone not evaluated in the campaign."""
-    rows = await conn.execute_fetchall(
-        "SELECT s.personnel_no, s.full_name, x.reason FROM exclusion x "
+    rows = await query(conn, "SELECT s.personnel_no, s.full_name, x.reason FROM exclusion x "
         "JOIN servant s ON s.id = x.servant_id WHERE x.campaign_id = ? ORDER BY s.full_name",
         (campaign_id,))
     return [(r[0], r[1], r[2]) for r in rows]
@@ -74,8 +72,7 @@ async def exclusions(conn: aiosqlite.Connection, campaign_id: int) -> list[tuple
 async def to_notify_by_letter(conn: aiosqlite.Connection, campaign_id: int
                               ) -> list[tuple[str, str, str | None]]:
     """Dismissed servants evaluated without participation (cl. 7, 10): name, no., phone."""
-    rows = await conn.execute_fetchall(
-        "SELECT s.full_name, s.personnel_no, s.phone FROM sheet sh "
+    rows = await query(conn, "SELECT s.full_name, s.personnel_no, s.phone FROM sheet sh "
         "JOIN servant s ON s.id = sh.evaluatee_id WHERE sh.campaign_id = ? "
         "AND sh.without_participation = 1 AND sh.status = 'submitted' ORDER BY s.full_name",
         (campaign_id,))
@@ -101,16 +98,17 @@ class ResultRow:
 
 
 async def quarter_results(conn: aiosqlite.Connection, campaign_id: int) -> list[ResultRow]:
-    rows = await conn.execute_fetchall(
-        "SELECT sh.id, s.personnel_no, s.full_name, s.position, coalesce(u.path, '') AS unit, "
+    rows = await query(
+        conn, "SELECT sh.id, s.personnel_no, s.full_name, s.position, coalesce(u.path, '') AS "
+        "unit, "
         "sh.form, e.full_name AS evaluator, sh.status, sh.average, sh.final_average, "
         "coalesce(sh.final_grade, sh.grade) AS grade, sh.submitted_at, sh.delivered_at, "
         "sh.acknowledged_at FROM sheet sh JOIN servant s ON s.id = sh.evaluatee_id "
         "JOIN servant e ON e.id = sh.evaluator_id LEFT JOIN unit u ON u.id = s.unit_id "
         "WHERE sh.campaign_id = ? ORDER BY unit, s.full_name", (campaign_id,))
     scores: dict[int, dict[str, Decimal]] = defaultdict(dict)
-    for a in await conn.execute_fetchall(
-            "SELECT a.sheet_id, a.parameter, a.score FROM answer a JOIN sheet sh "
+    for a in await query(
+        conn, "SELECT a.sheet_id, a.parameter, a.score FROM answer a JOIN sheet sh "
             "ON sh.id = a.sheet_id WHERE sh.campaign_id = ?", (campaign_id,)):
         scores[a[0]][a[1]] = Decimal(a[2])
     return [ResultRow(
@@ -134,12 +132,12 @@ async def form_annual(conn: aiosqlite.Connection, methodology: Methodology, year
                       at: datetime, actor: str) -> tuple[list[AnnualRow], list[tuple[str, str]]]:
     """Cl. 5: the average of the year's evaluated quarters (a calibrated score replaces the
     quarter's). Returns the scores formed and (name, reason) of those with none."""
-    rows = await conn.execute_fetchall(
-        "SELECT s.id, s.personnel_no, s.full_name, coalesce(sh.final_average, sh.average) "
+    rows = await query(
+        conn, "SELECT s.id, s.personnel_no, s.full_name, coalesce(sh.final_average, sh.average) "
         "FROM sheet sh JOIN campaign c ON c.id = sh.campaign_id "
         "JOIN servant s ON s.id = sh.evaluatee_id WHERE c.year = ? AND sh.status = 'submitted'",
         (year,))
-    by_servant: dict[int, list] = defaultdict(list)
+    by_servant: dict[int, list[Decimal]] = defaultdict(list)
     names: dict[int, tuple[str, str]] = {}
     for r in rows:
         by_servant[r[0]].append(Decimal(r[3]))
@@ -147,6 +145,7 @@ async def form_annual(conn: aiosqlite.Connection, methodology: Methodology, year
     formed = []
     for servant_id, scores in by_servant.items():
         average = annual_score(scores)
+        assert average is not None  # every servant here has at least one submitted quarter
         grade = methodology.grade(average)
         formed.append(AnnualRow(servant_id, *names[servant_id], average, grade, len(scores)))
         await conn.execute(
@@ -155,8 +154,8 @@ async def form_annual(conn: aiosqlite.Connection, methodology: Methodology, year
             "average = excluded.average, grade = excluded.grade, quarters = excluded.quarters, "
             "formed_at = excluded.formed_at",
             (year, servant_id, str(average), grade, len(scores), at.isoformat(timespec="seconds")))
-    pending = await conn.execute_fetchall(
-        "SELECT DISTINCT s.full_name FROM sheet sh JOIN campaign c ON c.id = sh.campaign_id "
+    pending = await query(
+        conn, "SELECT DISTINCT s.full_name FROM sheet sh JOIN campaign c ON c.id = sh.campaign_id "
         "JOIN servant s ON s.id = sh.evaluatee_id WHERE c.year = ? AND sh.status = 'pending'",
         (year,))
     missing = [(r[0], "pending_sheet") for r in pending]
@@ -166,8 +165,8 @@ async def form_annual(conn: aiosqlite.Connection, methodology: Methodology, year
 
 
 async def annual_scores(conn: aiosqlite.Connection, year: int) -> list[AnnualRow]:
-    rows = await conn.execute_fetchall(
-        "SELECT a.servant_id, s.personnel_no, s.full_name, a.average, a.grade, a.quarters "
+    rows = await query(
+        conn, "SELECT a.servant_id, s.personnel_no, s.full_name, a.average, a.grade, a.quarters "
         "FROM annual_score a JOIN servant s ON s.id = a.servant_id WHERE a.year = ? "
         "ORDER BY s.full_name", (year,))
     return [AnnualRow(r[0], r[1], r[2], Decimal(r[3]), r[4], r[5]) for r in rows]
@@ -175,24 +174,24 @@ async def annual_scores(conn: aiosqlite.Connection, year: int) -> list[AnnualRow
 
 async def unreachable(conn: aiosqlite.Connection) -> list[tuple[str, str]]:
     """(name, personnel no.) of servants the bot cannot write to: blocked it or never linked."""
-    rows = await conn.execute_fetchall(
-        "SELECT s.full_name, s.personnel_no FROM servant s "
+    rows = await query(conn, "SELECT s.full_name, s.personnel_no FROM servant s "
         "JOIN account a ON a.servant_id = s.id WHERE a.unreachable_at IS NOT NULL "
         "ORDER BY s.full_name")
     return [(r[0], r[1]) for r in rows]
 
 
 async def active_hr(conn: aiosqlite.Connection, today: date) -> list[int]:
-    rows = await conn.execute_fetchall(
-        "SELECT id FROM servant WHERE is_hr = 1 AND (dismissed_on IS NULL OR dismissed_on >= ?)",
+    rows = await query(
+        conn, "SELECT id FROM servant WHERE is_hr = 1 AND (dismissed_on IS NULL OR dismissed_on "
+        ">= ?)",
         (today.isoformat(),))
     return [r[0] for r in rows]
 
 
 async def pending_by_evaluator(conn: aiosqlite.Connection, campaign_id: int,
                                evaluator_id: int) -> int:
-    rows = await conn.execute_fetchall(
-        "SELECT count(*) FROM sheet WHERE campaign_id = ? AND evaluator_id = ? "
+    rows = await query(
+        conn, "SELECT count(*) FROM sheet WHERE campaign_id = ? AND evaluator_id = ? "
         "AND status = 'pending'", (campaign_id, evaluator_id))
     return rows[0][0]
 
@@ -200,8 +199,7 @@ async def pending_by_evaluator(conn: aiosqlite.Connection, campaign_id: int,
 async def pending_evaluatees(conn: aiosqlite.Connection, year: int) -> list[str]:
     """Names of servants with an unsubmitted sheet in the year: their annual score would miss
     a quarter."""
-    rows = await conn.execute_fetchall(
-        "SELECT DISTINCT s.full_name FROM sheet sh JOIN campaign c "
+    rows = await query(conn, "SELECT DISTINCT s.full_name FROM sheet sh JOIN campaign c "
         "ON c.id = sh.campaign_id JOIN servant s ON s.id = sh.evaluatee_id "
         "WHERE c.year = ? AND sh.status = 'pending' ORDER BY s.full_name", (year,))
     return [r[0] for r in rows]
@@ -209,7 +207,7 @@ async def pending_evaluatees(conn: aiosqlite.Connection, year: int) -> list[str]
 
 async def annual_formed(conn: aiosqlite.Connection, year: int) -> bool:
     """Whether the year's annual scores have been formed (by HR or the scheduler)."""
-    rows = await conn.execute_fetchall("SELECT 1 FROM annual_score WHERE year = ? LIMIT 1",
+    rows = await query(conn, "SELECT 1 FROM annual_score WHERE year = ? LIMIT 1",
                                        (year,))
     return bool(rows)
 

@@ -10,6 +10,7 @@ from typing import Any
 import aiosqlite
 
 from . import audit
+from .db import query
 from .roster_file import Roster, ServantRow
 
 _FIELDS = ("full_name", "position", "category", "managerial", "unit_head", "unit_id",
@@ -30,8 +31,7 @@ async def apply(conn: aiosqlite.Connection, roster: Roster, *, at: datetime,
                 actor: str) -> ImportReport:
     """Upsert every row by personnel number; call inside one transaction. Re-import is a no-op."""
     units = await _units(conn, {s.unit for s in roster.servants})
-    existing = {r["personnel_no"]: dict(r) for r in await conn.execute_fetchall(
-        "SELECT * FROM servant")}
+    existing = {r["personnel_no"]: dict(r) for r in await query(conn, "SELECT * FROM servant")}
     ids = {no: row["id"] for no, row in existing.items()}
     added = updated = dismissed = unchanged = 0
     for servant in roster.servants:  # first pass: everyone exists, supervisors resolved next
@@ -107,11 +107,11 @@ async def _update(conn: aiosqlite.Connection, servant_id: int, values: dict[str,
 
 async def _units(conn: aiosqlite.Connection, paths: set[str]) -> dict[str, int]:
     """Ids of every unit path and its ancestors ("A / B" needs "A"), creating missing ones."""
-    wanted = set()
+    wanted: set[str] = set()
     for path in paths:
         parts = path.split(" / ")
         wanted.update(" / ".join(parts[:i]) for i in range(1, len(parts) + 1))
-    ids = {r["path"]: r["id"] for r in await conn.execute_fetchall("SELECT id, path FROM unit")}
+    ids = {r["path"]: r["id"] for r in await query(conn, "SELECT id, path FROM unit")}
     for path in sorted(wanted, key=lambda p: p.count(" / ")):
         if path in ids:
             continue

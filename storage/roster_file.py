@@ -319,6 +319,8 @@ def _servant(row: _Row) -> ServantRow | None:
     public_services = row.yes_no("public_services")
     if len(row.errors) > before:
         return None
+    # a row without errors has every required value
+    assert personnel_no and full_name and position and category and unit and appointed_on
     unit_path = " / ".join(p.strip() for p in unit.split("/") if p.strip())
     return ServantRow(
         row=row.number, personnel_no=personnel_no, full_name=" ".join(full_name.split()),
@@ -367,6 +369,7 @@ def _sanctions(sheet: Sheet, known: set[str], errors: list[RowError]) -> list[Sa
             row.error("kind", "bad_sanction", kind_text)
         imposed_on = row.date("imposed_on", required=True)
         if len(errors) == before:
+            assert person and kind and imposed_on  # required values, present without errors
             result.append(SanctionRow(person, kind, imposed_on))
     return result
 
@@ -384,5 +387,6 @@ def _absences(sheet: Sheet, known: set[str], errors: list[RowError]) -> list[Abs
             row.error("ends_on", "dates_order", ends_on)
         substitute = _person(row, "substitute", known, required=False)
         if len(errors) == before:
+            assert person and kind and starts_on and ends_on  # required, present without errors
             result.append(AbsenceRow(person, kind, starts_on, ends_on, substitute))
     return result

@@ -6,6 +6,8 @@ from datetime import datetime
 
 import aiosqlite
 
+from .db import query
+
 
 async def record(conn: aiosqlite.Connection, update_id: int, *, at: datetime) -> None:
     """Mark the update handled, in the transaction of the change it caused."""
@@ -14,14 +16,14 @@ async def record(conn: aiosqlite.Connection, update_id: int, *, at: datetime) ->
 
 
 async def was_handled(conn: aiosqlite.Connection, update_id: int) -> bool:
-    rows = await conn.execute_fetchall("SELECT 1 FROM handled_update WHERE update_id = ?",
+    rows = await query(conn, "SELECT 1 FROM handled_update WHERE update_id = ?",
                                        (update_id,))
     return bool(rows)
 
 
 async def newest(conn: aiosqlite.Connection) -> int:
     """The highest update id recorded (0 if none): only ids up to it can be duplicates."""
-    rows = await conn.execute_fetchall("SELECT max(update_id) FROM handled_update")
+    rows = await query(conn, "SELECT max(update_id) FROM handled_update")
     return int(rows[0][0] or 0)
 
 
