@@ -180,17 +180,13 @@ class Reminders:
             return 0
         added = 0
         for survey in await surveys.open_surveys(conn):
-            rows = await conn.execute_fetchall("SELECT started_on FROM survey WHERE id = ?",
-                                               (survey.id,))
-            if not rows[0][0] or today > survey.closes_on:
+            if survey.started_on is None or today > survey.closes_on:
                 continue
-            started = date.fromisoformat(rows[0][0])
-            elapsed = self.calendar.working_days_between(started + timedelta(days=1), today)
+            elapsed = self.calendar.working_days_between(survey.started_on + timedelta(days=1),
+                                                         today)
             if elapsed == 0 or elapsed % SURVEY_REMINDER_EVERY:
                 continue
-            for invitation_id, respondent in await conn.execute_fetchall(
-                    "SELECT i.id, i.respondent_id FROM survey_invitation i JOIN survey_target t "
-                    "ON t.id = i.target_id WHERE t.survey_id = ? AND i.done = 0", (survey.id,)):
+            for invitation_id, respondent in await surveys.pending_invitations(conn, survey.id):
                 added += await outbox.enqueue(
                     conn, "survey_reminder", f"invitation:{invitation_id}", respondent,
                     due_on=today, not_before=self.window(), at=now,
