@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).parents[1]))
 
 from handlers.surveys.radar import radar_png
 from scoring import load_methodology, report_360
+from scoring.survey import RespondentRole
 from storage import surveys
 from storage.db import Database
 
@@ -38,18 +39,19 @@ async def _fill(db: Database, count: int, respondents: int) -> int:
             "INSERT INTO servant (id, personnel_no, full_name, position, category, managerial, "
             "unit_head, appointed_on) VALUES (?, ?, ?, 'Expert', 'C-4', 0, 0, '2020-01-01')",
             [(i, str(i), f"Servant {i}") for i in range(1, count + respondents + 1)])
-        survey_id = await surveys.create(conn, "360", 2026, "justice-2023", today=TODAY,
-                                         closes_on=TODAY)
+        survey_id = await surveys.create(conn, surveys.SurveyKind.SURVEY_360, 2026,
+                                         "justice-2023", today=TODAY, closes_on=TODAY)
         submitted = 0
         for subject in range(1, count + 1):
             question_set = "unit_heads" if subject % 10 == 0 else "others"
-            people = [(subject, "self")] + [(count + r, "peer") for r in range(1, respondents + 1)]
+            people = [(subject, RespondentRole.SELF)] + [
+                (count + r, RespondentRole.PEER) for r in range(1, respondents + 1)]
             target = await surveys.add_target(conn, survey_id, subject, question_set, people)
             rows = await conn.execute_fetchall(
                 "SELECT id, role FROM survey_invitation WHERE target_id = ?", (target,))
             for invitation_id, role in rows:
                 invitation = surveys.Invitation(invitation_id, None, target, subject, "",
-                                                question_set, role, 0, False)
+                                                question_set, RespondentRole(role), 0, False)
                 points = {key: (key, random.randint(1, 5)) for key in statements[question_set]}
                 submitted += await surveys.submit(conn, invitation, points, TODAY)
         await conn.execute("UPDATE survey SET closed_on = ? WHERE id = ?",
@@ -91,6 +93,7 @@ async def main(count: int, respondents: int) -> None:
         await db.close()
     rules = load_methodology("justice-2023").survey360
     heads = rules.sets["unit_heads"].competencies
+    import matplotlib.pyplot  # noqa: F401 — radar_png imports it lazily; not part of the figure
     started = time.perf_counter()
     radar_png("360 report: Servant 10", [c.title.ru for c in heads],
               [Decimal(random.randint(100, 500)) / 100 for _ in heads],

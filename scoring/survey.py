@@ -6,15 +6,49 @@ answers — so the storage never needs to keep who answered what.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
+from enum import StrEnum
 
 from .decimals import round_score
+from .periods import deadline_after
 from .text import Text
+from .workdays import WorkCalendar
 
 Totals = Mapping[str, tuple[int, int]]
 """Per statement key: (sum of points, number of answers)."""
+
+Tally = dict[str, tuple[str, int]]
+"""What one submitted questionnaire adds to the totals: per answered item, (total key, points)."""
+
+WORKING_CONDITIONS_OPEN_WORKING_DAYS = 10
+"""How long the working-conditions survey stays open (the bot's setting, not the methodology's)."""
+
+
+class RespondentRole(StrEnum):
+    """Who answers about whom (cl. 41); the stored value of an invitation's role."""
+
+    SELF = "self"  # the evaluatee's self-assessment: shown apart, never counted (cl. 41)
+    DIRECT_SUPERVISOR = "direct_supervisor"
+    SUBORDINATE = "subordinate"
+    PEER = "peer"
+    STAFF = "staff"  # the working-conditions survey: every active servant of the body
+
+
+class QuestionSet(StrEnum):
+    """Which questionnaire a target answers: a 360 competency set, or the working conditions."""
+
+    UNIT_HEADS = "unit_heads"
+    OTHERS = "others"
+    WORKING_CONDITIONS = "working_conditions"
+
+
+def question_set_for(unit_head: bool) -> QuestionSet:
+    """The 360 evaluation sheet of an evaluatee: heads of structural/territorial units have
+    their own (``survey360.sets``; ``unit_head`` as the methodology's routing defines it)."""
+    return QuestionSet.UNIT_HEADS if unit_head else QuestionSet.OTHERS
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +106,20 @@ class Survey360Rules:
     def released(self, responses: int) -> bool:
         """The evaluatee's report is shown once this many non-self answers are in."""
         return responses >= self.release_threshold
+
+    def tally(self, answers: Mapping[str, str]) -> Tally:
+        """Per statement, the points of the chosen frequency option (decision 18), added to the
+        statement's own total."""
+        return {item: (item, self.points(option)) for item, option in answers.items()}
+
+    def closes_on(self, year: int, calendar: WorkCalendar) -> date:
+        """The year's survey closes on ``deadline_day`` of the next month, moved off days off
+        (cl. 4, decision 48)."""
+        return deadline_after(date(year, 12, 31), self.deadline_day, calendar)
+
+    def enough_respondents(self, count: int) -> bool:
+        """HR's choice of colleagues: from the minimum to the maximum (cl. 41)."""
+        return self.min_respondents <= count <= self.max_respondents
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +190,26 @@ class WorkingConditionsSurvey:
     def released(self, responses: int) -> bool:
         return responses >= self.release_threshold
 
+    def tally(self, answers: Mapping[str, str]) -> Tally:
+        """One answer counted under "<question>=<option>": a distribution, no points."""
+        return {item: (f"{item}={option}", 1) for item, option in answers.items()}
+
+    def distribution(self, totals: Totals) -> dict[str, dict[str, int]]:
+        """The totals read back: per question id, per option code, the number of answers."""
+        counts: dict[str, dict[str, int]] = {}
+        for item, (_sum, answers) in totals.items():
+            question, _sep, option = item.partition("=")
+            counts.setdefault(question, {})[option] = answers
+        return counts
+
+    def hidden(self, question: SurveyQuestion, answers: int) -> bool:
+        """A demographic option chosen by fewer than the threshold is shown as "<threshold", so
+        that it never narrows a group down to a few people (decision 47)."""
+        return question.demographic and 0 < answers < self.release_threshold
+
+    def closes_on(self, opened: date, calendar: WorkCalendar) -> date:
+        return calendar.add_working_days(opened, WORKING_CONDITIONS_OPEN_WORKING_DAYS)
+
     def favourable_share(self, counts: Mapping[str, Mapping[str, int]]) -> Decimal | None:
         """% of favourable answers over the non-demographic questions (docs/decisions.md).
 
@@ -169,26 +237,60 @@ class Colleague:
 
 
 def propose_respondents(rules: Survey360Rules, evaluatee: Colleague,
-                        colleagues: list[Colleague]) -> list[tuple[int, str]]:
+                        colleagues: list[Colleague]) -> list[tuple[int, RespondentRole]]:
     """Respondents by role (cl. 41): the direct supervisor, directly subordinate servants, and
     peers — colleagues under the same supervisor, the same category first — up to the maximum.
     Fewer than the minimum: an empty list (HR chooses by hand)."""
-    chosen: list[tuple[int, str]] = []
+    chosen: list[tuple[int, RespondentRole]] = []
     if evaluatee.supervisor_id is not None and any(c.id == evaluatee.supervisor_id
                                                    for c in colleagues):
-        chosen.append((evaluatee.supervisor_id, "direct_supervisor"))
+        chosen.append((evaluatee.supervisor_id, RespondentRole.DIRECT_SUPERVISOR))
     subordinates = [c.id for c in colleagues if c.supervisor_id == evaluatee.id]
     peers = sorted((c for c in colleagues if c.supervisor_id == evaluatee.supervisor_id
                     and c.id != evaluatee.id and evaluatee.supervisor_id is not None),
                    key=lambda c: (c.category != evaluatee.category, c.id))
-    queue = [(s, "subordinate") for s in subordinates]
-    mixed: list[tuple[int, str]] = []
-    for pair in zip(queue, [(p.id, "peer") for p in peers], strict=False):
+    queue = [(s, RespondentRole.SUBORDINATE) for s in subordinates]
+    mixed: list[tuple[int, RespondentRole]] = []
+    for pair in zip(queue, [(p.id, RespondentRole.PEER) for p in peers], strict=False):
         mixed += pair
-    longer = queue if len(queue) > len(peers) else [(p.id, "peer") for p in peers]
+    longer = queue if len(queue) > len(peers) else [(p.id, RespondentRole.PEER) for p in peers]
     mixed += longer[min(len(queue), len(peers)):]
     for candidate in mixed:
         if len(chosen) >= rules.max_respondents:
             break
         chosen.append(candidate)
     return chosen if len(chosen) >= rules.min_respondents else []
+
+
+def respondent_role(evaluatee: Colleague, respondent: Colleague) -> RespondentRole:
+    """The role a colleague answers in (cl. 41): the evaluatee's direct supervisor, one of his
+    direct subordinates (decision 19), or a peer."""
+    if respondent.id == evaluatee.supervisor_id:
+        return RespondentRole.DIRECT_SUPERVISOR
+    if respondent.supervisor_id == evaluatee.id:
+        return RespondentRole.SUBORDINATE
+    return RespondentRole.PEER
+
+
+def chosen_respondents(rules: Survey360Rules, evaluatee: Colleague,
+                       chosen: list[Colleague]) -> list[tuple[int, RespondentRole]] | None:
+    """HR's own list (decision 45) with each colleague's role, or None if the rules do not
+    allow it: the evaluatee among them, or too few or too many."""
+    if any(c.id == evaluatee.id for c in chosen) or not rules.enough_respondents(len(chosen)):
+        return None
+    return [(c.id, respondent_role(evaluatee, c)) for c in chosen]
+
+
+def organisation_weakest(reports: Iterable[Report360], n: int = 3
+                         ) -> list[tuple[Decimal, Competency]]:
+    """The organisation's training needs (cl. 42): per competency, the mean of the evaluatees'
+    averages, the ``n`` lowest first. ``reports``: released reports only."""
+    sums: dict[str, tuple[Competency, list[Decimal]]] = {}
+    for report in reports:
+        for score in report.scores:
+            if score.average is not None:
+                sums.setdefault(score.competency.id, (score.competency, []))[1].append(
+                    score.average)
+    means = [(sum(values, Decimal(0)) / len(values), competency)
+             for competency, values in sums.values()]
+    return sorted(means, key=lambda pair: pair[0])[:n]

@@ -56,6 +56,18 @@ class Reason(StrEnum):
     LEGACY_RECOMMENDATION_TOO_LONG = "legacy_recommendation_too_long"
     LEGACY_PROTOCOL_NOT_YOURS = "legacy_protocol_not_yours"
     LEGACY_NOTHING_DECIDED = "legacy_nothing_decided"
+    # surveys
+    SURVEY_NOT_YOURS = "survey_not_yours"
+    SURVEY_SUBMITTED = "survey_submitted"
+    SURVEY_CLOSED = "survey_closed"
+    SURVEY_INCOMPLETE = "survey_incomplete"
+    REPORT_NOT_YOURS = "report_not_yours"
+    REPORT_WITHHELD = "report_withheld"
+    UNKNOWN_PERSONNEL_NUMBERS = "unknown_personnel_numbers"
+    RESPONDENTS_OUT_OF_RANGE = "respondents_out_of_range"
+    RESPONDENTS_FIXED = "respondents_fixed"
+    RESPONDENTS_MISSING = "respondents_missing"
+    SURVEY_STARTED = "survey_started"
 
 
 class Rejected(Exception):

@@ -14,7 +14,6 @@ from scoring import Quarter, WorkCalendar
 from scoring.calibration import overdue_since
 from storage import calibration as calibrations
 from storage import evaluation, kpi, reports, surveys
-from storage import reminders as due
 from storage.calibration import Calibration
 from storage.evaluation import Campaign
 
@@ -208,14 +207,14 @@ class _Today:
         if not self.calendar.is_working_day(self.day):
             return
         for survey in await surveys.open_surveys(self.conn):
-            started = await due.survey_started_on(self.conn, survey.id)
+            started = survey.started_on
             if started is None or self.day > survey.closes_on:
                 continue
             elapsed = self.calendar.working_days_between(started + timedelta(days=1), self.day)
             if elapsed == 0 or elapsed % SURVEY_REMINDER_EVERY:
                 continue
-            for invitation_id, respondent in await due.unanswered_invitations(self.conn,
-                                                                             survey.id):
+            for invitation_id, respondent in await surveys.pending_invitations(self.conn,
+                                                                              survey.id):
                 await self.send(NoticeKind.SURVEY_REMINDER, f"invitation:{invitation_id}",
                                 [respondent], {"invitation": invitation_id})
 

@@ -124,6 +124,26 @@ def reason_text(rejected: Rejected) -> str:
         Reason.LEGACY_PROTOCOL_NOT_YOURS: lambda: _("The protocol is not available to you."),
         Reason.LEGACY_NOTHING_DECIDED: lambda: _(
             "The commission has not decided any result yet."),
+        # surveys
+        Reason.SURVEY_NOT_YOURS: lambda: _("This survey is not available to you."),
+        Reason.SURVEY_SUBMITTED: lambda: _("You have already submitted this survey. Thank you!"),
+        Reason.SURVEY_CLOSED: lambda: _("This survey is closed."),
+        Reason.SURVEY_INCOMPLETE: lambda: _("Some statements have no answer yet."),
+        Reason.REPORT_NOT_YOURS: lambda: _("This report is not available to you."),
+        Reason.REPORT_WITHHELD: lambda: _(
+            "The report is withheld: it appears when the survey is closed with at least {n} "
+            "answers from colleagues (so that no answer can be singled out).").format(**detail),
+        Reason.UNKNOWN_PERSONNEL_NUMBERS: lambda: _(
+            "Unknown personnel numbers: {numbers}. Send the list again.").format(
+            numbers=", ".join(detail["unknown"]) or "—"),  # type: ignore[arg-type]
+        Reason.RESPONDENTS_OUT_OF_RANGE: lambda: _(
+            "Choose {low} to {high} active colleagues, not the evaluatee himself. Send the "
+            "numbers again.").format(**detail),
+        Reason.RESPONDENTS_FIXED: lambda: _(
+            "This survey has started; respondents can no longer change."),
+        Reason.RESPONDENTS_MISSING: lambda: _("Choose respondents first for: {names}.").format(
+            names=", ".join(detail["names"])),  # type: ignore[arg-type]
+        Reason.SURVEY_STARTED: lambda: _("This survey has already started."),
     }
     return texts[rejected.reason]()
 

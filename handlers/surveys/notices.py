@@ -6,26 +6,26 @@ from html import escape
 
 from aiogram.utils.i18n import gettext as _
 
-from handlers.common.callbacks import SurveyCb
+from handlers.common.callbacks import SurveyAction, SurveyCb
 from handlers.common.keyboards import inline
 from handlers.common.notices import NoticeRenderer, Rendered
 from handlers.common.render import format_date
-from handlers.surveys.router import items as survey_items
+from services import surveys
 from services.context import Context
-from services.notices import NoticeKind
-from storage import outbox, surveys
+from services.notices import Notice, NoticeKind
+from services.surveys import RespondentRole, SurveyKind
 
 
-async def survey_invitation(ctx: Context, message: outbox.Message) -> Rendered:
-    invitation = await surveys.invitation(ctx.db, message.payload["invitation"])
-    if invitation is None or invitation.done or invitation.survey.closed:
+async def survey_invitation(ctx: Context, message: Notice) -> Rendered:
+    pending = await surveys.pending_invitation(ctx, message.payload["invitation"])
+    if pending is None:
         return None
-    count = len(survey_items(ctx.methodology, invitation))
-    if invitation.survey.kind != "360":
+    invitation, count = pending.invitation, pending.questions
+    if invitation.survey.kind != SurveyKind.SURVEY_360:
         text = _("You are invited to the anonymous working-conditions survey ({n} "
                  "questions, a few minutes) by {date}. Nobody can see what you answer: "
                  "answers are only counted.")
-    elif invitation.role == "self":
+    elif invitation.role == RespondentRole.SELF:
         text = _("Please assess yourself for the 360 survey ({n} statements, about "
                  "{minutes} minutes) by {date}. Your self-assessment is shown beside your "
                  "colleagues' answers but does not count.")
@@ -35,25 +35,26 @@ async def survey_invitation(ctx: Context, message: outbox.Message) -> Rendered:
                  "nobody — not HR, not {name} — can see what you answered.")
     return text.format(n=count, minutes=max(count // 4, 2), name=escape(
         invitation.subject_name), date=format_date(invitation.survey.closes_on)), \
-        inline([[(_("Begin"), SurveyCb(id=invitation.id, action="go",
+        inline([[(_("Begin"), SurveyCb(id=invitation.id, action=SurveyAction.GO,
                                        index=invitation.position))]])
 
 
-async def survey_reminder(ctx: Context, message: outbox.Message) -> Rendered:
-    invitation = await surveys.invitation(ctx.db, message.payload["invitation"])
-    if invitation is None or invitation.done or invitation.survey.closed:
+async def survey_reminder(ctx: Context, message: Notice) -> Rendered:
+    pending = await surveys.pending_invitation(ctx, message.payload["invitation"])
+    if pending is None:
         return None
+    invitation = pending.invitation
     return _("A reminder: the survey closes on {date}. Your answers stay anonymous.").format(
         date=format_date(invitation.survey.closes_on)), \
-        inline([[(_("Continue"), SurveyCb(id=invitation.id, action="go",
+        inline([[(_("Continue"), SurveyCb(id=invitation.id, action=SurveyAction.GO,
                                           index=invitation.position))]])
 
 
-async def survey_report(ctx: Context, message: outbox.Message) -> Rendered:
+async def survey_report(ctx: Context, message: Notice) -> Rendered:
     return _("Your 360 report is ready: each competency's average from your colleagues, "
              "your self-assessment beside it and the radar chart."), \
         inline([[(_("My 360 report"), SurveyCb(id=message.payload["target"],
-                                               action="report"))]])
+                                               action=SurveyAction.REPORT))]])
 
 
 NOTICES: dict[NoticeKind, NoticeRenderer] = {

@@ -1,4 +1,7 @@
-"""The 360 report's radar ("паутинка") chart: each competency's average, self-assessment beside."""
+"""The 360 report's radar ("паутинка") chart: each competency's average, self-assessment beside.
+
+matplotlib is imported when the first chart is drawn, not when the bot starts.
+"""
 
 from __future__ import annotations
 
@@ -6,23 +9,26 @@ import io
 import math
 import textwrap
 from decimal import Decimal
+from typing import TYPE_CHECKING, cast
 
-import matplotlib
-
-matplotlib.use("Agg")  # headless: no display on a server
-
-from matplotlib import pyplot
+if TYPE_CHECKING:
+    from matplotlib.projections.polar import PolarAxes
 
 
 def radar_png(title: str, labels: list[str], others: list[Decimal | None],
               self_scores: list[Decimal | None], others_label: str, self_label: str,
               scale: tuple[int, int] = (1, 5)) -> bytes:
     """A PNG of the competencies around a circle on the answer scale."""
+    import matplotlib
+
+    matplotlib.use("Agg")  # headless: no display on a server
+    from matplotlib import pyplot
+
     count = len(labels)
     angles = [2 * math.pi * i / count for i in range(count)]
     figure = pyplot.figure(figsize=(8, 8), dpi=90)
     try:
-        axes = figure.add_subplot(polar=True)
+        axes = cast("PolarAxes", figure.add_subplot(polar=True))
         axes.set_theta_offset(math.pi / 2)
         axes.set_theta_direction(-1)
         axes.set_ylim(0, scale[1])

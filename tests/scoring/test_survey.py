@@ -93,3 +93,64 @@ def test_respondents_are_proposed_by_role(justice):
     assert 2 not in [p for p, _ in proposed]
     loner = Colleague(99, None, "C-5")
     assert propose_respondents(rules, loner, [loner, boss]) == []
+
+
+def test_a_360_answer_adds_its_option_points_under_the_statement(justice):
+    rules = justice.survey360
+    assert rules.tally({"ethics.1": "always", "ethics.2": "rarely"}) == {
+        "ethics.1": ("ethics.1", 5), "ethics.2": ("ethics.2", 2)}
+    with pytest.raises(KeyError):
+        rules.tally({"ethics.1": "sometimes"})
+
+
+def test_a_working_conditions_answer_counts_once_under_question_and_option(typical):
+    survey = typical.working_conditions
+    tally = survey.tally({"overtime": "never", "sex": "female"})
+    assert tally == {"overtime": ("overtime=never", 1), "sex": ("sex=female", 1)}
+    totals = {key: (points * 3, 3) for key, points in tally.values()}
+    assert survey.distribution(totals) == {"overtime": {"never": 3}, "sex": {"female": 3}}
+
+
+def test_few_demographic_answers_are_hidden(typical):
+    survey = typical.working_conditions
+    sex = next(q for q in survey.questions if q.demographic)
+    overtime = survey.questions[0]
+    assert [survey.hidden(sex, n) for n in (0, 1, 2, 3)] == [False, True, True, False]
+    assert not survey.hidden(overtime, 1)
+
+
+def test_the_360_closes_on_the_10th_of_january_on_a_working_day(justice, cal):
+    closes = justice.survey360.closes_on(2026, cal)
+    assert closes.year == 2027 and closes.month == 1 and closes.day >= 10
+    assert cal.is_working_day(closes)
+
+
+def test_hand_picked_respondents_get_their_roles(justice):
+    from scoring.survey import Colleague, RespondentRole, chosen_respondents
+
+    rules = justice.survey360
+    head = Colleague(2, 1, "C-3")
+    boss, peer, member = Colleague(1, None, "C-1"), Colleague(3, 1, "C-3"), Colleague(10, 2, "C-5")
+    assert chosen_respondents(rules, head, [boss, peer, member]) == [
+        (1, RespondentRole.DIRECT_SUPERVISOR), (3, RespondentRole.PEER),
+        (10, RespondentRole.SUBORDINATE)]
+    assert chosen_respondents(rules, head, [boss, peer]) is None  # fewer than 3
+    assert chosen_respondents(rules, head, [boss, peer, head]) is None  # himself
+    eight = [Colleague(i, 1, "C-3") for i in range(20, 28)]
+    assert chosen_respondents(rules, head, eight) is None  # more than 7
+
+
+def test_the_organisations_weakest_average_the_released_reports(justice):
+    from scoring.survey import organisation_weakest
+
+    cset = justice.survey360.sets["others"]
+    first, second, third = cset.competencies[:3]
+
+    def totals(*points: int) -> dict[str, tuple[int, int]]:
+        return {f"{c.id}.1": (p, 1) for c, p in zip((first, second, third), points,
+                                                     strict=True)}
+
+    reports = [report_360(cset, totals(5, 2, 4), {}), report_360(cset, totals(4, 3, 4), {})]
+    weakest = organisation_weakest(reports, 2)  # first 4.50, second 2.50, third 4.00
+    assert [(c.id, mean) for mean, c in weakest] == [(second.id, Decimal("2.50")),
+                                                      (third.id, Decimal("4.00"))]
