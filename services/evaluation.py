@@ -13,8 +13,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
+from functools import partial
 
-from scoring import Methodology, SanctionCap, ScoreError, Text, achievement_percent, may_hand_over
+from scoring import (
+    KpiTable,
+    Methodology,
+    SanctionCap,
+    ScoreError,
+    Text,
+    achievement_percent,
+    may_hand_over,
+)
 from scoring.methodology import KpiResult, ScoreResult
 from storage import evaluation, kpi, org, reports
 from storage.evaluation import Campaign, Sheet
@@ -192,8 +201,8 @@ async def state_of(ctx: Context, found: Sheet) -> SheetState:
             low=form.scale.min, high=high,
             buttons=tuple(Decimal(v) for v in range(int(form.scale.min), int(high) + 1)),
             cap=methodology.cap(found.form, parameter.id, found.sanctions),
-            check=lambda text, p=parameter.id: methodology.parse_score(
-                found.form, p, text, found.sanctions)))
+            check=partial(methodology.parse_score, found.form, parameter.id,
+                          sanction=found.sanctions)))
     return SheetState(found, tuple(items), None, methodology)
 
 
@@ -206,6 +215,7 @@ async def _kpi_state(ctx: Context, found: Sheet) -> SheetState:
         return SheetState(found, (), Missing.PLAN_NOT_APPROVED, ctx.methodology)
     if set(actual) != {i.position for i in plan.items}:
         return SheetState(found, (), Missing.ACTUALS_MISSING, ctx.methodology)
+    assert ctx.methodology.kpi is not None  # a KPI form exists only with KPI rules
     table = ctx.methodology.kpi.table
     items = []
     for item in plan.items:
@@ -215,9 +225,13 @@ async def _kpi_state(ctx: Context, found: Sheet) -> SheetState:
         items.append(SheetItem(
             id=f"kpi{item.position}", title=item.name, hint=None, low=low, high=high,
             buttons=_range_buttons(low, high), cap=None,
-            check=lambda text, pct=percent, name=item.name: table.check(pct, text, kpi=name),
+            check=partial(_check_kpi, table, percent, item.name),
             kpi=KpiFacts(planned, item.unit, actual[item.position], percent, table.clause)))
     return SheetState(found, tuple(items), None, ctx.methodology)
+
+
+def _check_kpi(table: KpiTable, percent: Decimal, name: str, text: str) -> Decimal:
+    return table.check(percent, text, kpi=name)
 
 
 def _range_buttons(low: Decimal, high: Decimal) -> tuple[Decimal, ...]:

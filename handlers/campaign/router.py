@@ -10,7 +10,7 @@ from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
-from handlers.common.callbacks import CampaignCb, MenuCb
+from handlers.common.callbacks import CampaignAction, CampaignCb, MenuAction, MenuCb
 from handlers.common.filters import HasRole
 from handlers.common.refusals import Refusal, answer_callbacks, out_of_date
 from handlers.common.render import quarter_name
@@ -92,11 +92,14 @@ def create_router() -> Router:
     router.message.filter(HasRole(Role.HR))
     router.callback_query.filter(HasRole(Role.HR))
     router.message.register(campaign_command, Command("campaign"))
-    router.callback_query.register(campaign_from_menu, MenuCb.filter(F.action == "campaign"))
-    router.callback_query.register(open_quarter, CampaignCb.filter(F.action == "open"))
-    router.callback_query.register(progress, CampaignCb.filter(F.action == "progress"))
-    router.callback_query.register(export, CampaignCb.filter(F.action == "export"))
-    router.callback_query.register(annual, CampaignCb.filter(F.action == "annual"))
-    router.callback_query.register(ask_close, CampaignCb.filter(F.action == "close"))
-    router.callback_query.register(close, CampaignCb.filter(F.action == "close_it"))
+    router.callback_query.register(campaign_from_menu,
+                                   MenuCb.filter(F.action == MenuAction.CAMPAIGN))
+    router.callback_query.register(open_quarter,
+                                   CampaignCb.filter(F.action == CampaignAction.OPEN))
+    router.callback_query.register(progress,
+                                   CampaignCb.filter(F.action == CampaignAction.PROGRESS))
+    router.callback_query.register(export, CampaignCb.filter(F.action == CampaignAction.EXPORT))
+    router.callback_query.register(annual, CampaignCb.filter(F.action == CampaignAction.ANNUAL))
+    router.callback_query.register(ask_close, CampaignCb.filter(F.action == CampaignAction.CLOSE))
+    router.callback_query.register(close, CampaignCb.filter(F.action == CampaignAction.CLOSE_IT))
     return router

@@ -14,7 +14,7 @@ from aiogram.types import (
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from handlers.common.callbacks import LanguageCb, MenuCb
+from handlers.common.callbacks import LanguageCb, MenuAction, MenuCb
 from services.accounts import Role
 
 Row = Iterable[tuple[str, CallbackData]]
@@ -40,16 +40,17 @@ def main_menu(roles: frozenset[Role], *, has_sheets: bool = False,
               has_results: bool = False) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     if has_sheets:
-        builder.button(text=_("Evaluation sheets"), callback_data=MenuCb(action="sheets"))
+        builder.button(text=_("Evaluation sheets"), callback_data=MenuCb(action=MenuAction.SHEETS))
     if has_results:
-        builder.button(text=_("My results"), callback_data=MenuCb(action="results"))
+        builder.button(text=_("My results"), callback_data=MenuCb(action=MenuAction.RESULTS))
     if Role.HR in roles:
-        builder.button(text=_("Evaluation campaigns"), callback_data=MenuCb(action="campaign"))
-        builder.button(text=_("Import the roster"), callback_data=MenuCb(action="roster"))
-        builder.button(text=_("Invitation links"), callback_data=MenuCb(action="invites"))
-        builder.button(text=_("Unlink an account"), callback_data=MenuCb(action="unbind"))
-    builder.button(text=_("Surveys"), callback_data=MenuCb(action="surveys"))
-    builder.button(text=_("Language"), callback_data=MenuCb(action="language"))
+        builder.button(text=_("Evaluation campaigns"),
+                       callback_data=MenuCb(action=MenuAction.CAMPAIGN))
+        builder.button(text=_("Import the roster"), callback_data=MenuCb(action=MenuAction.ROSTER))
+        builder.button(text=_("Invitation links"), callback_data=MenuCb(action=MenuAction.INVITES))
+        builder.button(text=_("Unlink an account"), callback_data=MenuCb(action=MenuAction.UNBIND))
+    builder.button(text=_("Surveys"), callback_data=MenuCb(action=MenuAction.SURVEYS))
+    builder.button(text=_("Language"), callback_data=MenuCb(action=MenuAction.LANGUAGE))
     builder.adjust(1)
     return builder.as_markup()
 

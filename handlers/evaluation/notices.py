@@ -7,7 +7,7 @@ from html import escape
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
-from handlers.common.callbacks import MenuCb
+from handlers.common.callbacks import MenuAction, MenuCb
 from handlers.common.keyboards import inline
 from handlers.common.notices import NoticeRenderer, Rendered
 from handlers.common.render import format_date, quarter_name
@@ -23,7 +23,7 @@ async def handover(ctx: Context, message: Notice) -> Rendered:
         return None
     return _("You have been asked to evaluate {name} for {quarter} (cl. 18).").format(
         name=escape(sheet.evaluatee_name), quarter=quarter_name(sheet.campaign.quarter)), \
-        inline([[(_("Evaluation sheets"), MenuCb(action="sheets"))]])
+        inline([[(_("Evaluation sheets"), MenuCb(action=MenuAction.SHEETS))]])
 
 
 async def campaign_opened(ctx: Context, message: Notice) -> Rendered:
@@ -37,7 +37,7 @@ async def campaign_opened(ctx: Context, message: Notice) -> Rendered:
         "{quarter}: you have {n} evaluation sheets to fill in by {date}.", count).format(
         quarter=quarter_name(campaign.quarter), n=count,
         date=format_date(campaign.deadline)), \
-        inline([[(_("Evaluation sheets"), MenuCb(action="sheets"))]])
+        inline([[(_("Evaluation sheets"), MenuCb(action=MenuAction.SHEETS))]])
 
 
 async def deadline_reminder(ctx: Context, message: Notice) -> Rendered:
@@ -54,7 +54,7 @@ async def deadline_reminder(ctx: Context, message: Notice) -> Rendered:
                     date=format_date(campaign.deadline)),
         ngettext("You have {n} sheet left to fill in.", "You have {n} sheets left to fill in.",
                  count).format(n=count))), \
-        inline([[(_("Evaluation sheets"), MenuCb(action="sheets"))]])
+        inline([[(_("Evaluation sheets"), MenuCb(action=MenuAction.SHEETS))]])
 
 
 NOTICES: dict[NoticeKind, NoticeRenderer] = {

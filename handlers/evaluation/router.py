@@ -16,7 +16,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
-from handlers.common.callbacks import MenuCb, SheetAction, SheetCb
+from handlers.common.callbacks import MenuAction, MenuCb, SheetAction, SheetCb
 from handlers.common.filters import KnownServant
 from handlers.common.refusals import Refusal, answer_callbacks, out_of_date
 from handlers.common.render import format_number
@@ -236,7 +236,7 @@ def create_router() -> Router:
     router.message.filter(KnownServant())
     router.callback_query.filter(KnownServant())
     router.message.register(list_command, Command("sheets"))
-    router.callback_query.register(list_from_menu, MenuCb.filter(F.action == "sheets"))
+    router.callback_query.register(list_from_menu, MenuCb.filter(F.action == MenuAction.SHEETS))
     router.callback_query.register(on_sheet_button, SheetCb.filter())
     router.message.register(typed_value, StateFilter(SheetInput.value), F.text)
     router.message.register(typed_comment, StateFilter(SheetInput.comment), F.text)

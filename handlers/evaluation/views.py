@@ -9,7 +9,7 @@ from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from handlers.common.callbacks import MenuCb, SheetCb
+from handlers.common.callbacks import MenuAction, MenuCb, SheetAction, SheetCb
 from handlers.common.keyboards import inline
 from handlers.common.render import (
     format_date,
@@ -41,8 +41,8 @@ def sheet_list(sheets: list[Sheet], methodology: Methodology, today: date) -> Vi
         total = len(form.parameters) if form.kind == "parameters" else "…"
         label = f"✓ {s.evaluatee_name} — {format_score(s.average)}" if s.status == "submitted" \
             else f"{s.evaluatee_name} — {len(s.answers)}/{total}"
-        builder.button(text=label, callback_data=SheetCb(sheet=s.id, action="open"))
-    builder.button(text=_("☰ Menu"), callback_data=MenuCb(action="home"))
+        builder.button(text=label, callback_data=SheetCb(sheet=s.id, action=SheetAction.OPEN))
+    builder.button(text=_("☰ Menu"), callback_data=MenuCb(action=MenuAction.HOME))
     builder.adjust(1)
     return "\n".join(lines) or _("No evaluation sheets are waiting for you."), \
         builder.as_markup()
@@ -97,11 +97,12 @@ def intro(state: SheetState, can_hand_over: bool) -> View:
         parts.append("⚠ " + escape(missing_text(state)))
     else:
         rows.append([(_("Begin ▶") if not sheet.answers else _("Continue ▶"),
-                      SheetCb(sheet=sheet.id, action="go",
+                      SheetCb(sheet=sheet.id, action=SheetAction.GO,
                               index=min(sheet.position, len(state.items))))])
     if can_hand_over:
-        rows.append([(_("Hand over to a colleague"), SheetCb(sheet=sheet.id, action="handover"))])
-    rows.append([(_("☰ Sheets"), MenuCb(action="sheets"))])
+        rows.append([(_("Hand over to a colleague"), SheetCb(sheet=sheet.id,
+                                                             action=SheetAction.HANDOVER))])
+    rows.append([(_("☰ Sheets"), MenuCb(action=MenuAction.SHEETS))])
     return "\n\n".join(parts), inline(rows)
 
 
@@ -127,16 +128,17 @@ def item_screen(state: SheetState, index: int) -> View:
         lines.append(_("Choose a score from {low} to {high}, or type an exact value like 4,75.")
                      .format(low=format_number(item.low), high=format_number(item.high)))
     score_row = [(f"{'• ' if answer and answer.score == v else ''}{format_number(v)}",
-                  SheetCb(sheet=sheet.id, action="score", index=index, value=str(v)))
+                  SheetCb(sheet=sheet.id, action=SheetAction.SCORE, index=index, value=str(v)))
                  for v in item.buttons]
-    moves = [(_("◀ Back"), SheetCb(sheet=sheet.id, action="go" if index else "open",
+    moves = [(_("◀ Back"), SheetCb(sheet=sheet.id, action=SheetAction.GO if index else "open",
                                    index=max(index - 1, 0)))]
     if answer:
-        moves.append((_("Next ▶"), SheetCb(sheet=sheet.id, action="go", index=index + 1)))
+        moves.append((_("Next ▶"), SheetCb(sheet=sheet.id, action=SheetAction.GO,
+                                           index=index + 1)))
     markup = inline([
         score_row,
-        [(_("✏ Exact value"), SheetCb(sheet=sheet.id, action="exact", index=index)),
-         (_("💬 Comment"), SheetCb(sheet=sheet.id, action="comment", index=index))],
+        [(_("✏ Exact value"), SheetCb(sheet=sheet.id, action=SheetAction.EXACT, index=index)),
+         (_("💬 Comment"), SheetCb(sheet=sheet.id, action=SheetAction.COMMENT, index=index))],
         moves,
     ])
     return "\n".join(lines), markup
@@ -153,15 +155,15 @@ def summary(state: SheetState) -> View:
         if answer and answer.comment:
             lines.append(f"    <i>{escape(answer.comment)}</i>")
         edits.append((_("Edit {number}").format(number=number),
-                      SheetCb(sheet=sheet.id, action="go", index=number - 1)))
+                      SheetCb(sheet=sheet.id, action=SheetAction.GO, index=number - 1)))
     rows = [edits]
     if result:
         lines.append(_("Average: <b>{average}</b> — {grade}").format(
             average=format_score(result.average), grade=grade_label(methodology, result.grade)))
-        rows.append([(_("Submit…"), SheetCb(sheet=sheet.id, action="submit"))])
+        rows.append([(_("Submit…"), SheetCb(sheet=sheet.id, action=SheetAction.SUBMIT))])
     else:
         lines.append(_("Some parameters have no score yet."))
-    rows.append([(_("☰ Sheets"), MenuCb(action="sheets"))])
+    rows.append([(_("☰ Sheets"), MenuCb(action=MenuAction.SHEETS))])
     return "\n".join(lines), inline(rows)
 
 
@@ -173,8 +175,8 @@ def confirm(state: SheetState) -> View:
         "cannot be changed, and {name} receives the result.").format(
         average=format_score(result.average), grade=grade_label(methodology, result.grade),
         name=escape(sheet.evaluatee_name))))
-    return text, inline([[(_("Yes, submit"), SheetCb(sheet=sheet.id, action="confirm")),
-                          (_("◀ Back"), SheetCb(sheet=sheet.id, action="summary"))]])
+    return text, inline([[(_("Yes, submit"), SheetCb(sheet=sheet.id, action=SheetAction.CONFIRM)),
+                          (_("◀ Back"), SheetCb(sheet=sheet.id, action=SheetAction.SUMMARY))]])
 
 
 def prompt_value(item: SheetItem) -> str:
@@ -191,4 +193,4 @@ def prompt_comment(item: SheetItem, limit: int) -> str:
 def submitted(sheet: Sheet, methodology: Methodology) -> View:
     text = "\n".join((_heading(sheet), _("Submitted: <b>{average}</b> — {grade}.").format(
         average=format_score(sheet.average), grade=grade_label(methodology, sheet.grade))))
-    return text, inline([[(_("☰ Sheets"), MenuCb(action="sheets"))]])
+    return text, inline([[(_("☰ Sheets"), MenuCb(action=MenuAction.SHEETS))]])

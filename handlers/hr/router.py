@@ -13,7 +13,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
-from handlers.common.callbacks import MenuCb
+from handlers.common.callbacks import MenuAction, MenuCb
 from handlers.common.filters import HasRole
 from handlers.common.refusals import answer_callbacks
 from services import accounts, roster
@@ -108,11 +108,14 @@ def create_router() -> Router:
     router.message.filter(HasRole(Role.HR))
     router.callback_query.filter(HasRole(Role.HR))
     router.message.register(roster_help, Command("roster"))
-    router.callback_query.register(roster_help_from_menu, MenuCb.filter(F.action == "roster"))
+    router.callback_query.register(roster_help_from_menu,
+                                   MenuCb.filter(F.action == MenuAction.ROSTER))
     router.message.register(import_roster, F.document)
     router.message.register(invites_command, Command("invites"))
-    router.callback_query.register(invites_from_menu, MenuCb.filter(F.action == "invites"))
+    router.callback_query.register(invites_from_menu,
+                                   MenuCb.filter(F.action == MenuAction.INVITES))
     router.message.register(unbind_ask, Command("unbind"))
-    router.callback_query.register(unbind_ask_from_menu, MenuCb.filter(F.action == "unbind"))
+    router.callback_query.register(unbind_ask_from_menu,
+                                   MenuCb.filter(F.action == MenuAction.UNBIND))
     router.message.register(unbind, StateFilter(Unbind.personnel_no), F.text)
     return router

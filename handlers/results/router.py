@@ -11,7 +11,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
-from handlers.common.callbacks import MenuCb, ResultCb
+from handlers.common.callbacks import MenuAction, MenuCb, ResultAction, ResultCb
 from handlers.common.filters import KnownServant
 from handlers.common.refusals import answer_callbacks
 from services import results
@@ -54,7 +54,8 @@ def create_router() -> Router:
     router.message.filter(KnownServant())
     router.callback_query.filter(KnownServant())
     router.message.register(results_command, Command("results"))
-    router.callback_query.register(results_from_menu, MenuCb.filter(F.action == "results"))
-    router.callback_query.register(view, ResultCb.filter(F.action == "view"))
-    router.callback_query.register(acknowledge, ResultCb.filter(F.action == "ack"))
+    router.callback_query.register(results_from_menu,
+                                   MenuCb.filter(F.action == MenuAction.RESULTS))
+    router.callback_query.register(view, ResultCb.filter(F.action == ResultAction.VIEW))
+    router.callback_query.register(acknowledge, ResultCb.filter(F.action == ResultAction.ACK))
     return router

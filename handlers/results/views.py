@@ -8,7 +8,7 @@ from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from handlers.common.callbacks import MenuCb, ResultCb
+from handlers.common.callbacks import MenuAction, MenuCb, ResultAction, ResultCb
 from handlers.common.keyboards import inline
 from handlers.common.render import (
     format_date,
@@ -30,8 +30,8 @@ def results_list(sheets: list[Sheet]) -> View:
     for sheet in sheets:
         builder.button(text=f"{quarter_name(sheet.campaign.quarter)} — "
                             f"{format_score(sheet.score)}",
-                       callback_data=ResultCb(sheet=sheet.id, action="view"))
-    builder.button(text=_("☰ Menu"), callback_data=MenuCb(action="home"))
+                       callback_data=ResultCb(sheet=sheet.id, action=ResultAction.VIEW))
+    builder.button(text=_("☰ Menu"), callback_data=MenuCb(action=MenuAction.HOME))
     builder.adjust(1)
     text = _("Your evaluation results:") if sheets else _("You have no evaluation results yet.")
     return text, builder.as_markup()
@@ -65,11 +65,11 @@ def result_view(result: Result, methodology: Methodology) -> View:
         lines.append(window)
     rows = []
     if sheet.acknowledged_at is None:
-        rows.append([(_("I have read it"), ResultCb(sheet=sheet.id, action="ack"))])
+        rows.append([(_("I have read it"), ResultCb(sheet=sheet.id, action=ResultAction.ACK))])
     if result.can_request:
         rows.append([(_("I disagree: request a calibration session"),
-                      ResultCb(sheet=sheet.id, action="calibrate"))])
-    rows.append([(_("☰ Menu"), MenuCb(action="home"))])
+                      ResultCb(sheet=sheet.id, action=ResultAction.CALIBRATE))])
+    rows.append([(_("☰ Menu"), MenuCb(action=MenuAction.HOME))])
     return "\n".join(lines), inline(rows)
 
 

@@ -10,7 +10,7 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from handlers.common import keyboards
-from handlers.common.callbacks import LanguageCb, MenuCb
+from handlers.common.callbacks import LanguageCb, MenuAction, MenuCb
 from handlers.common.refusals import answer_callbacks
 from services import accounts
 from services.accounts import Role, Servant
@@ -45,6 +45,6 @@ def create_router() -> Router:
     """A fresh router (an app restarted in-process needs new ones)."""
     router = answer_callbacks(Router(name="language"))
     router.message.register(ask, Command("language"))
-    router.callback_query.register(ask_from_menu, MenuCb.filter(F.action == "language"))
+    router.callback_query.register(ask_from_menu, MenuCb.filter(F.action == MenuAction.LANGUAGE))
     router.callback_query.register(choose, LanguageCb.filter(F.code.in_(keyboards.LANGUAGE_NAMES)))
     return router

@@ -11,7 +11,7 @@ from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 from aiogram.utils.i18n import gettext as _
 
 from handlers.common import keyboards
-from handlers.common.callbacks import MenuCb
+from handlers.common.callbacks import MenuAction, MenuCb
 from handlers.common.commands import set_user_commands
 from handlers.common.refusals import answer_callbacks
 from services import accounts
@@ -99,6 +99,6 @@ def create_router() -> Router:
     router.message.register(start, CommandStart())
     router.message.register(start, Command("help"))
     router.message.register(contact, F.contact)
-    router.callback_query.register(home, MenuCb.filter(F.action == "home"))
+    router.callback_query.register(home, MenuCb.filter(F.action == MenuAction.HOME))
     router.message.register(cancel, Command("cancel"))
     return router
