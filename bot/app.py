@@ -21,6 +21,7 @@ from aiogram.utils.i18n import gettext as _
 from handlers import get_notice_registries, get_routers
 from handlers.common.commands import set_default_commands
 from handlers.common.notices import Notices
+from handlers.common.refusals import answer_callbacks
 from sandbox import AppRequest
 from scoring import Methodology, WorkCalendar, load_methodology
 from services import updates
@@ -120,8 +121,7 @@ async def create_app(settings: Settings, *, clock: Clock | None = None,
                                             days_before=parse_days(settings.reminder_days)))
     dispatcher = Dispatcher(
         storage=SQLiteStorage(db), events_isolation=SimpleEventIsolation(),
-        db=db, settings=settings, clock=clock, methodology=methodology, calendar=calendar,
-        i18n=i18n, notifier=notifier, context=context, schedule=reminders.schedule,
+        context=context, i18n=i18n, schedule=reminders.schedule,
         invite_ttl=timedelta(days=settings.invite_ttl_days),
     )
     dispatcher.update.outer_middleware(MeasureUpdates(metrics))
@@ -129,6 +129,7 @@ async def create_app(settings: Settings, *, clock: Clock | None = None,
     dispatcher.update.outer_middleware(AccountMiddleware())
     dispatcher.update.outer_middleware(UserLanguageMiddleware(i18n))
     dispatcher.update.outer_middleware(PrivateChatGuard())
+    answer_callbacks(dispatcher)
     dispatcher.include_routers(*get_routers())
     dispatcher.errors.register(on_error)
     scheduler = None

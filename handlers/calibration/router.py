@@ -16,7 +16,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 
 from handlers.common.callbacks import CalibrationAction, CalibrationCb, ResultAction, ResultCb
 from handlers.common.filters import KnownServant
-from handlers.common.refusals import Refusal, answer_callbacks, out_of_date
+from handlers.common.refusals import Refusal, out_of_date
 from services import calibration
 from services.accounts import Servant
 from services.context import Context
@@ -220,7 +220,7 @@ ACTIONS: dict[CalibrationAction, Callable[..., Awaitable[Any]]] = {
 
 def create_router() -> Router:
     """A fresh router (an app restarted in-process needs new ones)."""
-    router = answer_callbacks(Router(name="calibration"))
+    router = Router(name="calibration")
     router.message.filter(KnownServant())
     router.callback_query.filter(KnownServant())
     router.callback_query.register(start_request,

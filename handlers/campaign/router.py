@@ -12,7 +12,7 @@ from aiogram.utils.i18n import gettext as _
 
 from handlers.common.callbacks import CampaignAction, CampaignCb, MenuAction, MenuCb
 from handlers.common.filters import HasRole
-from handlers.common.refusals import Refusal, answer_callbacks, out_of_date
+from handlers.common.refusals import Refusal, out_of_date
 from handlers.common.render import quarter_name
 from scoring import Quarter
 from services import campaigns
@@ -88,7 +88,7 @@ async def close(callback: CallbackQuery, callback_data: CampaignCb, context: Con
 
 def create_router() -> Router:
     """A fresh router (an app restarted in-process needs new ones)."""
-    router = answer_callbacks(Router(name="campaign"))
+    router = Router(name="campaign")
     router.message.filter(HasRole(Role.HR))
     router.callback_query.filter(HasRole(Role.HR))
     router.message.register(campaign_command, Command("campaign"))

@@ -6,7 +6,7 @@ from aiogram import Router
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.i18n import gettext as _
 
-from .refusals import Refusal, answer_callbacks, out_of_date
+from .refusals import Refusal, out_of_date
 
 
 async def stale_button(callback: CallbackQuery) -> None:
@@ -19,7 +19,7 @@ async def unknown_message(message: Message) -> None:
 
 def create_router() -> Router:
     """A fresh router (an app restarted in-process needs new ones)."""
-    router = answer_callbacks(Router(name="fallback"))
+    router = Router(name="fallback")
     router.callback_query.register(stale_button)
     router.message.register(unknown_message)
     return router

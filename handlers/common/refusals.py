@@ -190,9 +190,9 @@ class RefusalMiddleware(BaseMiddleware):
         return None
 
 
-def answer_callbacks(router: Router) -> Router:
-    """Every callback of ``router`` answered exactly once, refusals included."""
+def answer_callbacks(router: Router) -> None:
+    """Every callback reaching ``router`` (the dispatcher: every callback) answered exactly
+    once, refusals included, and a refused message answered with the reason."""
     router.callback_query.middleware(CallbackAnswerMiddleware())
     router.callback_query.middleware(RefusalMiddleware())
     router.message.middleware(RefusalMiddleware())
-    return router

@@ -18,7 +18,7 @@ from aiogram.utils.i18n import gettext as _
 
 from handlers.common.callbacks import MenuAction, MenuCb, SheetAction, SheetCb
 from handlers.common.filters import KnownServant
-from handlers.common.refusals import Refusal, answer_callbacks, out_of_date
+from handlers.common.refusals import Refusal, out_of_date
 from handlers.common.render import format_number
 from services import evaluation
 from services.accounts import Servant
@@ -232,7 +232,7 @@ async def on_sheet_button(callback: CallbackQuery, callback_data: SheetCb, conte
 
 def create_router() -> Router:
     """A fresh router (an app restarted in-process needs new ones)."""
-    router = answer_callbacks(Router(name="evaluation"))
+    router = Router(name="evaluation")
     router.message.filter(KnownServant())
     router.callback_query.filter(KnownServant())
     router.message.register(list_command, Command("sheets"))

@@ -15,7 +15,6 @@ from aiogram.utils.i18n import gettext as _
 
 from handlers.common.callbacks import MenuAction, MenuCb
 from handlers.common.filters import HasRole
-from handlers.common.refusals import answer_callbacks
 from services import accounts, roster
 from services.accounts import Role, Servant
 from services.context import Context
@@ -104,7 +103,7 @@ async def unbind(message: Message, state: FSMContext, context: Context,
 
 def create_router() -> Router:
     """A fresh router (an app restarted in-process needs new ones)."""
-    router = answer_callbacks(Router(name="hr"))
+    router = Router(name="hr")
     router.message.filter(HasRole(Role.HR))
     router.callback_query.filter(HasRole(Role.HR))
     router.message.register(roster_help, Command("roster"))

@@ -19,7 +19,7 @@ from aiogram.utils.i18n import gettext as _
 
 from handlers.common.callbacks import MenuAction, MenuCb, PlanAction, PlanCb
 from handlers.common.filters import KnownServant
-from handlers.common.refusals import Refusal, answer_callbacks, out_of_date
+from handlers.common.refusals import Refusal, out_of_date
 from scoring import Quarter, ScoreError
 from services import kpi_plans
 from services.context import Context
@@ -251,7 +251,7 @@ async def typed_actual(message: Message, state: FSMContext, context: Context,
 
 def create_router() -> Router:
     """A fresh router (an app restarted in-process needs new ones)."""
-    router = answer_callbacks(Router(name="kpi_plans"))
+    router = Router(name="kpi_plans")
     router.message.filter(KnownServant())
     router.callback_query.filter(KnownServant())
     router.message.register(plans, Command("plans"))

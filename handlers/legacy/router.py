@@ -19,7 +19,7 @@ from aiogram.utils.i18n import gettext as _
 
 from handlers.common.callbacks import LegacyAction, LegacyCb
 from handlers.common.filters import KnownServant
-from handlers.common.refusals import Refusal, answer_callbacks, out_of_date
+from handlers.common.refusals import Refusal, out_of_date
 from services import legacy
 from services.accounts import Servant
 from services.context import Context
@@ -266,7 +266,7 @@ ACTIONS: dict[LegacyAction, Callable[..., Awaitable[None]]] = {
 
 def create_router() -> Router:
     """A fresh router (an app restarted in-process needs new ones)."""
-    router = answer_callbacks(Router(name="legacy"))
+    router = Router(name="legacy")
     router.message.filter(KnownServant())
     router.callback_query.filter(KnownServant())
     router.message.register(menu, Command("review"))

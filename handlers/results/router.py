@@ -13,7 +13,6 @@ from aiogram.utils.i18n import gettext as _
 
 from handlers.common.callbacks import MenuAction, MenuCb, ResultAction, ResultCb
 from handlers.common.filters import KnownServant
-from handlers.common.refusals import answer_callbacks
 from services import results
 from services.accounts import Servant
 from services.context import Context
@@ -50,7 +49,7 @@ async def acknowledge(callback: CallbackQuery, callback_data: ResultCb, servant:
 
 def create_router() -> Router:
     """A fresh router (an app restarted in-process needs new ones)."""
-    router = answer_callbacks(Router(name="results"))
+    router = Router(name="results")
     router.message.filter(KnownServant())
     router.callback_query.filter(KnownServant())
     router.message.register(results_command, Command("results"))

@@ -11,7 +11,6 @@ from aiogram.utils.i18n import gettext as _
 
 from handlers.common import keyboards
 from handlers.common.callbacks import LanguageCb, MenuAction, MenuCb
-from handlers.common.refusals import answer_callbacks
 from services import accounts
 from services.accounts import Role, Servant
 from services.context import Context
@@ -43,7 +42,7 @@ async def choose(callback: CallbackQuery, callback_data: LanguageCb, bot: Bot, c
 
 def create_router() -> Router:
     """A fresh router (an app restarted in-process needs new ones)."""
-    router = answer_callbacks(Router(name="language"))
+    router = Router(name="language")
     router.message.register(ask, Command("language"))
     router.callback_query.register(ask_from_menu, MenuCb.filter(F.action == MenuAction.LANGUAGE))
     router.callback_query.register(choose, LanguageCb.filter(F.code.in_(keyboards.LANGUAGE_NAMES)))

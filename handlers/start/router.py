@@ -13,7 +13,6 @@ from aiogram.utils.i18n import gettext as _
 from handlers.common import keyboards
 from handlers.common.callbacks import MenuAction, MenuCb
 from handlers.common.commands import set_user_commands
-from handlers.common.refusals import answer_callbacks
 from services import accounts
 from services.accounts import Binding, BindOutcome, Role, Servant
 from services.context import Context
@@ -94,7 +93,7 @@ async def cancel(message: Message, state: FSMContext) -> None:
 
 def create_router() -> Router:
     """A fresh router (an app restarted in-process needs new ones)."""
-    router = answer_callbacks(Router(name="start"))
+    router = Router(name="start")
     router.message.register(start_with_invite, CommandStart(deep_link=True))
     router.message.register(start, CommandStart())
     router.message.register(start, Command("help"))

@@ -23,7 +23,7 @@ from aiogram.utils.i18n import gettext as _
 
 from handlers.common.callbacks import MenuAction, MenuCb, SurveyAction, SurveyCb
 from handlers.common.filters import KnownServant
-from handlers.common.refusals import Refusal, answer_callbacks
+from handlers.common.refusals import Refusal
 from services import surveys
 from services.accounts import Servant
 from services.context import Context
@@ -205,7 +205,7 @@ async def close(callback: CallbackQuery, callback_data: SurveyCb, context: Conte
 
 def create_router() -> Router:
     """A fresh router (an app restarted in-process needs new ones)."""
-    router = answer_callbacks(Router(name="surveys"))
+    router = Router(name="surveys")
     router.message.filter(KnownServant())
     router.callback_query.filter(KnownServant())
     router.message.register(my_surveys, Command("surveys"))
