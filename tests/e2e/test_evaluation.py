@@ -179,7 +179,7 @@ async def test_a_managerial_sheet_with_a_decimal_comma_an_edit_and_submit(telegr
     assert "до 13 апреля 2026 включительно" in result.text  # 5 working days from 6 April
     await bot.app.notifier.wait_idle()
     assert (await _sheet_of(bot, "201")).delivered_at is not None
-    await kim.press("Я ознакомился", message=result)
+    await kim.press("Подтверждаю ознакомление", message=result)
     assert (await _sheet_of(bot, "201")).acknowledged_at is not None
     # a submitted sheet cannot be changed, even by a stale button
     stale = await director.press_data(f"e1:{sheet.id}:score:0:5", sheet_message)
