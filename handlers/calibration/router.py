@@ -6,9 +6,12 @@ draws the answer with ``views``."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from contextlib import suppress
+from html import escape
 from typing import Any
 
 from aiogram import F, Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InaccessibleMessage, Message
@@ -33,6 +36,32 @@ def _chat(callback: CallbackQuery) -> Message | InaccessibleMessage:
     return callback.message
 
 
+async def _settle(callback: CallbackQuery, done: str) -> None:
+    """A one-time button was used: its message says what was done and loses its buttons."""
+    message = callback.message
+    if not isinstance(message, Message):
+        return
+    addition = f"\n\n✓ {escape(done)}"
+    with suppress(TelegramBadRequest):  # already settled by a double tap
+        if message.text is not None and len(message.text) + len(addition) <= 4096:
+            await message.edit_text(message.html_text + addition, reply_markup=None)
+        elif message.caption is not None and len(message.caption) + len(addition) <= 1024:
+            await message.edit_caption(caption=message.html_text + addition, reply_markup=None)
+        else:
+            await message.edit_reply_markup(reply_markup=None)
+
+
+async def _drop_buttons(callback: CallbackQuery, message_ids: tuple[int, ...]) -> None:
+    """Other copies of a one-time button (each "Attached" reply repeats it) go too."""
+    if not isinstance(callback.message, Message) or callback.bot is None:
+        return
+    for message_id in message_ids:
+        if message_id != callback.message.message_id:
+            with suppress(TelegramBadRequest):
+                await callback.bot.edit_message_reply_markup(
+                    chat_id=callback.message.chat.id, message_id=message_id, reply_markup=None)
+
+
 # ------------------------------------------------------------------ the servant's request
 async def start_request(callback: CallbackQuery, callback_data: ResultCb, context: Context,
                         servant: Servant, state: FSMContext) -> None:
@@ -47,10 +76,10 @@ async def statement(message: Message, state: FSMContext) -> None:
     if request is None:
         await state.clear()
         raise Refusal(out_of_date())
-    await Request(request.sheet, request.documents, text).begin(
-        state, CalibrationInput.documents)
     prompt, markup = views.attach_prompt(request.sheet)
-    await message.answer(prompt, reply_markup=markup)
+    sent = await message.answer(prompt, reply_markup=markup)
+    await Request(request.sheet, request.documents, text, (sent.message_id,)).begin(
+        state, CalibrationInput.documents)
 
 
 async def document(message: Message, state: FSMContext) -> None:
@@ -59,9 +88,10 @@ async def document(message: Message, state: FSMContext) -> None:
         await state.clear()
         raise Refusal(out_of_date())
     documents = calibration.attach_document(request.documents, message.document.file_id)
-    await Request(request.sheet, documents, request.statement).save(state)
     text, markup = views.attached(message.document.file_name, request.sheet)
-    await message.answer(text, reply_markup=markup)
+    sent = await message.answer(text, reply_markup=markup)
+    await Request(request.sheet, documents, request.statement,
+                  (*request.prompts, sent.message_id)).save(state)
 
 
 async def send_request(callback: CallbackQuery, callback_data: ResultCb, context: Context,
@@ -72,6 +102,8 @@ async def send_request(callback: CallbackQuery, callback_data: ResultCb, context
     await state.clear()
     filed = await calibration.file_request(context, servant, request.sheet, request.statement,
                                            request.documents)
+    await _settle(callback, views.request_sent())
+    await _drop_buttons(callback, request.prompts)
     await _chat(callback).answer(views.filed(filed))
 
 
@@ -90,6 +122,9 @@ async def change(callback: CallbackQuery, callback_data: CalibrationCb, roles: f
     draft = await PanelDraft.of(state)
     panel = draft.panel if draft is not None and draft.calibration == callback_data.id else ()
     await PanelDraft(callback_data.id, panel).begin(state, CalibrationInput.panel)
+    if isinstance(callback.message, Message):  # the typed panel comes as a new review
+        with suppress(TelegramBadRequest):
+            await callback.message.edit_reply_markup(reply_markup=None)
     await _chat(callback).answer(views.panel_prompt())
 
 
@@ -121,6 +156,7 @@ async def approve(callback: CallbackQuery, callback_data: CalibrationCb, context
         raise Refusal(views.panel_refused(invalid.problems, typed=False)) from None
     await state.clear()
     callback_answer.text = views.approved_toast(approval.approved)
+    await _settle(callback, views.approved_toast(approval.approved))
     if approval.approved:
         await _chat(callback).answer(views.approved(approval.calibration))
 
@@ -198,6 +234,7 @@ async def protocol_posted(callback: CallbackQuery, callback_data: CalibrationCb,
                           callback_answer: CallbackAnswer) -> None:
     done = await calibration.post_protocol(context, servant, roles, callback_data.id)
     callback_answer.text, callback_answer.show_alert = views.protocol_posted(done), True
+    await _settle(callback, views.protocol_posted(done))
 
 
 async def feedback_held(callback: CallbackQuery, callback_data: CalibrationCb,
@@ -206,6 +243,7 @@ async def feedback_held(callback: CallbackQuery, callback_data: CalibrationCb,
     held = await calibration.hold_feedback(context, servant, callback_data.id)
     callback_answer.text = views.feedback_held(held.done, held.held_on)
     callback_answer.show_alert = True
+    await _settle(callback, views.feedback_held(held.done, held.held_on))
 
 
 ACTIONS: dict[CalibrationAction, Callable[..., Awaitable[Any]]] = {

@@ -1,7 +1,8 @@
 """What is being typed in a calibration session, kept in the persistent FSM between messages.
 
 The stored keys are the ones the chat has always used ("sheet", "documents", "statement",
-"calibration", "panel", "side", "round"), so a conversation under way survives an upgrade.
+"calibration", "panel", "side", "round"; "prompts" is new and optional), so a conversation
+under way survives an upgrade.
 """
 
 from __future__ import annotations
@@ -53,9 +54,11 @@ class Request(_Stored):
     sheet: int
     documents: tuple[str, ...] = ()
     statement: str | None = None
+    prompts: tuple[int, ...] = ()  # the messages with the "Send the request" button
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "documents", tuple(self.documents))  # a list in JSON
+        object.__setattr__(self, "prompts", tuple(self.prompts))
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,6 +38,10 @@ def attached(file_name: str | None, sheet_id: int) -> View:
     return _("Attached: {name}.").format(name=escape(file_name or "")), _send_request(sheet_id)
 
 
+def request_sent() -> str:
+    return _("The request is sent.")
+
+
 def filed(calibration: Calibration) -> str:
     return _("Your request is filed. The official decides and approves the panel by "
              "{decision}; the session is held by {session}.").format(
