@@ -18,7 +18,7 @@ from scoring import CalibrationRules, PanelMember, Parameter, majority_score, pa
 from scoring.calibration import corrected_score, propose_panel
 from storage import calibration as calibrations
 from storage import evaluation, org, reports
-from storage.calibration import Calibration, CalibrationStatus, Candidate, Side
+from storage.calibration import Attachment, Calibration, CalibrationStatus, Candidate, Side
 from storage.evaluation import Sheet
 from storage.models import Servant
 
@@ -28,8 +28,9 @@ from .notices import NoticeKind
 from .results import Result, own_result, result_of
 
 __all__ = [
-    "MAX_DOCUMENTS", "MAX_TEXT", "Approval", "Calibration", "CalibrationStatus", "Feedback",
-    "Materials", "PanelInvalid", "Protocol", "ProtocolFacts", "Review", "Session", "Side",
+    "MAX_DOCUMENTS", "MAX_TEXT", "Approval", "Attachment", "Calibration", "CalibrationStatus",
+    "Feedback", "Materials", "PanelInvalid", "Protocol", "ProtocolFacts", "Review", "Session",
+    "Side",
     "VoteOutcome", "Voted", "approve_panel", "argument_side", "attach_document",
     "cast_vote", "check_text", "choose_panel", "file_request", "hold_feedback", "materials",
     "open_ballot", "open_request", "post_protocol", "propose_other", "protocol_of",
@@ -130,6 +131,7 @@ class ProtocolFacts:
     appellant_argument: str | None
     statement: str
     rounds: tuple[tuple[int, tuple[tuple[str, Decimal], ...]], ...]  # round -> (member, score)
+    documents: tuple[str, ...] = ()  # the names of the files attached to the request
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,7 +203,7 @@ async def protocol_of(ctx: Context, calibration_id: int) -> Protocol | None:
         members=tuple(names[m] for m in calibration.members),
         evaluator=names[sheet.evaluator_id], evaluator_argument=calibration.evaluator_argument,
         appellant_argument=calibration.appellant_argument, statement=calibration.statement,
-        rounds=rounds))
+        rounds=rounds, documents=tuple(d.name for d in calibration.documents)))
 
 
 # ------------------------------------------------------------------ the servant's request
@@ -232,15 +234,16 @@ def check_text(text: str) -> str:
     return text
 
 
-def attach_document(documents: Sequence[str], file_id: str) -> tuple[str, ...]:
+def attach_document(documents: Sequence[Attachment], file_id: str,
+                    name: str) -> tuple[Attachment, ...]:
     """The request's documents with one more, if there is room."""
     if len(documents) >= MAX_DOCUMENTS:
         raise Rejected(Reason.CALIBRATION_TOO_MANY_DOCUMENTS, n=MAX_DOCUMENTS)
-    return (*documents, file_id)
+    return (*documents, Attachment(file_id, name))
 
 
 async def file_request(ctx: Context, servant: Servant, sheet_id: int, statement: str,
-                       documents: Sequence[str]) -> Calibration:
+                       documents: Sequence[Attachment]) -> Calibration:
     """File the request (cl. 11); the officials who appoint are asked to decide (cl. 20)."""
     result = await own_result(ctx, servant, sheet_id)
     _check_window(ctx, result)

@@ -87,7 +87,8 @@ async def document(message: Message, state: FSMContext) -> None:
     if request is None or message.document is None:
         await state.clear()
         raise Refusal(out_of_date())
-    documents = calibration.attach_document(request.documents, message.document.file_id)
+    documents = calibration.attach_document(request.documents, message.document.file_id,
+                                            message.document.file_name or "")
     text, markup = views.attached(message.document.file_name, request.sheet)
     sent = await message.answer(text, reply_markup=markup)
     await Request(request.sheet, documents, request.statement,
@@ -108,12 +109,24 @@ async def send_request(callback: CallbackQuery, callback_data: ResultCb, context
 
 
 # ------------------------------------------------------------------ the official's decision
+async def _send_documents(callback: CallbackQuery, found: calibration.Session) -> None:
+    """The files the servant attached, to a reader entitled to the materials; one that
+    cannot be sent is named, never dropped in silence."""
+    chat = _chat(callback)
+    for document in found.calibration.documents:
+        try:
+            await chat.answer_document(document.file_id, caption=document.name or None)
+        except TelegramBadRequest:
+            await chat.answer(views.document_failed(document.name))
+
+
 async def review(callback: CallbackQuery, callback_data: CalibrationCb, context: Context,
                  roles: frozenset[str], state: FSMContext) -> None:
     found = await calibration.review(context, roles, callback_data.id)
     await PanelDraft(callback_data.id, found.panel).begin(state, None)
     text, markup = views.review(found)
     await _chat(callback).answer(text, reply_markup=markup)
+    await _send_documents(callback, found.session)
 
 
 async def change(callback: CallbackQuery, callback_data: CalibrationCb, roles: frozenset[str],
@@ -165,8 +178,10 @@ async def approve(callback: CallbackQuery, callback_data: CalibrationCb, context
 async def materials(callback: CallbackQuery, callback_data: CalibrationCb, context: Context,
                     servant: Servant, roles: frozenset[str]) -> None:
     found = await calibration.materials(context, servant, roles, callback_data.id)
-    text, markup = views.materials(found)
-    await _chat(callback).answer(text, reply_markup=markup)
+    texts, markup = views.materials(found)
+    for number, text in enumerate(texts, start=1):
+        await _chat(callback).answer(text, reply_markup=markup if number == len(texts) else None)
+    await _send_documents(callback, found.session)
 
 
 async def ask_argument(callback: CallbackQuery, callback_data: CalibrationCb, context: Context,

@@ -54,6 +54,11 @@ async def _show(callback: CallbackQuery, view: views.View) -> None:
         await callback.message.edit_text(text, reply_markup=markup)
 
 
+def _message_id(tap: Tap) -> int:
+    """The sheet message the tap was on (0: none we can edit)."""
+    return tap.callback.message.message_id if tap.callback.message else 0
+
+
 async def _replace(message: Message, typing: Typing, view: views.View) -> Message:
     """After typed input: a fresh sheet message below it, the old one removed."""
     text, markup = view
@@ -133,7 +138,7 @@ async def go(tap: Tap) -> None:
         await tap.state.clear()
         raise Refusal(views.missing_text(moved))
     draft = await _draft(tap.state, tap.data.sheet, index)
-    await _on_screen(tap.state, moved, tap.callback.message.message_id, index, draft)
+    await _on_screen(tap.state, moved, _message_id(tap), index, draft)
     await _show(tap.callback, views.item_screen(moved, index, draft=draft))
 
 
@@ -143,7 +148,7 @@ async def score(tap: Tap) -> None:
                                            tap.data.index, tap.data.value, comment=draft)
     tap.answer.text = _("Saved: {score}").format(score=format_number(scored.value))
     index = tap.data.index + 1
-    await _on_screen(tap.state, scored.state, tap.callback.message.message_id, index)
+    await _on_screen(tap.state, scored.state, _message_id(tap), index)
     await _show(tap.callback, views.item_screen(scored.state, index))
 
 
@@ -151,7 +156,7 @@ async def ask_exact(tap: Tap) -> None:
     """An "exact value" button of an older sheet message: the same as typing on the screen."""
     sheet = await _pending(tap)
     item = sheet.item(tap.data.index)
-    await _on_screen(tap.state, sheet, tap.callback.message.message_id, tap.data.index)
+    await _on_screen(tap.state, sheet, _message_id(tap), tap.data.index)
     await tap.callback.message.answer(views.prompt_value(item))
 
 
@@ -179,7 +184,7 @@ async def ask_comment(tap: Tap) -> None:
     sheet = await _pending(tap)
     item = sheet.item(tap.data.index)
     draft = await _draft(tap.state, tap.data.sheet, tap.data.index)
-    await Typing(sheet.sheet.id, tap.callback.message.message_id, tap.data.index,
+    await Typing(sheet.sheet.id, _message_id(tap), tap.data.index,
                  draft).begin(tap.state, SheetInput.comment)
     await tap.callback.message.answer(views.prompt_comment(
         item, evaluation.MAX_COMMENT, scored=item.id in sheet.sheet.answers))
@@ -240,7 +245,7 @@ async def submit(tap: Tap) -> None:
 # ------------------------------------------------------------------ handing over (cl. 18)
 async def ask_colleague(tap: Tap) -> None:
     sheet = await _pending(tap)
-    await Typing(sheet.sheet.id, tap.callback.message.message_id).begin(
+    await Typing(sheet.sheet.id, _message_id(tap)).begin(
         tap.state, SheetInput.colleague)
     await tap.callback.message.answer(views.prompt_colleague(sheet.sheet))
 

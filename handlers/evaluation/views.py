@@ -11,7 +11,7 @@ from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from handlers.common.callbacks import MenuAction, MenuCb, SheetAction, SheetCb
-from handlers.common.keyboards import inline
+from handlers.common.keyboards import Row, inline
 from handlers.common.render import (
     format_date,
     format_number,
@@ -65,7 +65,7 @@ def handover_choice(found: EvaluatorSheets) -> View:
     """The pending sheets he may hand over, one button each."""
     sheets = found.pending_to_hand_over()
     several = len({s.campaign for s in sheets}) > 1
-    rows = [[(f"↪ {quarter_name(s.campaign.quarter)} · {s.evaluatee_name}" if several
+    rows: list[Row] = [[(f"↪ {quarter_name(s.campaign.quarter)} · {s.evaluatee_name}" if several
               else f"↪ {s.evaluatee_name}",
               SheetCb(sheet=s.id, action=SheetAction.HANDOVER))] for s in sheets]
     rows.append([(_("☰ Sheets"), MenuCb(action=MenuAction.SHEETS))])
@@ -148,7 +148,7 @@ def intro(state: SheetState, can_hand_over: bool) -> View:
     form = state.methodology.forms[sheet.form]
     parts = [_heading(sheet), f"<b>{escape(official(form.title))}</b>",
              escape(official(form.preamble))]
-    rows = []
+    rows: list[Row] = []
     if state.missing:
         parts.append("⚠ " + escape(missing_text(state)))
     else:
@@ -200,8 +200,8 @@ def item_screen(state: SheetState, index: int, *, draft: str | None = None,
     score_row = [(f"{'• ' if answer and answer.score == v else ''}{format_number(v)}",
                   SheetCb(sheet=sheet.id, action=SheetAction.SCORE, index=index, value=str(v)))
                  for v in values]
-    moves = [(_("◀ Back"), SheetCb(sheet=sheet.id, action=SheetAction.GO if index else "open",
-                                   index=max(index - 1, 0)))]
+    back = SheetAction.GO if index else SheetAction.OPEN
+    moves = [(_("◀ Back"), SheetCb(sheet=sheet.id, action=back, index=max(index - 1, 0)))]
     if answer:
         moves.append((_("Next ▶"), SheetCb(sheet=sheet.id, action=SheetAction.GO,
                                            index=index + 1)))
@@ -225,7 +225,7 @@ def summary(state: SheetState) -> View:
             lines.append(f"    <i>{escape(answer.comment)}</i>")
         edits.append((_("Edit {number}").format(number=number),
                       SheetCb(sheet=sheet.id, action=SheetAction.GO, index=number - 1)))
-    rows = [edits]
+    rows: list[Row] = [edits]
     if result:
         lines.append(_("Average: <b>{average}</b> — {grade}").format(
             average=format_score(result.average), grade=grade_label(methodology, result.grade)))
