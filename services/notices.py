@@ -26,6 +26,7 @@ class NoticeKind(StrEnum):
     CALIBRATION_REVOTE = "calibration_revote"
     CALIBRATION_RESULT = "calibration_result"
     CALIBRATION_FEEDBACK = "calibration_feedback"
+    CALIBRATION_FEEDBACK_OVERDUE = "calibration_feedback_overdue"  # to HR, once (cl. 24)
     CALIBRATION_DECIDED = "calibration_decided"
     CALIBRATION_PROTOCOL = "calibration_protocol"
     CALIBRATION_SESSION_DUE = "calibration_session_due"

@@ -192,14 +192,26 @@ class _Today:
                                 [m for m in found.members if m not in voted], payload)
                 await self.send(NoticeKind.CALIBRATION_SESSION_DUE, subject, hr, payload)
         else:
-            if found.feedback_held_on is None:
-                appealed = await evaluation.sheet(self.conn, found.sheet_id)
-                assert appealed is not None
-                await self.send(NoticeKind.CALIBRATION_FEEDBACK, subject,
-                                [appealed.evaluator_id], payload)
+            await self.feedback(found, hr)
             if not found.protocol_posted and found.protocol_due is not None and \
                     day in (self.eve(found.protocol_due), found.protocol_due):
                 await self.send(NoticeKind.CALIBRATION_PROTOCOL_DUE, subject, hr, payload)
+
+    async def feedback(self, found: Calibration, hr: list[int]) -> None:
+        """No feedback meeting recorded yet (cl. 24): the evaluator is reminded once, HR told
+        once later, then nobody (``CalibrationRules.feedback_follow_up``)."""
+        rules = self.methodology.calibration
+        if found.feedback_held_on is not None or found.decided_on is None or rules is None:
+            return
+        step = rules.feedback_follow_up(found.decided_on, self.day, self.calendar)
+        subject, payload = f"calibration:{found.id}", {"calibration": found.id}
+        if step == "remind":
+            appealed = await evaluation.sheet(self.conn, found.sheet_id)
+            assert appealed is not None
+            await self.send(NoticeKind.CALIBRATION_FEEDBACK, subject, [appealed.evaluator_id],
+                            payload)
+        elif step == "escalate":
+            await self.send(NoticeKind.CALIBRATION_FEEDBACK_OVERDUE, subject, hr, payload)
 
     async def surveys(self) -> None:
         """Non-responders, every third working day until the survey closes; nobody else

@@ -160,6 +160,21 @@ async def calibration_feedback(ctx: Context, message: Notice) -> Rendered:
                   CalibrationCb(id=calib.id, action=CalibrationAction.FEEDBACK_HELD))]])
 
 
+async def calibration_feedback_overdue(ctx: Context, message: Notice) -> Rendered:
+    """To HR, once: the evaluator has not recorded the meeting; the reminders have stopped."""
+    found = await _calibration(ctx, message)
+    if found is None or not _decided(found) or found.calibration.feedback_held_on:
+        return None
+    calib, sheet = found.calibration, found.sheet
+    if calib.decided_on is None:
+        return None
+    return _("Calibration session no. {id} ({name}, {quarter}) decided on {date}; the "
+             "evaluator has not recorded the feedback meeting yet (cl. 24). I have stopped "
+             "reminding the evaluator: please follow it up.").format(
+        id=calib.id, name=escape(sheet.evaluatee_name),
+        quarter=quarter_name(sheet.campaign.quarter), date=format_date(calib.decided_on)), None
+
+
 async def calibration_decided(ctx: Context, message: Notice) -> Rendered:
     found = await _calibration(ctx, message)
     if found is None or not _decided(found):
@@ -197,6 +212,7 @@ NOTICES: dict[NoticeKind, NoticeRenderer] = {
     NoticeKind.CALIBRATION_REVOTE: NoticeRenderer(calibration_revote),
     NoticeKind.CALIBRATION_RESULT: NoticeRenderer(calibration_result),
     NoticeKind.CALIBRATION_FEEDBACK: NoticeRenderer(calibration_feedback),
+    NoticeKind.CALIBRATION_FEEDBACK_OVERDUE: NoticeRenderer(calibration_feedback_overdue),
     NoticeKind.CALIBRATION_DECIDED: NoticeRenderer(calibration_decided),
     NoticeKind.CALIBRATION_PROTOCOL: NoticeRenderer(calibration_protocol),
 }
