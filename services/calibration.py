@@ -132,6 +132,7 @@ class ProtocolFacts:
     statement: str
     rounds: tuple[tuple[int, tuple[tuple[str, Decimal], ...]], ...]  # round -> (member, score)
     documents: tuple[str, ...] = ()  # the names of the files attached to the request
+    session_due: date | None = None  # cl. 21; a later decision is recorded as late
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,7 +204,8 @@ async def protocol_of(ctx: Context, calibration_id: int) -> Protocol | None:
         members=tuple(names[m] for m in calibration.members),
         evaluator=names[sheet.evaluator_id], evaluator_argument=calibration.evaluator_argument,
         appellant_argument=calibration.appellant_argument, statement=calibration.statement,
-        rounds=rounds, documents=tuple(d.name for d in calibration.documents)))
+        rounds=rounds, documents=tuple(d.name for d in calibration.documents),
+        session_due=calibration.session_due))
 
 
 # ------------------------------------------------------------------ the servant's request

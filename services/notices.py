@@ -30,6 +30,7 @@ class NoticeKind(StrEnum):
     CALIBRATION_DECIDED = "calibration_decided"
     CALIBRATION_PROTOCOL = "calibration_protocol"
     CALIBRATION_SESSION_DUE = "calibration_session_due"
+    CALIBRATION_OVERDUE = "calibration_overdue"  # the session deadline passed (cl. 21), once
     CALIBRATION_PROTOCOL_DUE = "calibration_protocol_due"
     # surveys
     SURVEY_INVITATION = "survey_invitation"

@@ -181,6 +181,7 @@ class _Today:
         """Whoever the session waits for, on the eve of its next deadline and on the day."""
         subject, payload = f"calibration:{found.id}", {"calibration": found.id}
         day = self.day
+        await self.session_overdue(found, hr)
         if found.status == "requested":
             if day in (self.eve(found.decision_due), found.decision_due):
                 await self.send(NoticeKind.CALIBRATION_REQUEST, subject,
@@ -196,6 +197,20 @@ class _Today:
             if not found.protocol_posted and found.protocol_due is not None and \
                     day in (self.eve(found.protocol_due), found.protocol_due):
                 await self.send(NoticeKind.CALIBRATION_PROTOCOL_DUE, subject, hr, payload)
+
+    async def session_overdue(self, found: Calibration, hr: list[int]) -> None:
+        """The first working day after an undecided session's deadline (cl. 21), everyone it
+        concerns hears it once: the officials, HR, the evaluator and the servant."""
+        if found.status == "decided" or \
+                self.day != self.calendar.add_working_days(found.session_due, 1):
+            return
+        appealed = await evaluation.sheet(self.conn, found.sheet_id)
+        assert appealed is not None
+        officials = [found.official_id] if found.official_id is not None else \
+            await calibrations.appointing_officials(self.conn, self.day)
+        recipients = dict.fromkeys([*officials, *hr, appealed.evaluator_id, found.appellant_id])
+        await self.send(NoticeKind.CALIBRATION_OVERDUE, f"calibration:{found.id}", recipients,
+                        {"calibration": found.id})
 
     async def feedback(self, found: Calibration, hr: list[int]) -> None:
         """No feedback meeting recorded yet (cl. 24): the evaluator is reminded once, HR told

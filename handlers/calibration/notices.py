@@ -44,6 +44,33 @@ async def calibration_session_due(ctx: Context, message: Notice) -> Rendered:
         voted=found.voted, members=len(calib.members), round=calib.round), None
 
 
+async def calibration_overdue(ctx: Context, message: Notice) -> Rendered:
+    """The session missed its deadline (cl. 21): what is missing, and that it may still
+    decide; the servant reads it about his own request."""
+    found = await _calibration(ctx, message)
+    if found is None or found.calibration.status == CalibrationStatus.DECIDED:
+        return None
+    calib, sheet = found.calibration, found.sheet
+    if calib.status == CalibrationStatus.REQUESTED:
+        step = _("no panel has been approved (it was due by {date})").format(
+            date=format_date(calib.decision_due))
+    else:
+        step = _("{voted} of {members} members have voted in round {round}").format(
+            voted=found.voted, members=len(calib.members), round=calib.round)
+    if message.recipient_id == calib.appellant_id:
+        return _("Your calibration session ({quarter}) was due by {date} (cl. 21) and has not "
+                 "decided yet: {step}. The official and HR have been told. Until it decides, "
+                 "the evaluator's score stands; a late decision still replaces it.").format(
+            quarter=quarter_name(sheet.campaign.quarter), date=format_date(calib.session_due),
+            step=step), None
+    return _("Calibration session no. {id} ({name}, {quarter}) missed its deadline of {date} "
+             "(cl. 21): {step}. Votes cast now still count, and the protocol records the "
+             "delay; please complete the session.").format(
+        id=calib.id, name=escape(sheet.evaluatee_name),
+        quarter=quarter_name(sheet.campaign.quarter), date=format_date(calib.session_due),
+        step=step), None
+
+
 async def calibration_protocol_due(ctx: Context, message: Notice) -> Rendered:
     found = await _calibration(ctx, message)
     due = found.calibration.protocol_due if found else None
@@ -204,6 +231,7 @@ async def calibration_protocol(ctx: Context, message: Notice) -> Rendered:
 NOTICES: dict[NoticeKind, NoticeRenderer] = {
     NoticeKind.CALIBRATION_WINDOW: NoticeRenderer(calibration_window),
     NoticeKind.CALIBRATION_SESSION_DUE: NoticeRenderer(calibration_session_due),
+    NoticeKind.CALIBRATION_OVERDUE: NoticeRenderer(calibration_overdue),
     NoticeKind.CALIBRATION_PROTOCOL_DUE: NoticeRenderer(calibration_protocol_due),
     NoticeKind.CALIBRATION_REQUEST: NoticeRenderer(calibration_request),
     NoticeKind.CALIBRATION_MEMBER: NoticeRenderer(calibration_member),

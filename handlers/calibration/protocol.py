@@ -36,7 +36,8 @@ LABELS = {
         "date": "Хаттамаға қол қойылған күн", "none": "ұсынылмады",
         "documents": "Өтінішке қоса берілген құжаттар", "member": "Мүше",
         "score": "Ұсынылған баға", "signatures": "Калибрлеу сессиясы мүшелерінің қолдары",
-        "signature": "(қолы)",
+        "signature": "(қолы)", "session_due": "Сессияны өткізу мерзімі (21-т.)",
+        "late": "мерзімі бұзылды",
     },
     "ru": {
         "title": "Протокол калибровочной сессии",
@@ -50,7 +51,8 @@ LABELS = {
         "date": "Дата подписания протокола", "none": "не представлены",
         "documents": "Документы, приложенные к обращению", "member": "Член сессии",
         "score": "Предложенная оценка", "signatures": "Подписи членов калибровочной сессии",
-        "signature": "(подпись)",
+        "signature": "(подпись)", "session_due": "Срок проведения сессии (п. 21)",
+        "late": "срок нарушен",
     },
 }
 SHORT = 700  # "arguments in short"
@@ -117,7 +119,11 @@ def _page(pdf: FPDF, facts: ProtocolFacts, labels: dict[str, str], language: str
             for name, value in votes:
                 table.row((name, score(value)))
         pdf.ln(2)
-    _rows(pdf, [(labels["final"], score(facts.final)), (labels["date"], day(facts.decided_on))])
+    closing = [(labels["final"], score(facts.final)), (labels["date"], day(facts.decided_on))]
+    if facts.session_due is not None:
+        late = f" — {labels['late']}" if facts.decided_on > facts.session_due else ""
+        closing.append((labels["session_due"], day(facts.session_due) + late))
+    _rows(pdf, closing)
     pdf.set_font("DejaVu", "B", 10)
     pdf.multi_cell(0, 6, labels["signatures"], new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("DejaVu", "", 10)

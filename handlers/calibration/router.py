@@ -207,7 +207,7 @@ async def typed_argument(message: Message, context: Context, servant: Servant,
 async def ask_vote(callback: CallbackQuery, callback_data: CalibrationCb, context: Context,
                    servant: Servant) -> None:
     found = await calibration.open_ballot(context, servant, callback_data.id)
-    text, markup = views.ballot(found)
+    text, markup = views.ballot(found, context.clock.today())
     await _chat(callback).answer(text, reply_markup=markup)
 
 

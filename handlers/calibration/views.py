@@ -193,11 +193,17 @@ def argument_saved() -> str:
 
 
 # ------------------------------------------------------------------ voting
-def ballot(calibration: Calibration) -> View:
+def ballot(calibration: Calibration, today: date) -> View:
+    """The round's choice; past the session's deadline, what a late vote means."""
     score = format_score(calibration.original_score)
     round_no = str(calibration.round)
-    return _("Round {round}: keep the evaluator's score {score}, or propose another score (up "
-             "or down).").format(round=calibration.round, score=score), inline([[
+    text = _("Round {round}: keep the evaluator's score {score}, or propose another score (up "
+             "or down).").format(round=calibration.round, score=score)
+    if today > calibration.session_due:
+        text += "\n" + _("⚠ The session was due by {date} (cl. 21). Your vote still counts; the "
+                         "protocol records that the session was late.").format(
+            date=format_date(calibration.session_due))
+    return text, inline([[
                  (_("Keep {score}").format(score=score),
                   CalibrationCb(id=calibration.id, action=CalibrationAction.KEEP,
                                 value=round_no)),
