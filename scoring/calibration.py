@@ -36,6 +36,7 @@ class CalibrationRules:
     require_hr: bool
     require_evaluators: bool
     feedback_topics: tuple[Text, ...]
+    argument_working_days: int = 3
     feedback_reminder_working_days: int = 5
     feedback_escalation_working_days: int = 10
 
@@ -58,6 +59,11 @@ class CalibrationRules:
     def protocol_deadline(self, signed_on: date, cal: WorkCalendar) -> date:
         """HR posts the protocol by this day (cl. 23)."""
         return cal.add_working_days(signed_on, self.protocol_posting_working_days)
+
+    def voting_opens_on(self, approved_on: date, cal: WorkCalendar) -> date:
+        """Cl. 23 lets the evaluator and the servant argue in writing before the panel
+        decides; the vote opens when both have, or at the latest on this day (decisions)."""
+        return cal.add_working_days(approved_on, self.argument_working_days)
 
     def feedback_follow_up(self, decided_on: date, day: date, cal: WorkCalendar) -> str | None:
         """Cl. 24 sets no deadline for the feedback meeting (docs/decisions.md): with none

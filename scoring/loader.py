@@ -492,6 +492,7 @@ def _calibration(node: _Node) -> CalibrationRules:
         require_hr=node.bool("require_hr"),
         require_evaluators=node.bool("require_evaluators"),
         feedback_topics=node.texts("feedback_topics"),
+        argument_working_days=node.int("argument_working_days", default=3, high=60),
         feedback_reminder_working_days=node.int("feedback_reminder_working_days", default=5,
                                                 low=1, high=60),
         feedback_escalation_working_days=node.int("feedback_escalation_working_days",

@@ -20,6 +20,7 @@ class Reason(StrEnum):
     SCORE_DECIMALS = "score_decimals"
     # calibration
     CALIBRATION_REQUESTED = "calibration_requested"
+    CALIBRATION_VOTING_NOT_OPEN = "calibration_voting_not_open"
     CALIBRATION_WINDOW_NOT_STARTED = "calibration_window_not_started"
     CALIBRATION_WINDOW_CLOSED = "calibration_window_closed"
     CALIBRATION_TEXT_TOO_LONG = "calibration_text_too_long"

@@ -24,6 +24,7 @@ class NoticeKind(StrEnum):
     CALIBRATION_EVALUATOR = "calibration_evaluator"
     CALIBRATION_APPROVED = "calibration_approved"
     CALIBRATION_REVOTE = "calibration_revote"
+    CALIBRATION_VOTING_OPEN = "calibration_voting_open"  # both arguments in, or their time up
     CALIBRATION_RESULT = "calibration_result"
     CALIBRATION_FEEDBACK = "calibration_feedback"
     CALIBRATION_FEEDBACK_OVERDUE = "calibration_feedback_overdue"  # to HR, once (cl. 24)

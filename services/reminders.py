@@ -17,6 +17,7 @@ from storage import evaluation, kpi, reports, surveys
 from storage.calibration import Calibration
 from storage.evaluation import Campaign
 
+from .calibration import voting_opens_on
 from .context import Context, Tx
 from .notices import NoticeKind
 
@@ -187,6 +188,10 @@ class _Today:
                 await self.send(NoticeKind.CALIBRATION_REQUEST, subject,
                                 await calibrations.appointing_officials(self.conn, day), payload)
         elif found.status == "voting":
+            if day == voting_opens_on(self.ctx, found) and not (
+                    found.evaluator_argument and found.appellant_argument):
+                await self.send(NoticeKind.CALIBRATION_VOTING_OPEN, subject,
+                                found.members, payload)
             voted = await calibrations.votes(self.conn, found.id, found.round)
             if day in (self.eve(found.session_due), found.session_due):
                 await self.send(NoticeKind.CALIBRATION_MEMBER, subject,

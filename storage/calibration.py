@@ -67,6 +67,7 @@ class Calibration:
     protocol_posted: bool
     feedback_held_on: date | None
     members: tuple[int, ...]
+    approved_at: datetime | None = None  # the panel's approval (cl. 20)
 
 
 def _date(value: str | None) -> date | None:
@@ -93,7 +94,8 @@ async def get(conn: aiosqlite.Connection, calibration_id: int) -> Calibration | 
         r["round"], Decimal(r["original_score"]),
         Decimal(r["final_score"]) if r["final_score"] else None, _date(r["decided_on"]),
         _date(r["protocol_due"]), r["protocol_posted_at"] is not None,
-        _date(r["feedback_held_on"]), members)
+        _date(r["feedback_held_on"]), members,
+        datetime.fromisoformat(r["approved_at"]) if r["approved_at"] else None)
 
 
 async def by_sheet(conn: aiosqlite.Connection, sheet_id: int) -> Calibration | None:

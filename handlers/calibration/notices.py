@@ -98,8 +98,27 @@ async def calibration_request(ctx: Context, message: Notice) -> Rendered:
 
 
 async def calibration_member(ctx: Context, message: Notice) -> Rendered:
+    """The invitation: the materials now, the vote once it opens (cl. 23)."""
     found = await _calibration(ctx, message)
     if found is None or found.calibration.status != CalibrationStatus.VOTING:
+        return None
+    if calibration.voting_open(ctx, found.calibration):
+        return await calibration_voting_open(ctx, message)
+    calib, sheet = found.calibration, found.sheet
+    opens_on = calibration.voting_opens_on(ctx, calib)
+    assert opens_on is not None
+    return _("You are a member of the calibration session on {name}'s evaluation for "
+             "{quarter}. Read the materials; voting opens once the evaluator and the servant "
+             "have both argued in writing, or on {date} at the latest, and I will tell "
+             "you.").format(
+        name=escape(sheet.evaluatee_name), quarter=quarter_name(sheet.campaign.quarter),
+        date=format_date(opens_on)), inline([[
+            (_("Materials"), CalibrationCb(id=calib.id, action=CalibrationAction.MATERIALS))]])
+
+
+async def calibration_voting_open(ctx: Context, message: Notice) -> Rendered:
+    found = await _calibration(ctx, message)
+    if found is None or not calibration.voting_open(ctx, found.calibration):
         return None
     calib, sheet = found.calibration, found.sheet
     return _("You are a member of the calibration session on {name}'s evaluation for "
@@ -235,6 +254,7 @@ NOTICES: dict[NoticeKind, NoticeRenderer] = {
     NoticeKind.CALIBRATION_PROTOCOL_DUE: NoticeRenderer(calibration_protocol_due),
     NoticeKind.CALIBRATION_REQUEST: NoticeRenderer(calibration_request),
     NoticeKind.CALIBRATION_MEMBER: NoticeRenderer(calibration_member),
+    NoticeKind.CALIBRATION_VOTING_OPEN: NoticeRenderer(calibration_voting_open),
     NoticeKind.CALIBRATION_EVALUATOR: NoticeRenderer(calibration_evaluator),
     NoticeKind.CALIBRATION_APPROVED: NoticeRenderer(calibration_approved),
     NoticeKind.CALIBRATION_REVOTE: NoticeRenderer(calibration_revote),

@@ -84,6 +84,9 @@ TEXTS: dict[Reason, Callable[[Mapping[str, Any]], str]] = {
         "These materials are not available to you."),
     Reason.CALIBRATION_MEMBERS_ONLY: lambda detail: _("Only the members of this panel vote."),
     Reason.CALIBRATION_VOTING_CLOSED: lambda detail: _("Voting is closed."),
+    Reason.CALIBRATION_VOTING_NOT_OPEN: lambda detail: _(
+        "Voting opens once both written arguments are in, or on {date} at the latest; I will "
+        "tell you.").format(date=format_date(detail["date"])),
     Reason.CALIBRATION_ROUND_CLOSED: lambda detail: _(
         "This round is closed; your vote was not counted."),
     Reason.CALIBRATION_HR_ONLY: lambda detail: _("Only the HR service posts the protocol."),

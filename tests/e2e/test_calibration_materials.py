@@ -36,7 +36,8 @@ async def test_the_attached_document_reaches_the_official_and_the_members(telegr
     assert sent.document == ("справка.pdf", b"%PDF-1.4 evidence")
     await bot.app.notifier.wait_idle()
     member = person(telegram, "202")
-    await member.press("Материалы", message=await _invite(member))
+    await member.press("Материалы", message=await member.wait_for(
+        lambda m: "Материалы" in m.button_labels()))
     materials = await member.expect("Материалы калибровки")
     assert "Документы, приложенные к обращению (отправлены ниже): справка.pdf." in \
         materials.text

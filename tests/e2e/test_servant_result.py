@@ -9,6 +9,7 @@ from datetime import datetime
 from .test_calibration import (
     ALMATY,
     _approved_panel,
+    _argued,
     _file_request,
     _go,
     _invite,
@@ -73,12 +74,16 @@ async def test_an_approved_and_then_overdue_request_is_shown_so(telegram, bot) -
                      "служба управления персоналом уведомлена.")
 
 
-async def test_the_member_notice_reads_well_in_russian(telegram, bot) -> None:
-    await _approved_panel(telegram, bot)
+async def test_the_member_notices_read_well_in_russian(telegram, bot) -> None:
+    await _argued(telegram, bot)
     await bot.app.notifier.wait_idle()
     member = person(telegram, "202")
-    invite = await _invite(member)
-    assert invite.text.startswith("Вы — член калибровочной сессии (оценка: Ким Дмитрий, 4-й "
+    invited = await member.wait_for(lambda m: "Голосование откроется" in m.text)
+    assert invited.text.startswith("Вы — член калибровочной сессии (оценка: Ким Дмитрий, 4-й "
+                                   "квартал 2025 г.); ознакомьтесь с материалами.")
+    opened = await _invite(member)
+    assert opened.text.startswith("Вы — член калибровочной сессии (оценка: Ким Дмитрий, 4-й "
                                   "квартал 2025 г.); ознакомьтесь с материалами и проголосуйте "
                                   "до 13 апреля 2026.")
-    assert "г.." not in invite.text and "служащего" not in invite.text
+    for notice in (invited, opened):
+        assert "г.." not in notice.text and "служащего" not in notice.text

@@ -84,6 +84,15 @@ def test_feedback_meeting_topics_cl_24(typical):
     ]
 
 
+@pytest.mark.parametrize(("approved", "opens"), [
+    (date(2026, 3, 30), date(2026, 4, 2)),  # Mon: 31 Mar, 1, 2 Apr
+    (date(2026, 3, 20), date(2026, 3, 30)),  # across Nauryz: 26, 27, 30 Mar
+])
+def test_the_vote_waits_for_the_arguments_at_most_three_working_days_cl_23(typical, cal,
+                                                                            approved, opens):
+    assert typical.calibration.voting_opens_on(approved, cal) == opens
+
+
 @pytest.mark.parametrize(("day", "step"), [
     (date(2026, 3, 30), None),  # the decision day: the decision notice asks for the meeting
     (date(2026, 3, 31), None),
