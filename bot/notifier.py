@@ -82,7 +82,7 @@ class Notifier:
             except Exception:  # a database hiccup must not end the worker
                 log.exception("outbox pass failed; retrying")
                 sent = 0
-            if not sent and not self._stopping:
+            if not sent and not self._stopping and not self._wake.is_set():
                 await self._sleep()
 
     async def _sleep(self) -> None:
@@ -97,15 +97,21 @@ class Notifier:
             await asyncio.wait_for(self._wake.wait(), timeout=seconds)
 
     async def send_due(self) -> int:
-        """Send one batch of due messages; returns how many were handled.
+        """Send one batch of due messages, interactive ones first; returns how many were
+        handled.
 
         Sends start at the paced rate and run concurrently (Telegram answers in tens to
-        hundreds of milliseconds; one at a time would never reach the rate)."""
+        hundreds of milliseconds; one at a time would never reach the rate). A bulk batch
+        stops early when something new is enqueued, so that a notice someone is waiting for
+        never queues behind a blast of reminders."""
+        self._wake.clear()
         messages = await outbox.due(self.db, self.clock.now(), self.batch)
         in_flight: set[asyncio.Task] = set()
+        handled = 0
         for message in messages:
-            if self._stopping:
+            if self._stopping or (message.priority and self._wake.is_set()):
                 break
+            handled += 1
             ready = await self._prepare(message)
             if ready is None:
                 continue
@@ -115,7 +121,7 @@ class Notifier:
             task.add_done_callback(in_flight.discard)
         if in_flight:
             await asyncio.gather(*in_flight)
-        return len(messages)
+        return handled
 
     async def _prepare(self, message: outbox.Message) -> Rendered:
         """What to send, or None when the message is settled or postponed without sending."""

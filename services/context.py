@@ -46,7 +46,8 @@ class Tx:
         for recipient in targets:
             added += await outbox.enqueue(
                 self.conn, kind.value, subject, recipient, due_on=due_on or self.today,
-                not_before=not_before or self.now, at=self.now, payload=payload)
+                not_before=not_before or self.now, at=self.now, payload=payload,
+                priority=kind.priority)
         self.enqueued += added
         return added
 

@@ -44,5 +44,19 @@ class NoticeKind(StrEnum):
     LEGACY_RESULT = "legacy_result"
     LEGACY_DECIDED = "legacy_decided"
 
+    @property
+    def priority(self) -> int:
+        """0 for a notice someone's action caused and someone may be waiting for; 1 for the
+        bulk the scheduler or a mass launch enqueues, which yields to the former."""
+        return 1 if self in BULK else 0
 
-__all__ = ["Notice", "NoticeKind"]
+
+BULK = frozenset({
+    NoticeKind.CAMPAIGN_OPENED, NoticeKind.DEADLINE_REMINDER, NoticeKind.HR_DIGEST,
+    NoticeKind.ANNUAL, NoticeKind.ANNUAL_MISSING, NoticeKind.CALIBRATION_WINDOW,
+    NoticeKind.CALIBRATION_SESSION_DUE, NoticeKind.CALIBRATION_PROTOCOL_DUE,
+    NoticeKind.SURVEY_INVITATION, NoticeKind.SURVEY_REMINDER, NoticeKind.KPI_ACTUALS,
+})
+
+
+__all__ = ["BULK", "Notice", "NoticeKind"]
