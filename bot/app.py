@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from aiogram import Bot, Dispatcher
@@ -22,7 +22,6 @@ from handlers import get_notice_registries, get_routers
 from handlers.common.commands import set_default_commands
 from handlers.common.notices import Notices
 from handlers.common.refusals import answer_callbacks
-from sandbox import AppRequest
 from scoring import Methodology, WorkCalendar, load_methodology
 from services import updates
 from services.clock import Clock
@@ -41,6 +40,9 @@ from .reminders import Reminders
 from .scheduler import create_scheduler
 from .settings import Settings, parse_days, parse_window
 from .updates import SkipDuplicates
+
+if TYPE_CHECKING:  # the sandbox (and its aiohttp web server) is imported only to run it
+    from sandbox import AppRequest
 
 log = logging.getLogger("bagalau")
 
