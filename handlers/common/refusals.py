@@ -116,6 +116,8 @@ def reason_text(rejected: Rejected) -> str:
             "needed (2/3). The meeting is not valid.").format(**detail),
         Reason.LEGACY_VOTE_NOT_OPEN: lambda: _("This vote is not open to you."),
         Reason.LEGACY_ALREADY_VOTED: lambda: _("You have already voted."),
+        Reason.LEGACY_BALLOT_REPLACED: lambda: _(
+            "This ballot is from an earlier round: vote on the newest one."),
         Reason.LEGACY_NOT_RECORDER: lambda: _(
             "Only the chair or the secretary records the commission's recommendations."),
         Reason.LEGACY_RECOMMENDATION_TOO_LONG: lambda: _(
