@@ -51,6 +51,8 @@ def main(argv: list[str] | None = None) -> int:
     sandbox = commands.add_parser("sandbox", help="try the bot without Telegram: an emulated "
                                                   "Bot API, a demo body and a chat page")
     sandbox.add_argument("--port", type=int, default=8765)
+    sandbox.add_argument("--host", default="127.0.0.1",
+                         help="the address to listen on (the page has no authentication)")
     sandbox.add_argument("--reset", action="store_true", help="start from a fresh demo database")
     sandbox.add_argument("--lang", choices=("kk", "ru", "en"), default="ru",
                          help="the default interface language")
@@ -222,7 +224,7 @@ async def _sandbox(settings: Settings, args: argparse.Namespace) -> int:
 
     from .app import sandbox_app
 
-    return await run(sandbox_app, args.port, args.reset, args.lang)
+    return await run(sandbox_app, args.port, args.reset, args.lang, args.host)
 
 
 async def _open(settings: Settings) -> Database:

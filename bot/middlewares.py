@@ -19,20 +19,24 @@ Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
 
 class AccountMiddleware(BaseMiddleware):
-    """Puts ``account``, ``servant`` and ``roles`` of the sender into the handler data."""
+    """Puts ``account``, ``servant`` and ``roles`` of the sender into the handler data. It
+    writes only for a known account in a private chat: a stranger, or anyone in a group the
+    bot refuses, leaves no row behind."""
 
     async def __call__(self, handler: Handler, event: TelegramObject,
                        data: dict[str, Any]) -> Any:
         context: Context = data["context"]
         user = data.get("event_from_user")
+        chat: Chat | None = data.get("event_chat")
         identity = await accounts.identify(context, user.id) if user else \
             Identity(None, None, frozenset())
-        if identity.account is not None and identity.account.unreachable:
-            await accounts.mark_reachable(context, user.id)  # he writes to the bot again
-        if user is not None:
+        account = identity.account
+        if user is not None and account is not None and chat is not None \
+                and chat.type == "private":  # a refused chat records nothing; a stranger neither
+            if account.unreachable:
+                await accounts.mark_reachable(context, user.id)  # he writes to the bot again
             language = telegram_language(user, "")
-            if language and (identity.account is None
-                             or identity.account.telegram_language != language):
+            if language and account.telegram_language != language:
                 await accounts.remember_telegram_language(context, user.id, language)
         data.update(account=identity.account, servant=identity.servant, roles=identity.roles)
         return await handler(event, data)

@@ -125,7 +125,7 @@ def start_moment() -> datetime:
 
 
 async def start(folder: Path, make_app: AppFactory, *, port: int = 8765, reset: bool = False,
-                language: str = "ru") -> Sandbox:
+                language: str = "ru", host: str = "127.0.0.1") -> Sandbox:
     folder.mkdir(parents=True, exist_ok=True)
     database = folder / "sandbox.sqlite3"
     clock_file = folder / "sandbox-clock.txt"
@@ -135,6 +135,7 @@ async def start(folder: Path, make_app: AppFactory, *, port: int = 8765, reset: 
             path.unlink(missing_ok=True)
     fresh = not database.exists()
     telegram = FakeTelegram()
+    telegram.answer_timeout = 5.0  # show the toasts and alerts as Telegram does
     await telegram.start()
     moment = start_moment() if fresh or not clock_file.exists() else \
         datetime.fromisoformat(clock_file.read_text(encoding="utf-8"))
@@ -156,19 +157,25 @@ async def start(folder: Path, make_app: AppFactory, *, port: int = 8765, reset: 
         allowed_updates=app.dispatcher.resolve_used_update_types()))
     await telegram.wait_idle(timeout=30)
     await app.tick()  # opens the quarter on its first working day
-    runner = web.AppRunner(create_web(sandbox))
+    runner = web.AppRunner(create_web(sandbox), access_log=None)  # the page's own requests
     await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", port)
+    site = web.TCPSite(runner, host, port)
     await site.start()
     sandbox._runner = runner
     bound = runner.addresses[0][1] if runner.addresses else port
-    sandbox.url = f"http://127.0.0.1:{bound}/"
+    sandbox.url = f"http://{'127.0.0.1' if host in ('127.0.0.1', '0.0.0.0') else host}:{bound}/"
     return sandbox
 
 
-async def run(make_app: AppFactory, port: int, reset: bool, language: str) -> int:
+async def run(make_app: AppFactory, port: int, reset: bool, language: str,
+              host: str = "127.0.0.1") -> int:
     """Run until Ctrl+C or SIGTERM."""
-    sandbox = await start(Path("data"), make_app, port=port, reset=reset, language=language)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"Warning: the sandbox listens on {host} with no authentication: anyone who "
+              "reaches this port can act as every demo person. Use it only on a trusted "
+              "network.", flush=True)
+    sandbox = await start(Path("data"), make_app, port=port, reset=reset, language=language,
+                          host=host)
     print(f"bagalau sandbox: open {sandbox.url} in your browser (Ctrl+C stops it).", flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import html
+from contextlib import suppress
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +23,7 @@ def create_web(sandbox: Sandbox) -> web.Application:
     app.router.add_get("/", page)
     app.router.add_get("/api/state", state)
     app.router.add_get("/api/chat", chat)
+    app.router.add_get("/api/events", events)
     app.router.add_post("/api/send", send)
     app.router.add_post("/api/press", press)
     app.router.add_post("/api/upload", upload)
@@ -94,7 +97,26 @@ async def press(request: web.Request) -> web.Response:
     if message is None:
         raise web.HTTPNotFound(text="no such message")
     answer = await user.press_data(str(data.get("data", "")), message)
-    return web.json_response({"ok": True, "answer": answer})
+    alert = bool(user.last_answer and user.last_answer.show_alert)
+    return web.json_response({"ok": True, "answer": answer, "alert": alert})
+
+
+async def events(request: web.Request) -> web.StreamResponse:
+    """Server-sent events: "chat" whenever a message is sent, edited or deleted (the page
+    then fetches the chat), a comment every 15 s to keep the connection open."""
+    sandbox = _sandbox(request)
+    _user(request, request.query.get("user", "0"))
+    response = web.StreamResponse(headers={"Content-Type": "text/event-stream",
+                                           "Cache-Control": "no-cache"})
+    await response.prepare(request)
+    revision = -1
+    with suppress(ConnectionResetError, asyncio.CancelledError):
+        while True:
+            current = await sandbox.telegram.changed(revision, timeout=15)
+            await response.write(b"event: chat\ndata: {}\n\n" if current != revision
+                                 else b": still here\n\n")
+            revision = current
+    return response
 
 
 async def upload(request: web.Request) -> web.Response:

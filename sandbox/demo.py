@@ -50,13 +50,26 @@ class Person:
     roles: str
 
 
+SANCTIONED = "7"  # a reprimand in the demo quarter (load): parameter 5 is capped
+NEWCOMER_FROM = "2026-09-01"  # appointed this late in Q3: too few days to be evaluated
+
+
 def people() -> list[Person]:
+    """The demo people with what each of them is: the roster's role (HR, the appointing
+    official), "evaluator" for whoever supervises someone, and what sets a servant apart."""
+    rows = [row.split(",") for row in ROWS]
+    supervisors = {cells[8] for cells in rows if cells[8]}
     found = []
-    for row in ROWS:
-        cells = row.split(",")
+    for cells in rows:
         roles = [cells[12]] if cells[12] else []
-        if cells[6] == "yes" or cells[0] in ("4", "5"):
+        if cells[0] in supervisors:
             roles.append("evaluator")
+        if cells[9]:
+            roles.append("dismissed")
+        elif cells[5] >= NEWCOMER_FROM:
+            roles.append("newcomer")
+        if cells[0] == SANCTIONED:
+            roles.append("sanction")
         found.append(Person(cells[0], cells[1], cells[2], cells[11],
                             TELEGRAM_BASE + int(cells[0]), ", ".join(roles) or "servant"))
     return found
@@ -65,7 +78,7 @@ def people() -> list[Person]:
 async def load(db: Database, at: datetime, sanction_on: date) -> None:
     """Import the demo roster (with one sanction in the quarter) and link every account."""
     parsed = parse("\n".join([HEADER, *ROWS]).encode(), "demo.csv")
-    parsed.sanctions = [SanctionRow("7", "reprimand", sanction_on)]
+    parsed.sanctions = [SanctionRow(SANCTIONED, "reprimand", sanction_on)]
     async with db.transaction() as conn:
         await roster.apply(conn, parsed, at=at, actor="sandbox")
         ids = {r[0]: r[1] for r in await conn.execute_fetchall(

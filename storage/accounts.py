@@ -99,11 +99,9 @@ async def mark_reachable(conn: aiosqlite.Connection, telegram_id: int) -> None:
 
 
 async def remember_telegram_language(db: Database, telegram_id: int, language: str) -> None:
-    """Keep the language of the user's Telegram app for messages the bot starts."""
-    await db.change(
-        "INSERT INTO account (telegram_id, telegram_language) VALUES (?, ?) "
-        "ON CONFLICT (telegram_id) DO UPDATE SET telegram_language = excluded.telegram_language",
-        (telegram_id, language))
+    """Keep the language of a known account's Telegram app for messages the bot starts."""
+    await db.change("UPDATE account SET telegram_language = ? WHERE telegram_id = ?",
+                    (language, telegram_id))
 
 
 async def language_of(conn: aiosqlite.Connection, servant_id: int) -> str | None:

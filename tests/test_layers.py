@@ -63,3 +63,10 @@ def test_handlers_hold_no_sql_and_no_transactions() -> None:
         if re.search(r"\.(transaction|reading)\(\)", text):
             broken.append(f"{path.relative_to(ROOT)}: opens a transaction")
     assert not broken, "\n".join(broken)
+
+
+def test_every_refusal_reason_has_words() -> None:
+    from handlers.common.refusals import TEXTS
+    from services.errors import Reason
+
+    assert set(TEXTS) == set(Reason), sorted(set(Reason) - set(TEXTS))

@@ -7,7 +7,7 @@ once: with the refusal, with the toast the handler set on ``callback_answer``, o
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from html import escape
 from typing import Any
 
@@ -37,117 +37,121 @@ def out_of_date() -> str:
     return _("This button is out of date. Send /start for the current menu.")
 
 
+TEXTS: dict[Reason, Callable[[Mapping[str, Any]], str]] = {
+    Reason.SHEET_NOT_YOURS: lambda detail: _("This sheet is not available to you."),
+    Reason.RESULT_NOT_YOURS: lambda detail: _("This result is not available to you."),
+    Reason.CAMPAIGN_CLOSED: lambda detail: _("This evaluation campaign is closed."),
+    Reason.ALREADY_SUBMITTED: lambda detail: _(
+        "This sheet is already submitted and cannot be changed."),
+    Reason.OUT_OF_DATE: lambda detail: out_of_date(),
+    Reason.INCOMPLETE: lambda detail: _("Some parameters have no score yet."),
+    Reason.SCORE_FIRST: lambda detail: _("Give a score first, then add a comment."),
+    Reason.NOT_A_COLLEAGUE: lambda detail: _(
+        "That is not a colleague who can take this sheet. Send another personnel number, "
+        "or /cancel."),
+    Reason.COMMENT_TOO_LONG: lambda detail: _(
+        "The comment is {length} characters long; the limit is {limit}. Nothing was "
+        "saved: shorten it and send it again.").format(**detail),
+    # calibration
+    Reason.CALIBRATION_REQUESTED: lambda detail: _(
+        "You have already requested a calibration session for this result."),
+    Reason.CALIBRATION_WINDOW_NOT_STARTED: lambda detail: _(
+        "Confirm that you have read the result first: the window counts from then."),
+    Reason.CALIBRATION_WINDOW_CLOSED: lambda detail: _(
+        "The time to request a calibration session ended on {date}.").format(
+        date=format_date(detail["deadline"])),
+    Reason.CALIBRATION_TEXT_TOO_LONG: lambda detail: _(
+        "The text is {length} characters long; the limit is {limit}. Nothing was saved: "
+        "shorten it and send it again.").format(**detail),
+    Reason.CALIBRATION_TOO_MANY_DOCUMENTS: lambda detail: _("At most {n} documents.").format(
+        **detail),
+    Reason.CALIBRATION_APPOINTING_ONLY: lambda detail: _(
+        "Only the official with the right of appointment decides this."),
+    Reason.CALIBRATION_PANEL_APPROVED: lambda detail: _("The panel is already approved."),
+    Reason.CALIBRATION_MATERIALS_CLOSED: lambda detail: _(
+        "These materials are not available to you."),
+    Reason.CALIBRATION_MEMBERS_ONLY: lambda detail: _("Only the members of this panel vote."),
+    Reason.CALIBRATION_VOTING_CLOSED: lambda detail: _("Voting is closed."),
+    Reason.CALIBRATION_ROUND_CLOSED: lambda detail: _(
+        "This round is closed; your vote was not counted."),
+    Reason.CALIBRATION_HR_ONLY: lambda detail: _("Only the HR service posts the protocol."),
+    Reason.CALIBRATION_EVALUATOR_ONLY: lambda detail: _(
+        "Only the evaluator records the feedback meeting."),
+    # accounts (HR's unlinking)
+    Reason.NO_SUCH_SERVANT: lambda detail: _(
+        "Nobody has personnel number “{value}”. Send another one or /cancel.").format(
+        value=escape(str(detail["value"]))),
+    # KPI work plans
+    Reason.NO_KPI_PLANS: lambda detail: _("KPI work plans are not part of this methodology."),
+    Reason.PLAN_NOT_YOURS_TO_DRAFT: lambda detail: _("This plan is not yours to draft."),
+    Reason.NO_KPI_SO_LATE: lambda detail: ngettext(
+        "No KPI is set: less than {months} month of the period remains after the "
+        "appointment (cl. 28).",
+        "No KPI is set: less than {months} months of the period remain after the "
+        "appointment (cl. 28).", int(str(detail["months"]))).format(**detail),
+    Reason.PLAN_NOT_AVAILABLE: lambda detail: _("This plan is not available to you."),
+    Reason.PLAN_NOT_EDITABLE: lambda detail: _("This plan cannot be edited now."),
+    Reason.PLAN_SIZE: lambda detail: _("A plan has {low} to {high} KPIs.").format(**detail),
+    Reason.PLAN_NOT_AWAITING_YOU: lambda detail: _("This plan is not awaiting your approval."),
+    Reason.PLAN_NOT_APPROVED: lambda detail: _("Only the HR service enters actual values."),
+    # legacy
+    Reason.LEGACY_NOT_IN_METHODOLOGY: lambda detail: _(
+        "Annual reviews are not part of this methodology."),
+    Reason.LEGACY_ONLY_HR_OPENS: lambda detail: _("Only the HR service opens the annual review."),
+    Reason.LEGACY_REVIEW_NOT_YOURS: lambda detail: _("This review is not available to you."),
+    Reason.LEGACY_PLAN_NOT_APPROVED: lambda detail: _(
+        "The KPI work plan for {year} is not approved yet.").format(**detail),
+    Reason.LEGACY_REVIEW_NOT_AWAITING: lambda detail: _("This review is not awaiting you."),
+    Reason.LEGACY_ONLY_APPOINTING: lambda detail: _(
+        "Only the authorised person sets up the commission."),
+    Reason.LEGACY_COMMISSION_TOO_SMALL: lambda detail: _(
+        "The commission needs at least {n} active servants. Send the numbers again."
+    ).format(**detail),
+    Reason.LEGACY_NOT_CLERK: lambda detail: _(
+        "Only the chair or the secretary records the meeting."),
+    Reason.LEGACY_NO_QUORUM: lambda detail: _(
+        "No quorum: {present} of {members} members are present; at least {needed} are "
+        "needed (2/3). The meeting is not valid.").format(**detail),
+    Reason.LEGACY_VOTE_NOT_OPEN: lambda detail: _("This vote is not open to you."),
+    Reason.LEGACY_ALREADY_VOTED: lambda detail: _("You have already voted."),
+    Reason.LEGACY_BALLOT_REPLACED: lambda detail: _(
+        "This ballot is from an earlier round: vote on the newest one."),
+    Reason.LEGACY_NOT_RECORDER: lambda detail: _(
+        "Only the chair or the secretary records the commission's recommendations."),
+    Reason.LEGACY_RECOMMENDATION_TOO_LONG: lambda detail: _(
+        "That is {length} characters; the protocol takes up to {n}. Please shorten it and "
+        "send it again.").format(**detail),
+    Reason.LEGACY_PROTOCOL_NOT_YOURS: lambda detail: _("The protocol is not available to you."),
+    Reason.LEGACY_NOTHING_DECIDED: lambda detail: _(
+        "The commission has not decided any result yet."),
+    # surveys
+    Reason.SURVEY_NOT_YOURS: lambda detail: _("This survey is not available to you."),
+    Reason.SURVEY_SUBMITTED: lambda detail: _(
+        "You have already submitted this survey. Thank you!"),
+    Reason.SURVEY_CLOSED: lambda detail: _("This survey is closed."),
+    Reason.SURVEY_INCOMPLETE: lambda detail: _("Some statements have no answer yet."),
+    Reason.REPORT_NOT_YOURS: lambda detail: _("This report is not available to you."),
+    Reason.REPORT_WITHHELD: lambda detail: _(
+        "The report is withheld: it appears when the survey is closed with at least {n} "
+        "answers from colleagues (so that no answer can be singled out).").format(**detail),
+    Reason.UNKNOWN_PERSONNEL_NUMBERS: lambda detail: _(
+        "Unknown personnel numbers: {numbers}. Send the list again.").format(
+        numbers=", ".join(detail["unknown"]) or "—"),  # type: ignore[arg-type]
+    Reason.RESPONDENTS_OUT_OF_RANGE: lambda detail: _(
+        "Choose {low} to {high} active colleagues, not the evaluatee himself. Send the "
+        "numbers again.").format(**detail),
+    Reason.RESPONDENTS_FIXED: lambda detail: _(
+        "This survey has started; respondents can no longer change."),
+    Reason.RESPONDENTS_MISSING: lambda detail: _("Choose respondents first for: {names}.").format(
+        names=", ".join(detail["names"])),  # type: ignore[arg-type]
+    Reason.SURVEY_STARTED: lambda detail: _("This survey has already started."),
+}
+"""What each refusal says, given its detail (a limit, a date, a value)."""
+
+
 def reason_text(rejected: Rejected) -> str:
     """A use case's refusal in the reader's language."""
-    detail = rejected.detail
-    texts: dict[Reason, Callable[[], str]] = {
-        Reason.SHEET_NOT_YOURS: lambda: _("This sheet is not available to you."),
-        Reason.RESULT_NOT_YOURS: lambda: _("This result is not available to you."),
-        Reason.CAMPAIGN_CLOSED: lambda: _("This evaluation campaign is closed."),
-        Reason.ALREADY_SUBMITTED: lambda: _(
-            "This sheet is already submitted and cannot be changed."),
-        Reason.OUT_OF_DATE: out_of_date,
-        Reason.INCOMPLETE: lambda: _("Some parameters have no score yet."),
-        Reason.SCORE_FIRST: lambda: _("Give a score first, then add a comment."),
-        Reason.NOT_A_COLLEAGUE: lambda: _(
-            "That is not a colleague who can take this sheet. Send another personnel number, "
-            "or /cancel."),
-        Reason.COMMENT_TOO_LONG: lambda: _(
-            "The comment is {length} characters long; the limit is {limit}. Nothing was "
-            "saved: shorten it and send it again.").format(**detail),
-        # calibration
-        Reason.CALIBRATION_REQUESTED: lambda: _(
-            "You have already requested a calibration session for this result."),
-        Reason.CALIBRATION_WINDOW_NOT_STARTED: lambda: _(
-            "Confirm that you have read the result first: the window counts from then."),
-        Reason.CALIBRATION_WINDOW_CLOSED: lambda: _(
-            "The time to request a calibration session ended on {date}.").format(
-            date=format_date(detail["deadline"])),
-        Reason.CALIBRATION_TEXT_TOO_LONG: lambda: _(
-            "The text is {length} characters long; the limit is {limit}. Nothing was saved: "
-            "shorten it and send it again.").format(**detail),
-        Reason.CALIBRATION_TOO_MANY_DOCUMENTS: lambda: _("At most {n} documents.").format(
-            **detail),
-        Reason.CALIBRATION_APPOINTING_ONLY: lambda: _(
-            "Only the official with the right of appointment decides this."),
-        Reason.CALIBRATION_PANEL_APPROVED: lambda: _("The panel is already approved."),
-        Reason.CALIBRATION_MATERIALS_CLOSED: lambda: _(
-            "These materials are not available to you."),
-        Reason.CALIBRATION_MEMBERS_ONLY: lambda: _("Only the members of this panel vote."),
-        Reason.CALIBRATION_VOTING_CLOSED: lambda: _("Voting is closed."),
-        Reason.CALIBRATION_ROUND_CLOSED: lambda: _(
-            "This round is closed; your vote was not counted."),
-        Reason.CALIBRATION_HR_ONLY: lambda: _("Only the HR service posts the protocol."),
-        Reason.CALIBRATION_EVALUATOR_ONLY: lambda: _(
-            "Only the evaluator records the feedback meeting."),
-        # accounts (HR's unlinking)
-        Reason.NO_SUCH_SERVANT: lambda: _(
-            "Nobody has personnel number “{value}”. Send another one or /cancel.").format(
-            value=escape(str(detail["value"]))),
-        # KPI work plans
-        Reason.NO_KPI_PLANS: lambda: _("KPI work plans are not part of this methodology."),
-        Reason.PLAN_NOT_YOURS_TO_DRAFT: lambda: _("This plan is not yours to draft."),
-        Reason.NO_KPI_SO_LATE: lambda: ngettext(
-            "No KPI is set: less than {months} month of the period remains after the "
-            "appointment (cl. 28).",
-            "No KPI is set: less than {months} months of the period remain after the "
-            "appointment (cl. 28).", int(str(detail["months"]))).format(**detail),
-        Reason.PLAN_NOT_AVAILABLE: lambda: _("This plan is not available to you."),
-        Reason.PLAN_NOT_EDITABLE: lambda: _("This plan cannot be edited now."),
-        Reason.PLAN_SIZE: lambda: _("A plan has {low} to {high} KPIs.").format(**detail),
-        Reason.PLAN_NOT_AWAITING_YOU: lambda: _("This plan is not awaiting your approval."),
-        Reason.PLAN_NOT_APPROVED: lambda: _("Only the HR service enters actual values."),
-        # legacy
-        Reason.LEGACY_NOT_IN_METHODOLOGY: lambda: _(
-            "Annual reviews are not part of this methodology."),
-        Reason.LEGACY_ONLY_HR_OPENS: lambda: _("Only the HR service opens the annual review."),
-        Reason.LEGACY_REVIEW_NOT_YOURS: lambda: _("This review is not available to you."),
-        Reason.LEGACY_PLAN_NOT_APPROVED: lambda: _(
-            "The KPI work plan for {year} is not approved yet.").format(**detail),
-        Reason.LEGACY_REVIEW_NOT_AWAITING: lambda: _("This review is not awaiting you."),
-        Reason.LEGACY_ONLY_APPOINTING: lambda: _(
-            "Only the authorised person sets up the commission."),
-        Reason.LEGACY_COMMISSION_TOO_SMALL: lambda: _(
-            "The commission needs at least {n} active servants. Send the numbers again."
-        ).format(**detail),
-        Reason.LEGACY_NOT_CLERK: lambda: _("Only the chair or the secretary records the meeting."),
-        Reason.LEGACY_NO_QUORUM: lambda: _(
-            "No quorum: {present} of {members} members are present; at least {needed} are "
-            "needed (2/3). The meeting is not valid.").format(**detail),
-        Reason.LEGACY_VOTE_NOT_OPEN: lambda: _("This vote is not open to you."),
-        Reason.LEGACY_ALREADY_VOTED: lambda: _("You have already voted."),
-        Reason.LEGACY_BALLOT_REPLACED: lambda: _(
-            "This ballot is from an earlier round: vote on the newest one."),
-        Reason.LEGACY_NOT_RECORDER: lambda: _(
-            "Only the chair or the secretary records the commission's recommendations."),
-        Reason.LEGACY_RECOMMENDATION_TOO_LONG: lambda: _(
-            "That is {length} characters; the protocol takes up to {n}. Please shorten it and "
-            "send it again.").format(**detail),
-        Reason.LEGACY_PROTOCOL_NOT_YOURS: lambda: _("The protocol is not available to you."),
-        Reason.LEGACY_NOTHING_DECIDED: lambda: _(
-            "The commission has not decided any result yet."),
-        # surveys
-        Reason.SURVEY_NOT_YOURS: lambda: _("This survey is not available to you."),
-        Reason.SURVEY_SUBMITTED: lambda: _("You have already submitted this survey. Thank you!"),
-        Reason.SURVEY_CLOSED: lambda: _("This survey is closed."),
-        Reason.SURVEY_INCOMPLETE: lambda: _("Some statements have no answer yet."),
-        Reason.REPORT_NOT_YOURS: lambda: _("This report is not available to you."),
-        Reason.REPORT_WITHHELD: lambda: _(
-            "The report is withheld: it appears when the survey is closed with at least {n} "
-            "answers from colleagues (so that no answer can be singled out).").format(**detail),
-        Reason.UNKNOWN_PERSONNEL_NUMBERS: lambda: _(
-            "Unknown personnel numbers: {numbers}. Send the list again.").format(
-            numbers=", ".join(detail["unknown"]) or "—"),  # type: ignore[arg-type]
-        Reason.RESPONDENTS_OUT_OF_RANGE: lambda: _(
-            "Choose {low} to {high} active colleagues, not the evaluatee himself. Send the "
-            "numbers again.").format(**detail),
-        Reason.RESPONDENTS_FIXED: lambda: _(
-            "This survey has started; respondents can no longer change."),
-        Reason.RESPONDENTS_MISSING: lambda: _("Choose respondents first for: {names}.").format(
-            names=", ".join(detail["names"])),  # type: ignore[arg-type]
-        Reason.SURVEY_STARTED: lambda: _("This survey has already started."),
-    }
-    return texts[rejected.reason]()
+    return TEXTS[rejected.reason](rejected.detail)
 
 
 def score_error(error: ScoreError) -> str:

@@ -136,6 +136,7 @@ class FakeTelegram:
     """
 
     update_timeout: float = 10.0
+    answer_timeout: float = 0.0  # how long a press waits for the bot's answerCallbackQuery
 
     def __init__(
         self,
@@ -323,6 +324,21 @@ class FakeTelegram:
             ),
         )
         return matching()[nth - 1]
+
+    async def changed(self, since: int, timeout: float) -> int:
+        """The world's revision once a message is sent, edited or deleted after ``since`` (or
+        ``since`` again after ``timeout`` seconds): what a chat page waits for."""
+        with suppress(TimeoutError):
+            await self._signal.wait_until(lambda: self.world.revision != since, timeout)
+        return self.world.revision
+
+    async def wait_answered(self, query_id: str) -> None:
+        """Until the bot answered the callback query (at most ``answer_timeout`` seconds): the
+        toast or alert the user sees. A bot that handles updates as tasks answers after the
+        update was acknowledged."""
+        query = self.world.callbacks[query_id]
+        with suppress(TimeoutError):
+            await self._signal.wait_until(lambda: query.answered, self.answer_timeout)
 
     async def wait_idle(self, timeout: float = 5) -> None:
         """Wait until the bot is waiting in a getUpdates long poll with nothing to handle."""

@@ -11,7 +11,7 @@ from .views import ChatMessage
 
 if TYPE_CHECKING:
     from .server import FakeTelegram
-    from .world import Chat
+    from .world import CallbackQuery, Chat
 
 
 class FakeUser:
@@ -27,6 +27,7 @@ class FakeUser:
         self._tg = tg
         self.id = user_id
         self.chat_id = user_id
+        self.last_answer: CallbackQuery | None = None  # the bot's answer to the latest press
 
     @property
     def info(self) -> dict[str, Any]:
@@ -107,7 +108,10 @@ class FakeUser:
             "data": data,
         }
         await self._tg.deliver({"callback_query": query})
-        return world.callbacks[query_id].text
+        if self._tg.answer_timeout:
+            await self._tg.wait_answered(query_id)
+        self.last_answer = world.callbacks[query_id]
+        return self.last_answer.text
 
     async def _write(self, content: dict[str, Any]) -> None:
         self._tg.world.action_marks[self.id] = self._tg.world.revision

@@ -422,6 +422,7 @@ class World:
         chat = self._chat(params.get("chat_id"), sending=False)
         if chat.messages.pop(params.get("message_id", 0), None) is None:
             raise ApiError(400, "Bad Request: message to delete not found")
+        self.revision += 1
         return True
 
     def send_chat_action(self, params: dict[str, Any]) -> bool:

@@ -339,3 +339,17 @@ async def test_healthz_and_metrics_in_webhook_mode(telegram: FakeTelegram,
     finally:
         await server.close()
         await app.close()
+
+
+async def test_strangers_and_groups_leave_no_account_behind(telegram: FakeTelegram,
+                                                            tmp_path: Path) -> None:
+    async with RunningBot(telegram, tmp_path / "db.sqlite3") as running:
+        stranger = telegram.user(61, "Stranger", language_code="kk")
+        await stranger.send("/start")
+        await stranger.expect("bagalau")
+        await telegram.group_message(-700, telegram.user(62, "Group member", language_code="ru"),
+                                     "/start")
+        await telegram.group_message(-700, stranger, "hello")
+        async with running.app.db.reading() as conn:
+            rows = await conn.execute_fetchall("SELECT telegram_id FROM account")
+        assert list(rows) == []

@@ -3,6 +3,7 @@ driven in a real headless Chromium (Debian's, through Playwright — no browser 
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 from collections.abc import AsyncIterator
@@ -61,7 +62,8 @@ async def test_an_evaluator_scores_a_sheet_in_the_page_and_the_servant_sees_it(s
     page = await browser.new_page(viewport={"width": 1200, "height": 900})
     await page.goto(sandbox.url + f"?user={DIRECTOR}")
     await page.wait_for_selector("#day:has-text('Следующий рабочий день')")  # --lang ru
-    assert "Директор департамента · оценивающий · ru" in await page.inner_text(".active")
+    assert "Директор департамента · оценивающее лицо · ru" in await page.inner_text(".active")
+    assert "служба управления персоналом" in await page.inner_text(f"[data-person='{HR}']")
     await page.fill("#text", "/sheets")
     await page.click("button[type=submit]")
     await page.click("text=Бекова Алия Нұрланқызы — 0/5")
@@ -70,6 +72,8 @@ async def test_an_evaluator_scores_a_sheet_in_the_page_and_the_servant_sees_it(s
         await page.wait_for_selector(f"text=Параметр {number} из 5")
         sheet = page.locator(".message.bot", has_text=f"Параметр {number} из 5")
         await sheet.locator("button", has_text="4").first.click()
+        if number == 1:  # the callback's answer shows as Telegram's toast
+            await page.wait_for_selector("#toast:has-text('Сохранено: 4')")
     await page.wait_for_selector("text=Средняя оценка: 4,00")
     await page.click("text=Отправить…")
     await page.click("text=Да, отправить")
@@ -96,3 +100,36 @@ async def test_the_clock_control_brings_the_deadline_reminder(sandbox, browser):
     await hr.wait_for_selector("text=мерзімі 20 қазан 2026 өтті")
     ARTIFACTS.mkdir(exist_ok=True)
     await hr.screenshot(path=str(ARTIFACTS / "sandbox-hr-overdue.png"))
+
+
+async def test_alerts_show_as_a_dialog_and_the_page_fits_a_phone(sandbox, browser):
+    page = await browser.new_page(viewport={"width": 390, "height": 844})  # a phone
+    await page.goto(sandbox.url + f"?user={KIM}")
+    await page.fill("#text", "/start")
+    await page.click("button[type=submit]")
+    await page.wait_for_selector(".message.bot >> text=Ким Дмитрий")
+    width = await page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390  # nothing wider than the screen
+    menu = await page.locator(".message.bot", has_text="Ким Дмитрий").last.get_attribute(
+        "data-message")
+    await page.evaluate(f"""async () => {{
+        const result = await api("/api/press", {{user, message: {menu}, data: "m1:gone"}});
+        showAnswer(result.answer, result.alert);
+    }}""")
+    await page.wait_for_selector("#alert:visible >> text=Эта кнопка устарела")
+    await page.click("#alert-ok")
+    await page.wait_for_selector("#alert", state="hidden")
+    ARTIFACTS.mkdir(exist_ok=True)
+    await page.screenshot(path=str(ARTIFACTS / "sandbox-phone.png"))
+
+
+async def test_the_page_is_pushed_changes_instead_of_polling(sandbox):
+    async with aiohttp.ClientSession() as http:
+        events = await http.get(sandbox.url + f"api/events?user={KIM}")
+        first = await asyncio.wait_for(events.content.readline(), 5)
+        assert first == b"event: chat\n"  # the current state, at once
+        await events.content.readline()
+        await events.content.readline()
+        await http.post(sandbox.url + "api/send", json={"user": KIM, "text": "/start"})
+        assert await asyncio.wait_for(events.content.readline(), 5) == b"event: chat\n"
+        events.close()
