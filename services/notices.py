@@ -17,6 +17,7 @@ class NoticeKind(StrEnum):
     ANNUAL = "annual"
     ANNUAL_MISSING = "annual_missing"
     HR_DIGEST = "hr_digest"
+    CALENDAR_UNSETTLED = "calendar_unsettled"
     # calibration sessions
     CALIBRATION_WINDOW = "calibration_window"
     CALIBRATION_REQUEST = "calibration_request"

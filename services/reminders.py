@@ -65,6 +65,7 @@ async def enqueue_due(ctx: Context, schedule: Schedule) -> int:
             await today.overdue(campaign)
             await today.kpi_actuals(campaign)
         await today.annual()
+        await today.next_calendar()
         await today.calibrations()
         await today.surveys()
     return tx.enqueued
@@ -217,6 +218,22 @@ class _Today:
                                                                               survey.id):
                 await self.send(NoticeKind.SURVEY_REMINDER, f"invitation:{invitation_id}",
                                 [respondent], {"invitation": invitation_id})
+
+    async def next_calendar(self) -> None:
+        """From 1 December, HR learns once if the coming year's calendar still guesses:
+        estimated holiday dates, or no transfer order of the Government recorded (deadlines
+        would be counted on them)."""
+        if self.day.month != 12:
+            return
+        unsettled = self.calendar.unsettled(self.day.year + 1)
+        if unsettled.settled:
+            return
+        await self.send(NoticeKind.CALENDAR_UNSETTLED, f"calendar:{unsettled.year}",
+                        await reports.active_hr(self.conn, self.day),
+                        {"year": unsettled.year,
+                         "estimated": [d.isoformat() for d in unsettled.estimated],
+                         "transfers": unsettled.transfers_recorded},
+                        due_on=date(self.day.year, 12, 1))  # once a year
 
     async def annual(self) -> None:
         """The working day before the annual deadline HR learns whose score would miss a

@@ -1,8 +1,10 @@
 """Messages this feature starts, rendered when the outbox worker sends them: HR's daily digest,
-the servant's annual score, HR's warning before the annual scores are formed."""
+the servant's annual score, HR's warning before the annual scores are formed, and HR's
+December notice that the coming year's calendar is not settled."""
 
 from __future__ import annotations
 
+from datetime import date
 from html import escape
 
 from aiogram.utils.i18n import gettext as _
@@ -70,7 +72,27 @@ async def annual_missing(ctx: Context, message: Notice) -> Rendered:
         *(f"• {escape(name)}" for name in names)]), None
 
 
+async def calendar_unsettled(ctx: Context, message: Notice) -> Rendered:
+    """From 1 December: the coming year's calendar still guesses some days (issue 15 item 9)."""
+    year = message.payload["year"]
+    lines = [_("<b>The working-day calendar for {year} is not settled yet.</b> Deadlines in "
+               "{year} are counted on it.").format(year=year)]
+    estimated = [date.fromisoformat(d) for d in message.payload.get("estimated", [])]
+    if estimated:
+        lines.append(_("Estimated dates, not yet decreed: {dates}.").format(
+            dates=", ".join(format_date(d) for d in estimated)))
+    if not message.payload.get("transfers", True):
+        lines.append(_("No Government order transferring days off in {year} is recorded.")
+                     .format(year=year))
+    lines.append(_("When the dates are decreed, ask the administrator to add them to the "
+                   "calendar overrides file (the CALENDAR_OVERRIDES setting, one entry per "
+                   "day with the order that set it); <code>python -m bot calendar {year}</code> "
+                   "lists every day off with its source.").format(year=year))
+    return "\n".join(lines), None
+
+
 NOTICES: dict[NoticeKind, NoticeRenderer] = {
+    NoticeKind.CALENDAR_UNSETTLED: NoticeRenderer(calendar_unsettled),
     NoticeKind.HR_DIGEST: NoticeRenderer(hr_digest),
     NoticeKind.ANNUAL: NoticeRenderer(annual),
     NoticeKind.ANNUAL_MISSING: NoticeRenderer(annual_missing),

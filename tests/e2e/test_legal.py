@@ -1,0 +1,93 @@
+"""Where the code followed the legal texts too loosely (issue 15), as the people concerned see
+it: HR's December calendar notice, the calendar listing, the time zone check."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest_asyncio
+
+from scoring import ALMATY
+from services.clock import Clock
+from tests.harness import FakeTelegram
+
+from . import org
+from .bots import RunningBot, cli_env
+from .test_operations import _cli
+
+HR = org.TELEGRAM["100"]
+
+
+def at(*args: int) -> datetime:
+    return datetime(*args, tzinfo=ALMATY)
+
+
+@pytest_asyncio.fixture
+async def bot(telegram: FakeTelegram, tmp_path: Path) -> AsyncIterator[RunningBot]:
+    running = await RunningBot(telegram, tmp_path / "bagalau.sqlite3",
+                               clock=Clock.starting_at(at(2026, 11, 27, 12), ALMATY)).start()
+    running.ids = await org.load(running.app.db, at(2026, 11, 27, 12))
+    for number, language in org.LANGUAGES.items():
+        await telegram.user(org.TELEGRAM[number], number, language_code=language).send("/start")
+    yield running
+    await running.stop()
+
+
+async def _move(bot: RunningBot, moment: datetime) -> None:
+    clock = bot.app.clock
+    clock.advance(moment - clock.now())
+    await bot.app.reminders.tick()
+    await bot.app.notifier.wait_idle()
+
+
+def _calendar_notices(telegram: FakeTelegram) -> list[str]:
+    return [m.text for m in telegram.messages(HR) if m.from_bot and "күнтізбесі" in m.text]
+
+
+async def test_hr_learns_once_in_december_that_next_years_calendar_is_estimated(telegram, bot):
+    await _move(bot, at(2026, 11, 30, 12))
+    assert _calendar_notices(telegram) == []  # not before 1 December
+    await _move(bot, at(2026, 12, 1, 7))  # quiet hours: it waits for the working day
+    assert _calendar_notices(telegram) == []
+    await _move(bot, at(2026, 12, 1, 10))
+    await _move(bot, at(2026, 12, 2, 11))
+    notices = _calendar_notices(telegram)
+    assert len(notices) == 1, notices
+    assert "2027 жылғы жұмыс күндерінің күнтізбесі әлі бекітілмеген" in notices[0]
+    assert "16 мамыр 2027" in notices[0]  # Kurban Ait, estimated by the holidays package
+    assert "Үкімет қаулысы енгізілмеген" in notices[0]
+    assert "CALENDAR_OVERRIDES" in notices[0] and "python -m bot calendar 2027" in notices[0]
+
+
+async def test_the_calendar_listing_names_the_source_of_each_day_off(
+        telegram: FakeTelegram, tmp_path: Path) -> None:
+    overrides = tmp_path / "kz-2027.toml"
+    overrides.write_text('[[day_off]]\ndate = 2027-01-08\nreason = "Decree No. 1: from '
+                         'Saturday 2027-01-16"\n[[working_day]]\ndate = 2027-01-16\n'
+                         'reason = "Decree No. 1: instead of 2027-01-08"\n', encoding="utf-8")
+    env = cli_env(telegram, tmp_path / "db.sqlite3")
+    code, output = await _cli(env, "calendar", "2027")
+    assert code == 0, output
+    assert "2027-05-16 Sun  day off  Eid al-Adha (estimated) [estimated]  — holidays package" \
+        in output
+    assert "no transfer order recorded" in output
+    code, output = await _cli(env | {"CALENDAR_OVERRIDES": str(overrides)}, "calendar", "2027")
+    assert code == 0, output
+    assert f"2027-01-08 Fri  day off  Decree No. 1: from Saturday 2027-01-16  — {overrides}" \
+        in output
+    assert f"2027-01-16 Sat  worked   transferred working day  — {overrides}" in output
+    assert "no transfer order recorded" not in output and "estimated dates (2027-05-16)" \
+        in output
+
+
+async def test_a_time_zone_other_than_utc_plus_5_is_refused_with_one_line(
+        telegram: FakeTelegram, tmp_path: Path) -> None:
+    env = cli_env(telegram, tmp_path / "db.sqlite3")
+    for zone, words in (("Europe/Moscow", "UTC+3"), ("Mars/Olympus", "no time zone")):
+        code, output = await _cli(env | {"TIMEZONE": zone}, "migrate")
+        assert code == 2, output
+        assert words in output and len(output.strip().splitlines()) == 1, output
+    code, output = await _cli(env | {"TIMEZONE": "Asia/Almaty"}, "migrate")
+    assert code == 0, output
