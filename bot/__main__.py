@@ -15,11 +15,11 @@ from pydantic import ValidationError
 from scoring import (
     MethodologyError,
     WorkCalendar,
-    add_months,
     load_methodology,
     shipped_zone,
     zone_problem,
 )
+from scoring.retention import RetentionTooShort, purge_cutoff
 from services import accounts, roster
 from services.clock import Clock
 from services.context import Context
@@ -47,7 +47,8 @@ def main(argv: list[str] | None = None) -> int:
     backup.add_argument("target", type=Path)
     purge = commands.add_parser("purge", help="delete evaluation documents older than the "
                                               "methodology's retention period (3 years)")
-    purge.add_argument("--years", type=int, help="override the retention period")
+    purge.add_argument("--years", type=int, help="keep documents longer than the retention "
+                                                 "period (a shorter one is refused)")
     commands.add_parser("migrate", help="bring the database schema up to date")
     commands.add_parser("check", help="check the settings, the token, the Bot API, the database, "
                                       "file permissions, the methodology and the calendar")
@@ -206,9 +207,14 @@ async def _calendar(settings: Settings, args: argparse.Namespace) -> int:
 
 async def _purge(settings: Settings, args: argparse.Namespace) -> int:
     clock = Clock(shipped_zone(settings.timezone))
-    years = args.years or load_methodology(settings.methodology).retention_years
+    law_years = load_methodology(settings.methodology).retention_years
+    try:
+        cutoff = purge_cutoff(clock.today(), args.years or law_years, law_years=law_years)
+    except RetentionTooShort as error:
+        print(f"Nothing purged: {error}.", file=sys.stderr)
+        return 2
     now = clock.now()
-    before = datetime.combine(add_months(clock.today(), -12 * years), time(), clock.tz)
+    before = datetime.combine(cutoff, time(), clock.tz)
     db = await _open(settings)
     try:
         async with db.transaction() as conn:

@@ -91,3 +91,13 @@ async def test_a_time_zone_other_than_utc_plus_5_is_refused_with_one_line(
         assert words in output and len(output.strip().splitlines()) == 1, output
     code, output = await _cli(env | {"TIMEZONE": "Asia/Almaty"}, "migrate")
     assert code == 0, output
+
+
+async def test_purge_refuses_a_period_shorter_than_the_methodologys(
+        telegram: FakeTelegram, tmp_path: Path) -> None:
+    env = cli_env(telegram, tmp_path / "db.sqlite3")
+    assert (await _cli(env, "migrate"))[0] == 0
+    code, output = await _cli(env, "purge", "--years", "2")
+    assert code == 2 and "Nothing purged" in output and "3 years" in output, output
+    code, output = await _cli(env, "purge", "--years", "5")
+    assert code == 0 and "Removed records completed before" in output, output
