@@ -274,6 +274,16 @@ class Methodology:
             )
         return score
 
+    def best_with(self, sanction: str) -> ScoreResult | None:
+        """The best result a sheet can reach in a quarter with ``sanction`` (every parameter
+        at its highest allowed score, the best form): what the body's reading of the sanction
+        caps means (app. 1, 2, parameter 5; ``sanctions.scope``). ``None`` without parameter
+        forms."""
+        results = [self.score(form.id, {p.id: self.max_score(form.id, p.id, sanction)
+                                        for p in form.parameters}, sanction)
+                   for form in self.forms.values() if form.kind == "parameters"]
+        return max(results, key=lambda r: r.average, default=None)
+
     # ------------------------------------------------------------------ a whole sheet
     def score(self, form_id: str, scores: Mapping[str, object],
               sanction: str | Iterable[str] | None = None) -> ScoreResult:

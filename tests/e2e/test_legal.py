@@ -101,3 +101,24 @@ async def test_purge_refuses_a_period_shorter_than_the_methodologys(
     assert code == 2 and "Nothing purged" in output and "3 years" in output, output
     code, output = await _cli(env, "purge", "--years", "5")
     assert code == 0 and "Removed records completed before" in output, output
+
+
+async def test_hr_sees_which_reading_of_the_sanction_caps_the_methodology_uses(
+        telegram: FakeTelegram, tmp_path: Path) -> None:
+    overall = tmp_path / "overall.toml"
+    overall.write_text('schema = 1\nextends = "typical-2025"\nid = "overall"\n'
+                       '[sanctions]\nscope = "overall"\n', encoding="utf-8")
+    for n, (methodology, reading, best) in enumerate((
+            ("typical-2025", "тек «Тәртіптік жазалардың болмауы» параметрі бойынша",
+             "4,60 — Функционалдық міндеттерін тиімді атқарады"),
+            (str(overall), "қорытынды бағаны шектейді",
+             "2,99 — Функционалдық міндеттерін қанағаттанарлық түрде"))):
+        database = tmp_path / f"{n}.sqlite3"
+        async with RunningBot(telegram, database, methodology=methodology) as running:
+            await org.load(running.app.db, at(2026, 4, 1, 12))
+            hr = telegram.user(HR, "100", language_code="kk")
+            await hr.send("/start")
+            await hr.send("/campaign")
+            menu = await hr.expect("Жаза кезіндегі шектеулер", reading)
+            assert f"2,99 баллдан аспауы керек: {best}" in menu.text, menu.text
+            assert "sanctions.scope" in menu.text
