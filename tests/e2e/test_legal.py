@@ -122,3 +122,30 @@ async def test_hr_sees_which_reading_of_the_sanction_caps_the_methodology_uses(
             menu = await hr.expect("Жаза кезіндегі шектеулер", reading)
             assert f"2,99 баллдан аспауы керек: {best}" in menu.text, menu.text
             assert "sanctions.scope" in menu.text
+
+
+async def test_the_kazakh_questionnaire_says_it_is_a_translation(telegram, bot):
+    """Typical app. 7 is Russian only (seed 004): its Kazakh text is marked as ours on
+    screen, the Russian is not; «Скорее да» reads «Көбіне иә»."""
+    hr = telegram.user(HR, "100", language_code="kk")
+    await hr.send("/surveys")
+    await hr.press("Сауалнамалар: кадр қызметі")
+    await hr.press("Еңбек жағдайлары туралы сауалнама")
+    await hr.press("Сауалнаманы бастау")
+    await bot.app.notifier.wait_idle()
+    kazakh, russian = (telegram.user(org.TELEGRAM[n], n, language_code=lang)
+                       for n, lang in (("203", "kk"), ("201", "ru")))
+    for user, begin in ((kazakh, "Бастау"), (russian, "Начать")):
+        invite = await user.wait_for(lambda m: "еңбек жағдайлары" in m.text
+                                     or "условиях труда" in m.text)
+        await user.press(begin, message=invite)
+    first = await kazakh.expect("1 / 14", "Басшылықтың жазбаша өкімінсіз")
+    assert "ресми мәтіні емес, біздің аудармамыз" in first.text
+    for number in (1, 2):
+        question = await kazakh.expect(f"{number} / 14")
+        await kazakh.press(question.button_labels()[0], message=question)
+    third = await kazakh.expect("3 / 14")
+    assert "Көбіне иә" in third.button_labels() and "Көбіне жоқ" in third.button_labels()
+    assert "ресми мәтіні емес" in third.text
+    question = await russian.expect("1 из 14", "Задерживаетесь ли Вы")
+    assert "перевод" not in question.text
