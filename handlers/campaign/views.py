@@ -101,6 +101,7 @@ def exclusion_reason(code: str) -> str:
         "too_short_in_position": _("less than a month in the position (cl. 6)"),
         "too_few_worked_days": _("fewer than 15 days actually worked (cl. 6)"),
         "no_evaluator": _("no evaluator: set the supervisor or the unit head in the roster"),
+        "seconded": _("seconded: the receiving body evaluates the secondment period (cl. 4)"),
     }.get(code, code)
 
 

@@ -4,7 +4,7 @@ it: HR's December calendar notice, the calendar listing, the time zone check."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest_asyncio
@@ -149,3 +149,32 @@ async def test_the_kazakh_questionnaire_says_it_is_a_translation(telegram, bot):
     assert "ресми мәтіні емес" in third.text
     question = await russian.expect("1 из 14", "Задерживаетесь ли Вы")
     assert "перевод" not in question.text
+
+
+async def test_a_seconded_servant_is_listed_as_seconded_not_evaluated_at_home(
+        telegram: FakeTelegram, tmp_path: Path) -> None:
+    """Typical cl. 4 ¶5: the receiving body evaluates for the secondment period."""
+    from storage import roster
+    from storage.roster_file import AbsenceRow, parse
+
+    async with RunningBot(telegram, tmp_path / "db.sqlite3",
+                          clock=Clock.starting_at(at(2026, 4, 2, 11), ALMATY)) as running:
+        await org.load(running.app.db, at(2026, 4, 2, 11))
+        parsed = parse(org.ROSTER.encode(), "roster.csv")
+        parsed.absences = [AbsenceRow("204", "secondment", date(2026, 1, 12), date(2026, 6, 30),
+                                      None),
+                           AbsenceRow("202", "командировка", date(2026, 1, 12),
+                                      date(2026, 3, 20), None)]
+        async with running.app.db.transaction() as conn:
+            await roster.apply(conn, parsed, at=at(2026, 4, 2, 11), actor="test")
+        hr = telegram.user(HR, "100", language_code="kk")
+        await hr.send("/start")
+        await hr.send("/campaign")
+        await hr.press("Ашу: 2026 жылғы 1-тоқсан")
+        await hr.expect("2026 жылғы 1-тоқсан ашылды")
+        await hr.send("/campaign")
+        await hr.press("Барысы")
+        progress = await hr.expect("Бағаланбайды")
+        assert "Петрова Ольга (204): іссапарға жіберілген: іссапарда болу кезеңі үшін " \
+            "қабылдаушы мемлекеттік орган бағалайды" in progress.text
+        assert "Иванов Алексей (202)" not in progress.text  # a business trip is still work
