@@ -16,6 +16,7 @@ class NoticeKind(StrEnum):
     RESULT = "result"
     ANNUAL = "annual"
     ANNUAL_MISSING = "annual_missing"
+    ANNUAL_FORMED = "annual_formed"
     HR_DIGEST = "hr_digest"
     CALENDAR_UNSETTLED = "calendar_unsettled"
     # calibration sessions

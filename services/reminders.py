@@ -237,9 +237,12 @@ class _Today:
 
     async def annual(self) -> None:
         """The working day before the annual deadline HR learns whose score would miss a
-        quarter; on the deadline the scores are formed and the servants told (cl. 5)."""
+        quarter. On the deadline — 30 January even on a day off (cl. 5, «не позднее») — the
+        scores are formed; the servants and HR are told when quiet hours end, HR with the
+        workbook, the year's quarters never opened and the undecided calibrations whose
+        original score was counted."""
         year = self.day.year - 1
-        deadline = self.methodology.annual_deadline(year, self.calendar)
+        deadline = self.methodology.annual_deadline(year)
         if self.day == self.calendar.subtract_working_days(deadline, 1):
             pending = await reports.pending_evaluatees(self.conn, year)
             if pending:
@@ -251,3 +254,27 @@ class _Today:
             rows, _missing = await reports.form_annual(self.conn, self.methodology, year,
                                                        at=self.now, actor="system")
             await notify_annual(self.tx, year, [r.servant_id for r in rows], self.window())
+            await self.send(NoticeKind.ANNUAL_FORMED, f"year:{year}",
+                            await reports.active_hr(self.conn, self.day),
+                            {"year": year, "formed_on": self.day.isoformat(),
+                             "unopened": await self.unopened(year),
+                             "calibrating": await self.calibrating(year),
+                             "pending": await reports.pending_evaluatees(self.conn, year)})
+
+    async def unopened(self, year: int) -> list[int]:
+        """The year's quarters whose evaluation was never opened (the bot was down for its
+        whole window, and HR did not open it)."""
+        return [n for n in range(1, 5)
+                if await evaluation.campaign_for(self.conn, Quarter(year, n)) is None]
+
+    async def calibrating(self, year: int) -> list[str]:
+        """Servants with an undecided calibration of a quarter of ``year``: their annual score
+        counts the original score until HR forms it again after the decision."""
+        names = set()
+        for found in await calibrations.in_progress(self.conn):
+            if found.status == "decided":
+                continue
+            sheet = await evaluation.sheet(self.conn, found.sheet_id)
+            if sheet is not None and sheet.campaign.quarter.year == year:
+                names.add(sheet.evaluatee_name)
+        return sorted(names)

@@ -10,12 +10,14 @@ from html import escape
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
-from handlers.common.notices import NoticeRenderer, Rendered
+from handlers.common.notices import Document, NoticeRenderer, Rendered
 from handlers.common.render import format_date, format_score, grade_label, quarter_name
+from scoring import Quarter
 from services import campaigns
 from services.context import Context
 from services.notices import Notice, NoticeKind
 
+from . import views
 from .views import late_lines
 
 
@@ -91,7 +93,48 @@ async def calendar_unsettled(ctx: Context, message: Notice) -> Rendered:
     return "\n".join(lines), None
 
 
+CAPTION_LIMIT = 1024  # Telegram's limit for a document's caption
+
+
+async def annual_formed(ctx: Context, message: Notice) -> Rendered:
+    """HR's copy of the annual scores formed automatically (cl. 5), with what they lack."""
+    year, payload = message.payload["year"], message.payload
+    formed = await campaigns.annual_scores(ctx, year)
+    lines = [ngettext(
+        "<b>The annual scores for {year} were formed on {date}</b> (cl. 5): {n} servant. "
+        "The servants have been told theirs.",
+        "<b>The annual scores for {year} were formed on {date}</b> (cl. 5): {n} servants. "
+        "The servants have been told theirs.", len(formed)).format(
+        year=year, date=format_date(date.fromisoformat(payload["formed_on"])), n=len(formed))]
+    unopened = payload.get("unopened", [])
+    if unopened:
+        lines.append(_("<b>Never opened</b>, so missing from every score: {quarters}.").format(
+            quarters=", ".join(quarter_name(Quarter(year, n)) for n in unopened)))
+    groups = (
+        (payload.get("calibrating", []),
+         _("<b>Calibration not decided yet</b> — the original quarterly score was counted; "
+           "form the annual score again after the decision:")),
+        (payload.get("pending", []),
+         _("<b>Unsubmitted quarterly sheets</b> — the score misses that quarter:")))
+    for names, heading in groups:
+        if names:
+            room = CAPTION_LIMIT - len("\n".join(lines)) - len(heading) - 2
+            lines.append(f"{heading} {_fit(names, room)}")
+    return Document(views.annual_workbook(formed, ctx.methodology), f"annual-{year}.xlsx",
+                    "\n".join(lines))
+
+
+def _fit(names: list[str], room: int) -> str:
+    """As many names as fit in ``room`` characters of the caption, then "…"."""
+    shown = escape(", ".join(names))
+    while len(shown) > room and names:
+        names = names[:-1]
+        shown = escape(", ".join(names)) + " …"
+    return shown
+
+
 NOTICES: dict[NoticeKind, NoticeRenderer] = {
+    NoticeKind.ANNUAL_FORMED: NoticeRenderer(annual_formed),
     NoticeKind.CALENDAR_UNSETTLED: NoticeRenderer(calendar_unsettled),
     NoticeKind.HR_DIGEST: NoticeRenderer(hr_digest),
     NoticeKind.ANNUAL: NoticeRenderer(annual),

@@ -178,3 +178,47 @@ async def test_a_seconded_servant_is_listed_as_seconded_not_evaluated_at_home(
         assert "Петрова Ольга (204): іссапарға жіберілген: іссапарда болу кезеңі үшін " \
             "қабылдаушы мемлекеттік орган бағалайды" in progress.text
         assert "Иванов Алексей (202)" not in progress.text  # a business trip is still work
+
+
+async def test_hr_gets_the_annual_workbook_with_what_the_scores_lack(telegram, bot):
+    """Cl. 5: formed on 30 January at the latest (a Saturday in 2027); HR gets the workbook,
+    the quarters never opened and the undecided calibration whose original score counted."""
+    import io
+    from decimal import Decimal
+
+    from openpyxl import load_workbook
+
+    from scoring import Quarter
+    from storage import evaluation
+
+    app = bot.app
+    async with app.db.transaction() as conn:
+        report = await evaluation.open_campaign(conn, app.methodology, Quarter(2026, 1),
+                                                app.calendar, at=app.clock.now(),
+                                                today=app.clock.today(), actor="test")
+        sheets = {r[1]: r[0] for r in await conn.execute_fetchall(
+            "SELECT id, evaluatee_id FROM sheet WHERE campaign_id = ?", (report.campaign.id,))}
+        for number in ("201", "202"):
+            await evaluation.submit(conn, sheets[bot.ids[number]], average=Decimal("3.60"),
+                                    grade="proper", at=app.clock.now(), actor="test")
+        await conn.execute(  # Иванов's result is before a calibration session still voting
+            "INSERT INTO calibration (sheet_id, appellant_id, statement, requested_at, "
+            "requested_on, decision_due, session_due, status, original_score) "
+            "VALUES (?, ?, 's', ?, '2026-04-20', '2026-04-23', '2026-05-06', 'voting', '3.60')",
+            (sheets[bot.ids["202"]], bot.ids["202"], app.clock.now().isoformat()))
+    await _move(bot, at(2027, 1, 30, 11))
+    hr = telegram.user(HR, "100", language_code="kk")
+    assert not [m for m in telegram.messages(HR) if m.document]  # a day off: not yet
+    await _move(bot, at(2027, 2, 1, 11))
+    formed = await hr.wait_for(lambda m: m.document is not None and "2026 жылғы" in m.text)
+    assert "30 қаңтар 2027 күні қалыптастырылды" in formed.text
+    assert "Бағалау ашылмаған" in formed.text
+    assert "2026 жылғы 2-тоқсан, 2026 жылғы 3-тоқсан, 2026 жылғы 4-тоқсан" in formed.text
+    assert "Калибрлеу әлі шешілмеген" in formed.text and "Иванов Алексей" in formed.text
+    assert "жіберілмеген" in formed.text and "Жақсылықов Нұрлан" in formed.text
+    assert len(formed.text) <= 1024
+    name, content = formed.document
+    assert name == "annual-2026.xlsx"
+    rows = {r[0]: r for r in load_workbook(io.BytesIO(content)).active.iter_rows(
+        min_row=2, values_only=True)}
+    assert set(rows) == {"201", "202"}
