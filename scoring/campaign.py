@@ -164,6 +164,20 @@ def _substitute(absences: Iterable[Absence], day: date) -> int | None:
     return None
 
 
+def evaluator_on(day: date, *, current: int, routed: int,
+                 routed_absences: Iterable[Absence]) -> int | None:
+    """Who should hold a pending sheet on ``day``, if not ``current`` (Typical cl. 4 ¶4: «при
+    отсутствии оценивающего лица оценку проводит лицо, его замещающее»): the substitute the
+    roster names for the routed evaluator's absence that day, or the routed evaluator again
+    once he is back. A sheet handed by cl. 18 to someone else stays with him (``None``)."""
+    absences = list(routed_absences)
+    substitutes = {a.substitute_id for a in absences if a.substitute_id}
+    if current != routed and current not in substitutes:
+        return None
+    wanted = _substitute(absences, day) or routed
+    return wanted if wanted != current else None
+
+
 def _unit_heads(methodology: Methodology, people: Sequence[Person], day: date
                 ) -> dict[int, list[int]]:
     """Per unit, the active servants who head it by the methodology's definition (cl. 3 p. 3)."""

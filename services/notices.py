@@ -13,6 +13,7 @@ class NoticeKind(StrEnum):
     CAMPAIGN_OPENED = "campaign_opened"
     DEADLINE_REMINDER = "deadline_reminder"
     HANDOVER = "handover"
+    SUBSTITUTION = "substitution"
     RESULT = "result"
     ANNUAL = "annual"
     ANNUAL_MISSING = "annual_missing"

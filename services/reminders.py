@@ -5,6 +5,7 @@ new. Everything is decided and enqueued in one transaction."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -12,8 +13,10 @@ from typing import Any
 
 from scoring import Quarter, WorkCalendar
 from scoring.calibration import overdue_since
+from scoring.campaign import Absence, evaluator_on
 from storage import calibration as calibrations
-from storage import evaluation, kpi, reports, surveys
+from storage import evaluation, kpi, org, reports, surveys
+from storage import legacy as absences_store
 from storage.calibration import Calibration
 from storage.evaluation import Campaign
 
@@ -61,6 +64,7 @@ async def enqueue_due(ctx: Context, schedule: Schedule) -> int:
         today = _Today(ctx, schedule, tx)
         await today.open_quarter()
         for campaign in await evaluation.open_campaigns(tx.conn):
+            await today.substitutes(campaign)
             await today.deadline(campaign)
             await today.overdue(campaign)
             await today.kpi_actuals(campaign)
@@ -99,6 +103,39 @@ class _Today:
                                                 self.calendar, at=self.now, today=self.day,
                                                 actor="system")
         await notify_campaign_opened(self.tx, report.campaign.id, self.window())
+
+    async def substitutes(self, campaign: Campaign) -> None:
+        """Typical cl. 4 ¶4: while an evaluator is absent, the substitute the roster names for
+        the absence holds his pending sheets; they go back when he returns before the
+        deadline. Both are told, each time."""
+        if self.day > campaign.deadline:
+            return
+        by_servant: dict[int, list[Absence]] = defaultdict(list)
+        for absence in await absences_store.absences(self.conn, campaign.quarter.start,
+                                                     campaign.deadline):
+            by_servant[absence.servant_id].append(absence)
+        moves: dict[tuple[int, int, int], list[int]] = defaultdict(list)
+        for sheet in await evaluation.pending_sheets(self.conn, campaign.id):
+            routed = sheet.routed_evaluator_id
+            wanted = evaluator_on(self.day, current=sheet.evaluator_id, routed=routed,
+                                  routed_absences=by_servant.get(routed, ()))
+            if wanted is not None:
+                await evaluation.hand_over(self.conn, sheet.id, wanted, at=self.now,
+                                           actor="system")
+                moves[(sheet.evaluator_id, wanted, routed)].append(sheet.id)
+        for (source, target, routed), sheets in moves.items():
+            await self.send(NoticeKind.SUBSTITUTION,
+                            f"substitution:{campaign.id}:{source}:{target}", [source, target],
+                            {"campaign": campaign.id, "sheets": sheets, "from": source,
+                             "to": target, "back": target == routed,
+                             "from_name": await self.name(source),
+                             "to_name": await self.name(target),
+                             "quarter": str(campaign.quarter),
+                             "deadline": campaign.deadline.isoformat()})
+
+    async def name(self, servant_id: int) -> str:
+        found = await org.servant(self.conn, servant_id)
+        return found.full_name if found else "—"
 
     async def deadline(self, campaign: Campaign) -> None:
         """Evaluators with unfinished sheets, N working days before the deadline."""

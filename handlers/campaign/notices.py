@@ -10,6 +10,8 @@ from html import escape
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
+from handlers.common.callbacks import MenuAction, MenuCb
+from handlers.common.keyboards import inline
 from handlers.common.notices import Document, NoticeRenderer, Rendered
 from handlers.common.render import format_date, format_score, grade_label, quarter_name
 from scoring import Quarter
@@ -93,6 +95,32 @@ async def calendar_unsettled(ctx: Context, message: Notice) -> Rendered:
     return "\n".join(lines), None
 
 
+async def substitution(ctx: Context, message: Notice) -> Rendered:
+    """Typical cl. 4 ¶4: pending sheets moved to the absent evaluator's substitute, or back to
+    him on his return; each of the two reads his side."""
+    p = message.payload
+    values = {"n": len(p["sheets"]), "quarter": quarter_name(Quarter.parse(p["quarter"])),
+              "deadline": format_date(date.fromisoformat(p["deadline"])),
+              "source": escape(p["from_name"]), "target": escape(p["to_name"])}
+    receives = message.recipient_id == p["to"]
+    if not p["back"] and receives:
+        text = _("{source} is absent: as the person substituting, you now evaluate in that "
+                 "place (cl. 4) — pending sheets for {quarter}: {n}, due {deadline}.")
+    elif not p["back"]:
+        text = _("While you are absent, {target} evaluates in your place (cl. 4) — your "
+                 "pending sheets for {quarter}: {n}. They come back to you if you return "
+                 "before {deadline}.")
+    elif receives:
+        text = _("You are back: your pending sheets for {quarter} ({n}, due {deadline}) are "
+                 "yours again; {source} no longer evaluates them (cl. 4).")
+    else:
+        text = _("{target} is back at work, so the pending sheets for {quarter} you held as "
+                 "the substitute ({n}) went back (cl. 4).")
+    sheets = inline([[(_("Evaluation sheets"), MenuCb(action=MenuAction.SHEETS))]])
+    markup = sheets if receives else None
+    return text.format(**values), markup
+
+
 CAPTION_LIMIT = 1024  # Telegram's limit for a document's caption
 
 
@@ -135,6 +163,7 @@ def _fit(names: list[str], room: int) -> str:
 
 NOTICES: dict[NoticeKind, NoticeRenderer] = {
     NoticeKind.ANNUAL_FORMED: NoticeRenderer(annual_formed),
+    NoticeKind.SUBSTITUTION: NoticeRenderer(substitution),
     NoticeKind.CALENDAR_UNSETTLED: NoticeRenderer(calendar_unsettled),
     NoticeKind.HR_DIGEST: NoticeRenderer(hr_digest),
     NoticeKind.ANNUAL: NoticeRenderer(annual),

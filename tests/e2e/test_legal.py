@@ -222,3 +222,45 @@ async def test_hr_gets_the_annual_workbook_with_what_the_scores_lack(telegram, b
     rows = {r[0]: r for r in load_workbook(io.BytesIO(content)).active.iter_rows(
         min_row=2, values_only=True)}
     assert set(rows) == {"201", "202"}
+
+
+async def test_an_absence_starting_in_the_window_hands_the_sheets_to_the_substitute_and_back(
+        telegram: FakeTelegram, tmp_path: Path) -> None:
+    """Typical cl. 4 ¶4: Ким goes on leave during the evaluation window; the director named
+    as his substitute evaluates meanwhile, and the sheets go back when he returns."""
+    from storage import roster
+    from storage.roster_file import AbsenceRow, parse
+
+    async with RunningBot(telegram, tmp_path / "db.sqlite3",
+                          clock=Clock.starting_at(at(2026, 4, 1, 8), ALMATY)) as running:
+        await org.load(running.app.db, at(2026, 4, 1, 8))
+        parsed = parse(org.ROSTER.encode(), "roster.csv")
+        parsed.absences = [AbsenceRow("201", "отпуск", date(2026, 4, 8), date(2026, 4, 14),
+                                      "200")]
+        async with running.app.db.transaction() as conn:
+            await roster.apply(conn, parsed, at=at(2026, 4, 1, 8), actor="test")
+        kim, director = (telegram.user(org.TELEGRAM[n], n, language_code="ru")
+                         for n in ("201", "200"))
+        for user in (kim, director):
+            await user.send("/start")
+        await _move(running, at(2026, 4, 1, 10))  # Q1 opens: Ким has his sheets
+        await kim.send("/sheets")
+        assert "Петрова Ольга — 0/5" in (await kim.expect("выполнено 0 из 1")).button_labels()
+        await _move(running, at(2026, 4, 8, 10))  # the leave starts
+        taken = await director.wait_for(lambda m: "Ким Дмитрий отсутствует" in m.text)
+        assert "оценку теперь проводите вы как замещающее лицо (п. 4)" in taken.text
+        assert "20 апреля 2026" in taken.text
+        told = await kim.wait_for(lambda m: "На время вашего отсутствия" in m.text)
+        assert "проводит Жақсылықов Нұрлан" in told.text
+        await director.send("/sheets")
+        sheets = await director.expect("1-й квартал 2026")
+        assert "Петрова Ольга — 0/5" in sheets.button_labels()
+        await _move(running, at(2026, 4, 9, 10))  # nothing moves twice
+        assert len([m for m in telegram.messages(kim.id)
+                    if "На время вашего отсутствия" in m.text]) == 1
+        await _move(running, at(2026, 4, 15, 10))  # back before the deadline (20 April)
+        back = await kim.wait_for(lambda m: "Вы вернулись" in m.text)
+        assert "Жақсылықов Нұрлан их больше не оценивает" in back.text
+        await director.wait_for(lambda m: "Ким Дмитрий снова на работе" in m.text)
+        await kim.send("/sheets")
+        assert "Петрова Ольга — 0/5" in (await kim.expect("выполнено 0 из 1")).button_labels()
