@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from typing import TypeVar
 
 from .text import Text
+from .workdays import WorkCalendar
 
 Member = TypeVar("Member", bound=Hashable)  # how the caller names commission members
 
@@ -98,6 +100,12 @@ class CommissionRules:
     schedule_notice_working_days: int
     sheets_to_commission_working_days: int
     appeal_working_days: int
+
+    def appeal_by(self, decided_on: date, calendar: WorkCalendar) -> date:
+        """The last day to appeal the commission's decision (seed 001 cl. 43: «шешім шыққан
+        күннен бастап он жұмыс күні ішінде»): counted from the day it decided, however late
+        the servant is told."""
+        return calendar.add_working_days(decided_on, self.appeal_working_days)
 
     def has_quorum(self, present: int, members: int) -> bool:
         """A meeting is valid when at least the quorum share of members is present."""

@@ -580,7 +580,7 @@ async def decided_result(ctx: Context, review_id: int) -> DecidedResult | None:
     found = await review(ctx, review_id)
     if found is None or found.status is not ReviewStatus.DECIDED:
         return None
-    days = rules_of(ctx.methodology).commission.appeal_working_days
+    commission = rules_of(ctx.methodology).commission
     decided_on = found.decided_on or ctx.clock.today()  # decided before the day was kept
-    return DecidedResult(found, decided_on, ctx.calendar.add_working_days(decided_on, days),
-                         days)
+    return DecidedResult(found, decided_on, commission.appeal_by(decided_on, ctx.calendar),
+                         commission.appeal_working_days)

@@ -176,3 +176,17 @@ def test_worked_days_match_the_quarterly_plan(typical, cal):
                                             opened_on=date(2026, 4, 1))
     assert worked < typical.eligibility_rules.min_worked_days
     assert [e.reason for e in exclusions if e.servant_id == 1] == ["too_few_worked_days"]
+
+
+@pytest.mark.parametrize(
+    ("decided_on", "last_day"),
+    [
+        (date(2026, 2, 2), date(2026, 2, 16)),  # Monday: ten working days later
+        (date(2026, 3, 13), date(2026, 4, 1)),  # across Nauryz (23–25 March off)
+        (date(2026, 12, 25), date(2027, 1, 13)),  # across New Year (4 Jan) and Christmas
+        (date(2026, 2, 7), date(2026, 2, 20)),  # decided on a Saturday
+    ],
+)
+def test_the_appeal_term_counts_from_the_decision(legacy, cal, decided_on, last_day):
+    """Seed 001 cl. 43: ten working days from the decision, whenever the servant is told."""
+    assert legacy.commission.appeal_by(decided_on, cal) == last_day
