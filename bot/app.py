@@ -6,7 +6,6 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -22,7 +21,7 @@ from handlers import get_notice_registries, get_routers
 from handlers.common.commands import set_default_commands
 from handlers.common.notices import Notices
 from handlers.common.refusals import answer_callbacks
-from scoring import Methodology, WorkCalendar, load_methodology
+from scoring import Methodology, WorkCalendar, load_methodology, shipped_zone
 from services import updates
 from services.clock import Clock
 from services.context import Context
@@ -105,7 +104,7 @@ async def create_app(settings: Settings, *, clock: Clock | None = None,
     methodology = load_methodology(settings.methodology)
     overrides = [settings.calendar_overrides] if settings.calendar_overrides else []
     calendar = WorkCalendar.kazakhstan(overrides)
-    clock = clock or Clock(ZoneInfo(settings.timezone))
+    clock = clock or Clock(shipped_zone(settings.timezone))
     db = await Database.open(settings.database_path)
     for path, mode in loose_files(settings.database_path):
         log.warning("%s can be read by other users of this machine (mode %o); it holds phone "

@@ -20,8 +20,8 @@ from .reminders import Schedule, notify_annual, notify_campaign_opened
 
 __all__ = ["AnnualRow", "Campaign", "CampaignProgress", "Digest", "LateCampaign",
            "LateEvaluator", "OpenReport", "OverdueSession", "QuarterResults", "ResultRow",
-           "UnitProgress", "annual_deadline", "annual_of", "close_quarter", "digest",
-           "earliest_open_deadline", "form_annual", "open_campaigns", "open_quarter",
+           "UnitProgress", "annual_deadline", "annual_of", "annual_scores", "close_quarter",
+           "digest", "earliest_open_deadline", "form_annual", "open_campaigns", "open_quarter",
            "progress", "results"]
 
 
@@ -122,9 +122,15 @@ async def annual_of(ctx: Context, year: int, servant_id: int) -> AnnualRow | Non
         return await reports.annual_score_of(conn, year, servant_id)
 
 
+async def annual_scores(ctx: Context, year: int) -> list[AnnualRow]:
+    """The year's annual scores as formed, by name."""
+    async with ctx.reading() as conn:
+        return await reports.annual_scores(conn, year)
+
+
 def annual_deadline(ctx: Context, year: int) -> date:
     """The day the year's annual scores are formed (cl. 5)."""
-    return ctx.methodology.annual_deadline(year, ctx.calendar)
+    return ctx.methodology.annual_deadline(year)
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,10 +13,13 @@ class NoticeKind(StrEnum):
     CAMPAIGN_OPENED = "campaign_opened"
     DEADLINE_REMINDER = "deadline_reminder"
     HANDOVER = "handover"
+    SUBSTITUTION = "substitution"
     RESULT = "result"
     ANNUAL = "annual"
     ANNUAL_MISSING = "annual_missing"
+    ANNUAL_FORMED = "annual_formed"
     HR_DIGEST = "hr_digest"
+    CALENDAR_UNSETTLED = "calendar_unsettled"
     # calibration sessions
     CALIBRATION_WINDOW = "calibration_window"
     CALIBRATION_REQUEST = "calibration_request"

@@ -24,13 +24,20 @@ from . import views
 
 
 async def campaign_command(message: Message, context: Context) -> None:
-    text, markup = views.menu(context.clock.today())
+    text, markup = _menu(context)
     await message.answer(text, reply_markup=markup)
 
 
 async def campaign_from_menu(callback: CallbackQuery, context: Context) -> None:
-    text, markup = views.menu(context.clock.today())
+    text, markup = _menu(context)
     await callback.message.answer(text, reply_markup=markup)
+
+
+def _menu(context: Context) -> views.View:
+    """The campaign menu, with the reading of the sanction caps the methodology uses."""
+    text, markup = views.menu(context.clock.today())
+    reading = views.sanction_reading(context.methodology)
+    return (f"{text}\n\n{reading}" if reading else text), markup
 
 
 async def open_quarter(callback: CallbackQuery, callback_data: CampaignCb, context: Context,

@@ -13,7 +13,13 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from handlers.common.callbacks import CampaignAction as Do
 from handlers.common.callbacks import CampaignCb
-from handlers.common.render import format_date, grade_label, official, quarter_name
+from handlers.common.render import (
+    format_date,
+    format_score,
+    grade_label,
+    official,
+    quarter_name,
+)
 from handlers.common.workbooks import xlsx
 from scoring import Methodology, Quarter
 from scoring.methodology import Parameter
@@ -46,6 +52,34 @@ def menu(today: date) -> View:
     return _("Evaluation campaigns: what would you like to do?"), builder.as_markup()
 
 
+def sanction_reading(methodology: Methodology) -> str | None:
+    """Which reading of the sanction caps the methodology uses and what it means for a
+    servant with a sanction (app. 1, 2, parameter 5; ``sanctions.scope``; issue 15 item 8)."""
+    sanctions = methodology.sanctions
+    if sanctions is None:
+        return None
+    if sanctions.scope == "parameter" and sanctions.parameter is not None:
+        form = next(f for f in methodology.forms.values() if f.kind == "parameters")
+        lines = [_("<b>Sanction caps</b> ({clause}): this methodology caps only the score of "
+                   "the parameter «{parameter}»; the average is not capped. The best a servant "
+                   "with a disciplinary sanction in the quarter can reach:").format(
+            clause=escape(sanctions.clause),
+            parameter=escape(official(form.parameter(sanctions.parameter).title)))]
+    else:
+        lines = [_("<b>Sanction caps</b> ({clause}): this methodology caps the overall score. "
+                   "The best a servant with a disciplinary sanction in the quarter can reach:"
+                   ).format(clause=escape(sanctions.clause))]
+    for cap in sanctions.caps:
+        best = methodology.best_with(sorted(cap.sanctions)[0])
+        if best is not None:
+            lines.append(f"• {escape(official(cap.reason))}: {format_score(best.average)} — "
+                         f"{escape(grade_label(methodology, best.grade))}")
+    lines.append(_("The other reading — the caps of 2,99 and 1,99 on the parameter or on the "
+                   "whole score — is the methodology setting <code>sanctions.scope</code> "
+                   "(parameter or overall)."))
+    return "\n".join(lines)
+
+
 def opened(quarter: Quarter, report: OpenReport) -> str:
     key = _("{quarter} opened: {total} sheets, due {date}.") if report.created else \
         _("{quarter} was already open: {total} sheets, due {date}.")
@@ -67,6 +101,7 @@ def exclusion_reason(code: str) -> str:
         "too_short_in_position": _("less than a month in the position (cl. 6)"),
         "too_few_worked_days": _("fewer than 15 days actually worked (cl. 6)"),
         "no_evaluator": _("no evaluator: set the supervisor or the unit head in the roster"),
+        "seconded": _("seconded: the receiving body evaluates the secondment period (cl. 4)"),
     }.get(code, code)
 
 
