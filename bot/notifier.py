@@ -24,7 +24,7 @@ from aiogram.exceptions import (
 )
 from aiogram.types import BufferedInputFile
 
-from handlers.common.notices import Document, Rendered
+from handlers.common.notices import Document, Edit, Rendered
 from services.clock import Clock
 from storage import accounts, outbox
 from storage.db import Database
@@ -150,6 +150,15 @@ class Notifier:
                 await self.bot.send_document(
                     message.telegram_id, BufferedInputFile(rendered.content, rendered.filename),
                     caption=rendered.caption, reply_markup=rendered.markup)
+                if rendered.then_edit is not None:
+                    with suppress(TelegramBadRequest):  # the file is there either way
+                        await self._edit(message, rendered.then_edit)
+            elif isinstance(rendered, Edit):
+                try:
+                    await self._edit(message, rendered)
+                except TelegramBadRequest:  # deleted, or too old to edit: say it anew
+                    await self.bot.send_message(message.telegram_id or 0, rendered.text,
+                                                reply_markup=rendered.markup)
             else:
                 text, markup = rendered
                 await self.bot.send_message(message.telegram_id, text, reply_markup=markup)
@@ -183,6 +192,10 @@ class Notifier:
         await outbox.settle(self.db, message.id, "sent", at=sent_at)
         if self.on_sent is not None:
             await self.on_sent(message, sent_at)
+
+    async def _edit(self, message: outbox.Message, edit: Edit) -> None:
+        await self.bot.edit_message_text(edit.text, chat_id=message.telegram_id,
+                                         message_id=edit.message_id, reply_markup=edit.markup)
 
     async def _pace(self) -> None:
         """Keep at most ``rate`` sends in any second: one every ``1/rate`` seconds."""

@@ -3,26 +3,53 @@ export, the annual score (cl. 5) and the daily digest of what is overdue."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, tzinfo
 
 from scoring import Quarter
 from scoring.calibration import overdue_since
 from storage import calibration as calibrations
-from storage import evaluation, reports
+from storage import evaluation, exports, jobs, org, reports
 from storage.evaluation import Campaign, OpenReport
+from storage.exports import ExportRow, QuarterExport
+from storage.jobs import JobKind, JobStatus
 from storage.models import Servant
-from storage.reports import AnnualRow, LateEvaluator, ResultRow, UnitProgress
+from storage.reports import AnnualRow, LateEvaluator, UnitProgress
 
 from .context import Context
 from .errors import Reason, Rejected
+from .notices import NoticeKind
 from .reminders import Schedule, notify_annual, notify_campaign_opened
 
-__all__ = ["AnnualRow", "Campaign", "CampaignProgress", "Digest", "LateCampaign",
-           "LateEvaluator", "OpenReport", "OverdueSession", "QuarterResults", "ResultRow",
-           "UnitProgress", "annual_deadline", "annual_of", "close_quarter", "digest",
-           "earliest_open_deadline", "form_annual", "open_campaigns", "open_quarter",
-           "progress", "results"]
+log = logging.getLogger("bagalau.campaigns")
+
+__all__ = [
+    "AnnualRow",
+    "Campaign",
+    "CampaignProgress",
+    "Digest",
+    "ExportRequest",
+    "ExportRow",
+    "LateCampaign",
+    "LateEvaluator",
+    "OpenReport",
+    "OverdueSession",
+    "QuarterExport",
+    "UnitProgress",
+    "annual_deadline",
+    "annual_of",
+    "close_quarter",
+    "digest",
+    "earliest_open_deadline",
+    "form_annual",
+    "open_campaigns",
+    "open_quarter",
+    "progress",
+    "request_exports",
+    "run_export",
+]
 
 
 # ------------------------------------------------------------------ reading
@@ -66,16 +93,56 @@ async def progress(ctx: Context) -> list[CampaignProgress]:
 
 
 @dataclass(frozen=True, slots=True)
-class QuarterResults:
-    campaign: Campaign
-    rows: list[ResultRow]
+class ExportRequest:
+    """What the workbook builder is given in the worker thread."""
+
+    data: QuarterExport
+    generated_at: datetime
+    by: str  # the HR officer who asked
+    tz: tzinfo  # the body's time zone: the workbook shows local times
 
 
-async def results(ctx: Context) -> list[QuarterResults]:
-    """Every sheet of every open quarter with its scores, for the export."""
+Builder = Callable[[ExportRequest], tuple[str, bytes]]  # -> (file name, content)
+
+
+async def request_exports(ctx: Context, hr: Servant, language: str) -> list[tuple[int, Campaign]]:
+    """Record one export job per open quarter (built in the background by ``run_export``)."""
+    async with ctx.transaction() as tx:
+        found = await evaluation.open_campaigns(tx.conn)
+        return [(await jobs.record(tx.conn, JobKind.EXPORT, hr.id, language=language,
+                                   subject=str(c.id), at=tx.now), c) for c in found]
+
+
+async def run_export(ctx: Context, job_id: int, build: Builder) -> None:
+    """Read the quarter from a snapshot and build its workbook in the worker thread (the
+    bot's connection and lock stay free), then hand the file to the outbox."""
     async with ctx.reading() as conn:
-        return [QuarterResults(c, await reports.quarter_results(conn, c.id))
-                for c in await evaluation.open_campaigns(conn)]
+        job = await jobs.get(conn, job_id)
+        hr = await org.servant(conn, job.servant_id) if job else None
+    if job is None or job.status != JobStatus.RECEIVED or hr is None:
+        return
+    now = ctx.clock.now()
+
+    def work() -> tuple[dict[str, object], str, bytes]:
+        with exports.snapshot(ctx.db.path) as snapshot:
+            data = exports.quarter_export(snapshot, int(job.subject))
+        found = {"quarter": str(data.quarter), "rows": len(data.rows)}
+        return found, *build(ExportRequest(data, now, hr.full_name, ctx.clock.tz))
+
+    try:
+        found, name, content = await ctx.jobs.in_thread(work)
+    except Exception:
+        log.exception("export job %s failed", job_id)
+        async with ctx.transaction() as tx:
+            await jobs.finish(tx.conn, job_id, JobStatus.FAILED, at=tx.now)
+            await tx.notify(NoticeKind.HR_JOB, f"job:{job_id}", job.servant_id,
+                            payload={"job": job_id})
+        return
+    async with ctx.transaction() as tx:
+        await jobs.finish(tx.conn, job_id, JobStatus.DELIVERED, at=tx.now, result=found,
+                          output_name=name, output=content)
+        await tx.notify(NoticeKind.HR_FILE, f"job:{job_id}", job.servant_id,
+                        payload={"job": job_id})
 
 
 # ------------------------------------------------------------------ changing

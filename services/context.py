@@ -16,6 +16,7 @@ from storage import outbox, updates
 from storage.db import Database
 
 from .clock import Clock
+from .jobs import Jobs
 from .notices import NoticeKind
 
 CURRENT_UPDATE: ContextVar[int | None] = ContextVar("bagalau_update", default=None)
@@ -53,14 +54,16 @@ class Tx:
 
 @dataclass(frozen=True, slots=True)
 class Context:
-    """The body's database, clock, calendar and methodology, and a way to wake the outbox
-    worker after a transaction that enqueued something has committed."""
+    """The body's database, clock, calendar and methodology, a way to wake the outbox
+    worker after a transaction that enqueued something has committed, and HR's background
+    jobs."""
 
     db: Database
     clock: Clock
     calendar: WorkCalendar
     methodology: Methodology
     wake_outbox: Callable[[], None] = field(default=_nothing)
+    jobs: Jobs = field(default_factory=Jobs)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Tx]:

@@ -17,6 +17,8 @@ class NoticeKind(StrEnum):
     ANNUAL = "annual"
     ANNUAL_MISSING = "annual_missing"
     HR_DIGEST = "hr_digest"
+    HR_FILE = "hr_file"  # a workbook a background job made (an export)
+    HR_JOB = "hr_job"  # a background job's answer in words (a roster import)
     # calibration sessions
     CALIBRATION_WINDOW = "calibration_window"
     CALIBRATION_REQUEST = "calibration_request"

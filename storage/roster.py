@@ -25,6 +25,8 @@ class ImportReport:
     dismissed: int
     unchanged: int
     not_in_file: int  # active servants the file does not list (left as they are)
+    sanctions_added: int = 0
+    absences_changed: int = 0  # added, or their end or substitute changed
 
 
 async def apply(conn: aiosqlite.Connection, roster: Roster, *, at: datetime,
@@ -65,24 +67,35 @@ async def apply(conn: aiosqlite.Connection, roster: Roster, *, at: datetime,
                            subject=servant.personnel_no,
                            before={k: old[k] for k in changed},
                            after={k: values[k] for k in changed})
+    sanctions_added = absences_changed = 0
     for sanction in roster.sanctions:
-        await conn.execute(
+        cursor = await conn.execute(
             "INSERT OR IGNORE INTO sanction (servant_id, kind, imposed_on) VALUES (?, ?, ?)",
             (ids[sanction.personnel_no], sanction.kind, sanction.imposed_on.isoformat()))
+        sanctions_added += cursor.rowcount
     for absence in roster.absences:
-        await conn.execute(
+        cursor = await conn.execute(
             "INSERT INTO absence (servant_id, starts_on, ends_on, kind, substitute_id) "
             "VALUES (?, ?, ?, ?, ?) ON CONFLICT (servant_id, starts_on, kind) DO UPDATE SET "
-            "ends_on = excluded.ends_on, substitute_id = excluded.substitute_id",
+            "ends_on = excluded.ends_on, substitute_id = excluded.substitute_id "
+            "WHERE ends_on IS NOT excluded.ends_on "
+            "OR substitute_id IS NOT excluded.substitute_id",
             (ids[absence.personnel_no], absence.starts_on.isoformat(), absence.ends_on.isoformat(),
              absence.kind, ids.get(absence.substitute) if absence.substitute else None))
+        absences_changed += cursor.rowcount
     listed = {s.personnel_no for s in roster.servants}
     not_in_file = sum(1 for no, row in existing.items()
                       if no not in listed and not row["dismissed_on"])
-    report = ImportReport(added, updated, dismissed, unchanged, not_in_file)
+    report = ImportReport(added, updated, dismissed, unchanged, not_in_file, sanctions_added,
+                          absences_changed)
     await audit.record(conn, at=at, actor=actor, action="roster.import",
                        after=dataclasses.asdict(report))
     return report
+
+
+async def personnel_numbers(conn: aiosqlite.Connection) -> frozenset[str]:
+    """Everyone already in the bot (a new file's supervisors may be among them)."""
+    return frozenset(r[0] for r in await query(conn, "SELECT personnel_no FROM servant"))
 
 
 def _values(servant: ServantRow, units: dict[str, int], ids: dict[str, int]) -> dict[str, Any]:

@@ -3,18 +3,37 @@ the servant's annual score, HR's warning before the annual scores are formed."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from html import escape
 
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
-from handlers.common.notices import NoticeRenderer, Rendered
+from handlers.common.notices import Document, Edit, NoticeRenderer, Rendered
 from handlers.common.render import format_date, format_score, grade_label, quarter_name
-from services import campaigns
+from scoring import Quarter
+from services import campaigns, jobs
 from services.context import Context
 from services.notices import Notice, NoticeKind
 
+from . import views
 from .views import late_lines
+
+
+async def hr_file(ctx: Context, message: Notice) -> Rendered:
+    """The workbook an export job built, replacing its "preparing…" message."""
+    job = await jobs.get(ctx, message.payload["job"])
+    content = await jobs.output(ctx, message.payload["job"])
+    if job is None or content is None or job.output_name is None:
+        return None
+    quarter = Quarter.parse(job.result["quarter"])
+    ready = Edit(job.message_id, views.export_ready(quarter)) if job.message_id else None
+    return Document(content, job.output_name, views.export_caption(quarter, job.result["rows"]),
+                    then_edit=ready)
+
+
+async def hr_file_sent(ctx: Context, message: Notice, sent_at: datetime) -> None:
+    await jobs.sent(ctx, message.payload["job"])
 
 
 async def hr_digest(ctx: Context, message: Notice) -> Rendered:
@@ -72,6 +91,7 @@ async def annual_missing(ctx: Context, message: Notice) -> Rendered:
 
 NOTICES: dict[NoticeKind, NoticeRenderer] = {
     NoticeKind.HR_DIGEST: NoticeRenderer(hr_digest),
+    NoticeKind.HR_FILE: NoticeRenderer(hr_file, after_sent=hr_file_sent),
     NoticeKind.ANNUAL: NoticeRenderer(annual),
     NoticeKind.ANNUAL_MISSING: NoticeRenderer(annual_missing),
 }

@@ -4,6 +4,8 @@ answer."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
@@ -13,9 +15,9 @@ from aiogram.utils.i18n import gettext as _
 from handlers.common.callbacks import CampaignAction, CampaignCb, MenuAction, MenuCb
 from handlers.common.filters import HasRole
 from handlers.common.refusals import Refusal, out_of_date
-from handlers.common.render import quarter_name
+from handlers.common.render import locale, quarter_name
 from scoring import Quarter
-from services import campaigns
+from services import campaigns, jobs
 from services.accounts import Role, Servant
 from services.context import Context
 from services.reminders import Schedule
@@ -48,16 +50,23 @@ async def progress(callback: CallbackQuery, context: Context) -> None:
         await callback.message.answer(text)
 
 
-async def export(callback: CallbackQuery, context: Context) -> None:
-    found = await campaigns.results(context)
-    if not found:
+async def export(callback: CallbackQuery, context: Context, servant: Servant) -> None:
+    """One background job per open quarter: a "preparing…" message now, the file through
+    the outbox when it is built (the bot answers everyone meanwhile)."""
+    requested = await campaigns.request_exports(context, servant, locale())
+    if not requested:
         await callback.message.answer(_("No evaluation campaign is open."))
         return
-    for quarter in found:
-        await callback.message.answer_document(BufferedInputFile(
-            views.results_workbook(quarter.rows, context.methodology),
-            f"results-{quarter.campaign.quarter}.xlsx"),
-            caption=quarter_name(quarter.campaign.quarter))
+    for job_id, campaign in requested:
+        preparing = await callback.message.answer(views.preparing(campaign.quarter))
+        await jobs.set_message(context, job_id, preparing.message_id)
+        start_export(context, job_id)
+
+
+def start_export(context: Context, job_id: int) -> None:
+    """Build the export job's workbook in the background (also when a restart resumes it)."""
+    context.jobs.start(campaigns.run_export(
+        context, job_id, partial(views.results_workbook, methodology=context.methodology)))
 
 
 async def annual(callback: CallbackQuery, callback_data: CampaignCb, context: Context,

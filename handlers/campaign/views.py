@@ -3,7 +3,9 @@ workbooks and the closing menu."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
+from decimal import Decimal
 from html import escape
 
 from aiogram.types import InlineKeyboardMarkup
@@ -14,16 +16,16 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 from handlers.common.callbacks import CampaignAction as Do
 from handlers.common.callbacks import CampaignCb
 from handlers.common.render import format_date, grade_label, official, quarter_name
-from handlers.common.workbooks import xlsx
+from handlers.common.workbooks import Column, Kind, Sheet, local, workbook
 from scoring import Methodology, Quarter
-from scoring.methodology import Parameter
 from services.campaigns import (
     AnnualRow,
     Campaign,
     CampaignProgress,
+    ExportRequest,
+    ExportRow,
     LateEvaluator,
     OpenReport,
-    ResultRow,
 )
 
 View = tuple[str, InlineKeyboardMarkup]
@@ -118,35 +120,136 @@ def chunks(lines: list[str]) -> list[str]:
     return messages
 
 
-def results_workbook(rows: list[ResultRow], methodology: Methodology) -> bytes:
-    parameters: list[Parameter] = []
-    for form in methodology.forms.values():
-        parameters += [p for p in form.parameters if p.id not in {q.id for q in parameters}]
-    header = [_("Personnel no."), _("Full name"), _("Position"), _("Unit"), _("Form"),
-              _("Evaluator"), _("Status"), *[official(p.title) for p in parameters],
-              _("Average"), _("Calibrated score"), _("Grade"), _("Submitted"), _("Delivered"),
-              _("Read"), _("Calibration")]
-    body = []
-    for r in rows:
-        body.append([
-            r.personnel_no, r.full_name, r.position, r.unit,
-            official(methodology.forms[r.form].title), r.evaluator,
-            _("submitted") if r.status == "submitted" else _("pending"),
-            *[float(r.scores[p.id]) if p.id in r.scores else None for p in parameters],
-            float(r.average) if r.average is not None else None,
-            float(r.final_average) if r.final_average is not None else None,
-            grade_label(methodology, r.grade) if r.grade else None,
-            r.submitted_at, r.delivered_at, r.acknowledged_at,
-            _("calibrated") if r.final_average is not None else "",
-        ])
-    return xlsx(_("Results"), header, body)
+def preparing(quarter: Quarter) -> str:
+    return _("Preparing the results of {quarter}… I will send the file here; you can go on "
+             "using the bot meanwhile.").format(quarter=quarter_name(quarter))
+
+
+def export_ready(quarter: Quarter) -> str:
+    return _("The results of {quarter} are ready: the file is below.").format(
+        quarter=quarter_name(quarter))
+
+
+def export_caption(quarter: Quarter, rows: int) -> str:
+    return ngettext("{quarter}: {n} servant in scope", "{quarter}: {n} servants in scope",
+                    rows).format(quarter=quarter_name(quarter), n=rows)
+
+
+def export_failed() -> str:
+    return _("Sorry, the results file could not be prepared. Please try again; if it fails "
+             "again, tell the administrator.")
+
+
+def results_workbook(request: ExportRequest, methodology: Methodology) -> tuple[str, bytes]:
+    """The quarter's workbook: a cover, one sheet per form with its own parameter titles in
+    its order, and the servants who are not evaluated. Runs in the worker thread."""
+    data = request.data
+    by_form: dict[str, list[ExportRow]] = {}
+    not_evaluated = []
+    for row in data.rows:
+        if row.form is None:
+            not_evaluated.append(row)
+        else:
+            by_form.setdefault(row.form, []).append(row)
+    sheets = [_cover(request, methodology, len(not_evaluated))]
+    for number, (form_id, rows) in enumerate(sorted(
+            by_form.items(), key=lambda item: list(methodology.forms).index(item[0])
+            if item[0] in methodology.forms else len(methodology.forms)), start=1):
+        sheets.append(_form_sheet(number, form_id, rows, request, methodology))
+    person = [Column(_("Personnel no.")), Column(_("Full name"), Kind.LONG_TEXT),
+              Column(_("Position"), Kind.LONG_TEXT), Column(_("Category"), Kind.CODE),
+              Column(_("Unit"), Kind.LONG_TEXT)]
+    sheets.append(Sheet(_("Not evaluated"), [*person, Column(_("Status"), Kind.LONG_TEXT)],
+                        ([*_person(r), _status(r)] for r in not_evaluated)))
+    return f"results-{data.quarter}.xlsx", workbook(sheets)
+
+
+def _cover(request: ExportRequest, methodology: Methodology, not_evaluated: int) -> Sheet:
+    data = request.data
+    generated = request.generated_at.astimezone(request.tz)
+    rows = [
+        (_("Body"), data.body),
+        (_("Period"), quarter_name(data.quarter)),
+        (_("Methodology"), official(methodology.title)),
+        (_("Evaluation deadline"), format_date(data.deadline)),
+        (_("Generated at"), f"{format_date(generated.date())} {generated:%H:%M}"),
+        (_("Generated by"), request.by),
+        (_("Servants in scope"), str(len(data.rows))),
+        (_("Evaluated (submitted)"), str(sum(1 for r in data.rows if r.submitted))),
+        (_("Not evaluated"), str(not_evaluated)),
+    ]
+    return Sheet(_("Cover"), [Column(_("Item"), Kind.LONG_TEXT),
+                              Column(_("Value"), Kind.LONG_TEXT)], rows)
+
+
+def _form_sheet(number: int, form_id: str, rows: list[ExportRow], request: ExportRequest,
+                methodology: Methodology) -> Sheet:
+    form = methodology.forms.get(form_id)
+    parameters = form.parameters if form else ()
+    title = f"{number}. {official(form.title)}" if form else f"{number}. {form_id}"
+    columns = [Column(_("Personnel no.")), Column(_("Full name"), Kind.LONG_TEXT),
+               Column(_("Position"), Kind.LONG_TEXT), Column(_("Category"), Kind.CODE),
+               Column(_("Unit"), Kind.LONG_TEXT), Column(_("Evaluator"), Kind.LONG_TEXT),
+               Column(_("Status"), Kind.LONG_TEXT),
+               *[Column(f"{i}. {official(p.title)}", Kind.SCORE)
+                 for i, p in enumerate(parameters, start=1)],
+               Column(_("Average"), Kind.SCORE), Column(_("Grade"), Kind.LONG_TEXT),
+               Column(_("Calibrated score"), Kind.SCORE),
+               Column(_("Final grade (after calibration)"), Kind.LONG_TEXT),
+               Column(_("Submitted"), Kind.MOMENT), Column(_("Delivered"), Kind.MOMENT),
+               Column(_("Read"), Kind.MOMENT)]
+    tz = request.tz
+
+    def body() -> Iterator[list[object]]:
+        for r in rows:
+            final = r.final_grade or r.grade
+            yield [*_person(r), r.evaluator or "", _status(r),
+                   *[_number(r.scores.get(p.id)) for p in parameters],
+                   _number(r.average), grade_label(methodology, r.grade) if r.grade else None,
+                   _number(r.final_average),
+                   grade_label(methodology, final) if final else None,
+                   local(r.submitted_at, tz), local(r.delivered_at, tz),
+                   local(r.acknowledged_at, tz)]
+
+    return Sheet(title, columns, body())
+
+
+def _person(row: ExportRow) -> list[object]:
+    return [row.personnel_no, row.full_name, row.position, row.category, row.unit]
+
+
+def _number(value: Decimal | None) -> float | None:
+    return float(value) if value is not None else None
+
+
+def _status(row: ExportRow) -> str:
+    if row.excluded is not None:
+        return _("not evaluated: {reason}").format(reason=exclusion_reason(row.excluded))
+    if row.without_participation:
+        return _("dismissed — evaluated without participation (cl. 7)") if row.submitted \
+            else _("dismissed — to be evaluated without participation (cl. 7)")
+    return _("evaluated") if row.submitted else _("not evaluated yet")
 
 
 def annual_workbook(formed: list[AnnualRow], methodology: Methodology) -> bytes:
-    body = [[r.personnel_no, r.full_name, r.quarters, float(r.average),
-             grade_label(methodology, r.grade)] for r in formed]
-    header = [_("Personnel no."), _("Full name"), _("Quarters"), _("Annual score"), _("Grade")]
-    return xlsx(_("Annual"), header, body)
+    """Cl. 5: each servant's quarters (a calibrated one marked), the annual score and grade."""
+    columns = [Column(_("Personnel no.")), Column(_("Full name"), Kind.LONG_TEXT)]
+    for number in range(1, 5):
+        columns += [Column(_("Q{n}").format(n=number), Kind.SCORE),
+                    Column(_("Q{n} calibrated").format(n=number), Kind.CODE)]
+    columns += [Column(_("Quarters"), Kind.NUMBER), Column(_("Annual score"), Kind.SCORE),
+                Column(_("Grade"), Kind.LONG_TEXT)]
+
+    def row(r: AnnualRow) -> list[object]:
+        by_number = {q.quarter: q for q in r.by_quarter}
+        cells: list[object] = [r.personnel_no, r.full_name]
+        for number in range(1, 5):
+            found = by_number.get(number)
+            cells += [float(found.score) if found else None,
+                      _("yes") if found and found.calibrated else None]
+        return [*cells, r.quarters, float(r.average), grade_label(methodology, r.grade)]
+
+    return workbook([Sheet(_("Annual"), columns, (row(r) for r in formed))])
 
 
 def annual_caption(year: int, formed: list[AnnualRow]) -> str:
