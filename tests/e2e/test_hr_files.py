@@ -5,16 +5,20 @@ received before a crash imported after the restart."""
 from __future__ import annotations
 
 import io
+import zipfile
 from datetime import UTC, datetime
 from decimal import Decimal
 
 from openpyxl import load_workbook
 
 from scoring import load_methodology
+from services import roster
 from storage import evaluation
+from storage import org as org_storage
 from tests.harness import FakeTelegram
 
-from .bots import RunningBot
+from . import org
+from .bots import RunningBot, run_cli
 from .test_evaluation import (
     _capped_sheet_of_dana,
     _open_quarter,
@@ -99,3 +103,98 @@ async def test_the_results_workbook_a_reader_can_trust(telegram: FakeTelegram,
     missing = _rows(not_evaluated)
     assert set(missing) == {"206", "300"}
     assert missing["206"]["Мәртебесі"] == "бағаланбайды: лауазымда бір айдан аз (6-т.)"
+
+
+# ----- rosters ------------------------------------------------------------------------------
+
+NEWCOMER = "400,Жаңабаев Ерік,Эксперт,C-4,Департамент,45301,no,no,200,,,,"  # 200: in the bot
+
+
+def _roster_xlsx(servants: list[str], sanctions: list[list[str]]) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "servants"
+    for line in (org.HEADER, *servants):
+        sheet.append(line.split(","))
+    extra = book.create_sheet("sanctions")
+    for row in (["personnel_no", "kind", "imposed_on"], *sanctions):
+        extra.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+async def _servants(bot: RunningBot) -> int:
+    async with bot.app.db.reading() as conn:
+        return (await conn.execute_fetchall("SELECT count(*) FROM servant"))[0][0]
+
+
+async def test_rosters_refused_for_what_is_wrong_in_the_chat(telegram: FakeTelegram,
+                                                           bot: RunningBot) -> None:
+    hr = person(telegram, "100", "kk")
+    before = await _servants(bot)
+    wrong = [NEWCOMER.replace("C-4", "C-9"),
+             "401,Басқа Адам," + "П" * 5000 + ",C-4,Департамент,2024-01-10,no,no,200,,,,"]
+    await hr.upload("roster.csv", "\n".join([org.HEADER, *wrong]).encode())
+    rejected = await hr.expect("Тізім жүктелмеді")
+    assert "2-жол, category бағаны: «C-9» — әдістемеде мұндай санат жоқ" in rejected.text
+    assert "3-жол, position бағаны: 300 таңбадан ұзын" in rejected.text
+    assert len(rejected.text) < 4096 and await _servants(bot) == before
+    # one newcomer whose supervisor is already in the bot, appointed on Excel's day 45301
+    await hr.upload("roster.csv", f"{org.HEADER}\n{NEWCOMER}\n".encode())
+    accepted = await hr.expect("Тізім жүктелді")
+    assert "қосылды 1, өзгертілді 0, босатылды 0, өзгеріссіз 0" in accepted.text
+    async with bot.app.db.reading() as conn:
+        row = await conn.execute_fetchall(
+            "SELECT appointed_on, supervisor_id FROM servant WHERE personnel_no = '400'")
+    assert tuple(row[0]) == ("2024-01-10", bot.ids["200"])
+    # only a sanction is new: the summary says so
+    await hr.upload("roster.xlsx", _roster_xlsx([NEWCOMER], [["400", "ескерту", "2026-02-02"]]))
+    sanction = await hr.expect("Тізім жүктелді")
+    assert "өзгеріссіз 1" in sanction.text
+    assert "Қосылған тәртіптік жазалар: 1" in sanction.text
+    # a small file that unpacks to hundreds of megabytes is refused unread
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b" " * (201 * 1024 * 1024))
+    await hr.upload("bomb.xlsx", bomb.getvalue())
+    refused = await hr.expect("Тізім жүктелмеді")
+    assert "200 МБ-тан асады" in refused.text
+
+
+async def test_rosters_refused_on_the_command_line_in_the_same_words(
+        telegram: FakeTelegram, tmp_path) -> None:
+    first = tmp_path / "first.csv"
+    first.write_text(f"{org.HEADER}\n200,Жақсылықов Нұрлан,Директор,C-1,Департамент,"
+                     "2018-06-11,yes,yes,,,,ru,\n", encoding="utf-8")
+    database = tmp_path / "db.sqlite3"
+    code, out, err = await run_cli(telegram, database, "import-roster", str(first))
+    assert code == 0, err
+    assert "Список загружен: добавлено 1, изменено 0, уволено 0, без изменений 0." in out
+    wrong = tmp_path / "wrong.csv"
+    wrong.write_text(f"{org.HEADER}\n{NEWCOMER.replace('C-4', 'C-9')}\n", encoding="utf-8")
+    code, out, err = await run_cli(telegram, database, "import-roster", str(wrong))
+    assert code == 1
+    assert "Список не загружен, ничего не изменено" in err
+    assert "строка 2, столбец category: «C-9» — такой категории нет в методике" in err
+    newcomer = tmp_path / "newcomer.csv"  # his supervisor is already in the bot
+    newcomer.write_text(f"{org.HEADER}\n{NEWCOMER}\n", encoding="utf-8")
+    code, out, err = await run_cli(telegram, database, "import-roster", str(newcomer))
+    assert code == 0, err
+    assert "добавлено 1" in out
+
+
+async def test_a_roster_received_before_a_crash_is_imported_after_the_restart(
+        telegram: FakeTelegram, bot: RunningBot) -> None:
+    async with bot.app.db.reading() as conn:
+        hr_servant = await org_storage.servant(conn, bot.ids["100"])
+    assert hr_servant is not None
+    # the file was recorded, then the bot was killed before it was processed
+    await roster.receive(bot.app.context, hr_servant, f"{org.HEADER}\n{NEWCOMER}\n".encode(),
+                         "roster.csv", "kk")
+    await bot.restart()
+    hr = person(telegram, "100", "kk")
+    done = await hr.wait_for(lambda m: "Тізім жүктелді" in m.text)
+    assert "қосылды 1" in done.text
