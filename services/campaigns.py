@@ -47,6 +47,7 @@ __all__ = [
     "open_campaigns",
     "open_quarter",
     "progress",
+    "quarters_opened",
     "request_exports",
     "run_export",
 ]
@@ -57,6 +58,12 @@ async def open_campaigns(ctx: Context) -> list[Campaign]:
     """The quarters under evaluation now, oldest first."""
     async with ctx.reading() as conn:
         return await evaluation.open_campaigns(conn)
+
+
+async def quarters_opened(ctx: Context) -> dict[Quarter, bool]:
+    """Every quarter that has a campaign, and whether it is closed (for HR's menu)."""
+    async with ctx.reading() as conn:
+        return await reports.quarters_opened(conn)
 
 
 async def earliest_open_deadline(ctx: Context) -> date | None:
@@ -196,7 +203,11 @@ def annual_deadline(ctx: Context, year: int) -> date:
 
 @dataclass(frozen=True, slots=True)
 class LateCampaign:
+    """A quarter past its deadline; ``late`` lists its evaluators when the digest details
+    them (the first digest after the deadline, then on Mondays), else it is one line."""
+
     campaign: Campaign
+    pending: int
     late: list[LateEvaluator]
 
 
@@ -211,28 +222,36 @@ class OverdueSession:
 
 @dataclass(frozen=True, slots=True)
 class Digest:
-    """HR's daily digest: late evaluators of quarters past their deadline, calibration
-    sessions past a deadline, and the servants the bot cannot write to."""
+    """HR's daily digest, what needs action today first: calibration sessions past a
+    deadline, quarters past theirs, and the servants found unreachable since the last one."""
 
-    campaigns: list[LateCampaign]
     sessions: list[OverdueSession]
+    campaigns: list[LateCampaign]
     unreachable: list[tuple[str, str]]  # (name, personnel no.)
 
     def __bool__(self) -> bool:
-        return bool(self.campaigns or self.sessions or self.unreachable)
+        """Worth a message: something HR can act on today, not only what he was told."""
+        return bool(self.sessions or self.unreachable or any(c.late for c in self.campaigns))
 
 
-async def digest(ctx: Context) -> Digest:
+async def digest(ctx: Context, hr_id: int) -> Digest:
+    """The digest for one HR officer, from what he was told in his previous one."""
     today = ctx.clock.today()
     late_campaigns, sessions = [], []
     async with ctx.reading() as conn:
+        previous = await reports.last_digest_day(conn, hr_id, today)
         for campaign in await evaluation.open_campaigns(conn):
             if today <= campaign.deadline:
                 continue
             late = await reports.late_evaluators(conn, campaign.id)
             if late:
-                late_campaigns.append(LateCampaign(campaign, late))
-        lost = await reports.unreachable(conn)
+                detailed = previous is None or previous <= campaign.deadline or \
+                    today.weekday() == 0
+                late_campaigns.append(LateCampaign(campaign, sum(e.pending for e in late),
+                                                   late if detailed else []))
+        since = datetime.combine(previous, datetime.max.time(), ctx.clock.tz) \
+            if previous else None
+        lost = await reports.unreachable(conn, since)
         for found in await calibrations.in_progress(conn):
             due = overdue_since(found.status, today, decision_due=found.decision_due,
                                 session_due=found.session_due,
@@ -240,4 +259,4 @@ async def digest(ctx: Context) -> Digest:
                                 protocol_posted=found.protocol_posted)
             if due is not None:
                 sessions.append(OverdueSession(found.id, found.status, due))
-    return Digest(late_campaigns, sessions, lost)
+    return Digest(sessions, late_campaigns, lost)

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import aiosqlite
 
-from scoring import Methodology, annual_score
+from scoring import Methodology, Quarter, annual_score
 
 from . import audit
 from .db import query
@@ -18,16 +18,23 @@ from .db import query
 @dataclass(frozen=True, slots=True)
 class UnitProgress:
     unit: str
+    """Each sheet counted once: done, or (before the deadline) in progress or not started,
+    or (after it) overdue."""
+
     done: int
     in_progress: int
     not_started: int
-    overdue: int  # not done and past the deadline
+    overdue: int
+
+    @property
+    def total(self) -> int:
+        return self.done + self.in_progress + self.not_started + self.overdue
 
 
 async def progress(conn: aiosqlite.Connection, campaign_id: int, today: date
                    ) -> list[UnitProgress]:
     rows = await query(conn, "SELECT coalesce(u.path, '—') AS unit, sh.status, "
-        "(SELECT count(*) FROM answer a WHERE a.sheet_id = sh.id) AS answered, c.deadline "
+        "EXISTS (SELECT 1 FROM answer a WHERE a.sheet_id = sh.id) AS answered, c.deadline "
         "FROM sheet sh JOIN servant s ON s.id = sh.evaluatee_id "
         "JOIN campaign c ON c.id = sh.campaign_id LEFT JOIN unit u ON u.id = s.unit_id "
         "WHERE sh.campaign_id = ?", (campaign_id,))
@@ -36,11 +43,17 @@ async def progress(conn: aiosqlite.Connection, campaign_id: int, today: date
         bucket = counts[r["unit"]]
         if r["status"] == "submitted":
             bucket[0] += 1
-            continue
-        bucket[1 if r["answered"] else 2] += 1
-        if today > date.fromisoformat(r["deadline"]):
+        elif today > date.fromisoformat(r["deadline"]):
             bucket[3] += 1
+        else:
+            bucket[1 if r["answered"] else 2] += 1
     return [UnitProgress(unit, *values) for unit, values in sorted(counts.items())]
+
+
+async def quarters_opened(conn: aiosqlite.Connection) -> dict[Quarter, bool]:
+    """Every quarter that has a campaign, and whether it is closed."""
+    rows = await query(conn, "SELECT year, quarter, closed_at IS NOT NULL FROM campaign")
+    return {Quarter(r[0], r[1]): bool(r[2]) for r in rows}
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,12 +170,24 @@ async def annual_scores(conn: aiosqlite.Connection, year: int) -> list[AnnualRow
             for r in rows]
 
 
-async def unreachable(conn: aiosqlite.Connection) -> list[tuple[str, str]]:
-    """(name, personnel no.) of servants the bot cannot write to: blocked it or never linked."""
-    rows = await query(conn, "SELECT s.full_name, s.personnel_no FROM servant s "
-        "JOIN account a ON a.servant_id = s.id WHERE a.unreachable_at IS NOT NULL "
-        "ORDER BY s.full_name")
-    return [(r[0], r[1]) for r in rows]
+async def unreachable(conn: aiosqlite.Connection, since: datetime | None = None
+                      ) -> list[tuple[str, str]]:
+    """(name, personnel no.) of servants the bot cannot write to (they blocked it), only
+    those found so after ``since`` if given."""
+    rows = await query(conn, "SELECT s.full_name, s.personnel_no, a.unreachable_at "
+        "FROM servant s JOIN account a ON a.servant_id = s.id "
+        "WHERE a.unreachable_at IS NOT NULL ORDER BY s.full_name")
+    return [(r[0], r[1]) for r in rows
+            if since is None or datetime.fromisoformat(r[2]) > since]
+
+
+async def last_digest_day(conn: aiosqlite.Connection, recipient_id: int, before: date
+                          ) -> date | None:
+    """The day HR's previous daily digest was sent to him, if any."""
+    rows = await query(conn, "SELECT max(due_on) FROM outbox WHERE kind = 'hr_digest' "
+                             "AND recipient_id = ? AND status = 'sent' AND due_on < ?",
+                       (recipient_id, before.isoformat()))
+    return date.fromisoformat(rows[0][0]) if rows and rows[0][0] else None
 
 
 async def active_hr(conn: aiosqlite.Connection, today: date) -> list[int]:

@@ -19,6 +19,8 @@ from services.notices import Notice, NoticeKind
 from . import views
 from .views import late_lines
 
+LISTED = 15  # names per list: the digest stays one message
+
 
 async def hr_file(ctx: Context, message: Notice) -> Rendered:
     """The workbook an export job built, replacing its "preparing…" message."""
@@ -37,21 +39,37 @@ async def hr_file_sent(ctx: Context, message: Notice, sent_at: datetime) -> None
 
 
 async def hr_digest(ctx: Context, message: Notice) -> Rendered:
-    found = await campaigns.digest(ctx)
+    found = await campaigns.digest(ctx, message.recipient_id)
+    if not found:
+        return None
     lines: list[str] = []
+    if found.sessions:
+        lines.append(_("<b>Needs action today</b>"))
+    for session in found.sessions:
+        lines.append(_("Calibration session no. {id} is overdue: {step}.").format(
+            id=session.id, step=_step(session)))
     for late in found.campaigns:
         lines.append(_("<b>{quarter}: overdue since {date}</b>").format(
             quarter=quarter_name(late.campaign.quarter),
             date=format_date(late.campaign.deadline)))
-        lines += late_lines(late.late)
-    for session in found.sessions:
-        lines.append(_("Calibration session no. {id} is overdue: {step}.").format(
-            id=session.id, step=_step(session)))
+        if late.late:
+            lines += late_lines(late.late[:LISTED])
+            if len(late.late) > LISTED:
+                lines.append(_("… and {n} more: see Progress.").format(
+                    n=len(late.late) - LISTED))
+        else:
+            lines.append(ngettext(
+                "{n} sheet still pending (the evaluators are listed on Mondays; close the "
+                "quarter when nothing more can be done).",
+                "{n} sheets still pending (the evaluators are listed on Mondays; close the "
+                "quarter when nothing more can be done).", late.pending).format(n=late.pending))
     if found.unreachable:
         lines.append(_("<b>Not reachable in Telegram</b> (blocked the bot): "
                        "tell them in person or by phone"))
-        lines += [f"{escape(name)} ({no})" for name, no in found.unreachable]
-    return ("\n".join(lines), None) if lines else None
+        lines += [f"{escape(name)} ({no})" for name, no in found.unreachable[:LISTED]]
+        if len(found.unreachable) > LISTED:
+            lines.append(_("… and {n} more.").format(n=len(found.unreachable) - LISTED))
+    return "\n".join(lines), None
 
 
 def _step(session: campaigns.OverdueSession) -> str:

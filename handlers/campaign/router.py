@@ -26,12 +26,12 @@ from . import views
 
 
 async def campaign_command(message: Message, context: Context) -> None:
-    text, markup = views.menu(context.clock.today())
+    text, markup = views.menu(context.clock.today(), await campaigns.quarters_opened(context))
     await message.answer(text, reply_markup=markup)
 
 
 async def campaign_from_menu(callback: CallbackQuery, context: Context) -> None:
-    text, markup = views.menu(context.clock.today())
+    text, markup = views.menu(context.clock.today(), await campaigns.quarters_opened(context))
     await callback.message.answer(text, reply_markup=markup)
 
 
@@ -42,12 +42,18 @@ async def open_quarter(callback: CallbackQuery, callback_data: CampaignCb, conte
     except ValueError:
         raise Refusal(out_of_date()) from None
     report = await campaigns.open_quarter(context, servant, quarter, schedule)
-    await callback.message.answer(views.opened(quarter, report))
+    await callback.message.answer(views.opened(quarter, report, context.clock.today()))
 
 
 async def progress(callback: CallbackQuery, context: Context) -> None:
-    for text in views.chunks(views.progress(await campaigns.progress(context))):
-        await callback.message.answer(text)
+    """One message; the full tables as a file when the message could not hold them."""
+    today = context.clock.today()
+    text, table = views.progress(await campaigns.progress(context), today)
+    await callback.message.answer(text)
+    if table is not None:
+        await callback.message.answer_document(
+            BufferedInputFile(table, f"progress-{today.isoformat()}.xlsx"),
+            caption=_("Progress: every unit, evaluator and servant"))
 
 
 async def export(callback: CallbackQuery, context: Context, servant: Servant) -> None:

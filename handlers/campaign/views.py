@@ -3,7 +3,7 @@ workbooks and the closing menu."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import date
 from decimal import Decimal
 from html import escape
@@ -15,7 +15,13 @@ from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from handlers.common.callbacks import CampaignAction as Do
 from handlers.common.callbacks import CampaignCb
-from handlers.common.render import format_date, grade_label, official, quarter_name
+from handlers.common.render import (
+    format_date,
+    format_phone,
+    grade_label,
+    official,
+    quarter_name,
+)
 from handlers.common.workbooks import Column, Kind, Sheet, local, workbook
 from scoring import Methodology, Quarter
 from services.campaigns import (
@@ -26,33 +32,48 @@ from services.campaigns import (
     ExportRow,
     LateEvaluator,
     OpenReport,
+    UnitProgress,
 )
 
 View = tuple[str, InlineKeyboardMarkup]
 LIMIT = 3900  # Telegram allows 4096 characters per message
 
 
-def menu(today: date) -> View:
+def menu(today: date, opened: Mapping[Quarter, bool]) -> View:
+    """``opened``: the quarters with a campaign, True when closed. A quarter not opened yet
+    is offered to open, an open one to take in servants new in the roster."""
     builder = InlineKeyboardBuilder()
     last = Quarter.containing(today).previous()
+    offered = 0
     for quarter in (last.previous(), last):
-        builder.button(text=_("Open {quarter}").format(quarter=quarter_name(quarter)),
+        if quarter not in opened:
+            label = _("Open {quarter}")
+        elif not opened[quarter]:
+            label = _("Add newcomers to {quarter}")
+        else:
+            continue
+        builder.button(text=label.format(quarter=quarter_name(quarter)),
                        callback_data=CampaignCb(action=Do.OPEN, period=str(quarter)))
+        offered += 1
     builder.button(text=_("Progress"), callback_data=CampaignCb(action=Do.PROGRESS))
     builder.button(text=_("Export results (XLSX)"), callback_data=CampaignCb(action=Do.EXPORT))
     for year in (today.year - 1, today.year):
         builder.button(text=_("Annual score {year}").format(year=year),
                        callback_data=CampaignCb(action=Do.ANNUAL, period=str(year)))
     builder.button(text=_("Close a quarter"), callback_data=CampaignCb(action=Do.CLOSE))
-    builder.adjust(2, 2, 2, 1)
+    builder.adjust(*([offered] if offered else []), 2, 2, 1)
     return _("Evaluation campaigns: what would you like to do?"), builder.as_markup()
 
 
-def opened(quarter: Quarter, report: OpenReport) -> str:
+def opened(quarter: Quarter, report: OpenReport, today: date) -> str:
     key = _("{quarter} opened: {total} sheets, due {date}.") if report.created else \
         _("{quarter} was already open: {total} sheets, due {date}.")
     lines = [key.format(quarter=quarter_name(quarter), total=report.sheets_total,
                         date=format_date(report.campaign.deadline))]
+    if today > report.campaign.deadline:
+        lines.insert(0, _("⚠ The evaluation deadline, {date}, has already passed: every sheet "
+                          "is overdue from today. Ask the evaluators to finish as soon as "
+                          "possible.").format(date=format_date(report.campaign.deadline)))
     if not report.created:
         lines.append(ngettext("{n} new sheet added for servants new in the roster.",
                               "{n} new sheets added for servants new in the roster.",
@@ -80,44 +101,109 @@ def late_lines(late: list[LateEvaluator]) -> list[str]:
         for e in late]
 
 
-def progress(campaigns: list[CampaignProgress]) -> list[str]:
-    lines: list[str] = []
-    for found in campaigns:
-        campaign = found.campaign
-        lines.append(_("<b>{quarter}</b>, due {date}").format(
-            quarter=quarter_name(campaign.quarter), date=format_date(campaign.deadline)))
-        for unit in found.units:
-            lines.append(_("{unit}: done {done}, in progress {in_progress}, not started "
-                           "{not_started}, overdue {overdue}").format(
-                unit=escape(unit.unit), done=unit.done, in_progress=unit.in_progress,
-                not_started=unit.not_started, overdue=unit.overdue))
-        if found.late:
-            lines.append(_("<b>Late evaluators</b>"))
-            lines += late_lines(found.late)
-        if found.excluded:
-            lines.append(_("<b>Not evaluated</b>"))
-            lines += [f"{escape(name)} ({no}): {exclusion_reason(reason)}"
-                      for no, name, reason in found.excluded]
-        if found.by_letter:
-            lines.append(_("<b>Dismissed: acquaint by letter or SMS within the month after "
-                           "the quarter (cl. 10)</b>"))
-            lines += [f"{escape(name)} ({no}): {'+' + phone if phone else '—'}"
-                      for name, no, phone in found.by_letter]
-    return lines or [_("No evaluation campaign is open.")]
+def unit_line(unit: UnitProgress, overdue: bool) -> str:
+    """One unit's sheets, each counted once."""
+    if overdue:
+        return _("{unit}: done {done} of {total}, overdue {overdue}").format(
+            unit=escape(unit.unit), done=unit.done, total=unit.total, overdue=unit.overdue)
+    return _("{unit}: done {done} of {total}, in progress {in_progress}, not started "
+             "{not_started}").format(unit=escape(unit.unit), done=unit.done, total=unit.total,
+                                     in_progress=unit.in_progress,
+                                     not_started=unit.not_started)
 
 
-def chunks(lines: list[str]) -> list[str]:
-    """Lines joined into messages that fit Telegram's limit."""
-    messages: list[str] = []
-    chunk: list[str] = []
-    for line in lines:
-        if sum(len(x) + 1 for x in chunk) + len(line) > LIMIT:
-            messages.append("\n".join(chunk))
-            chunk = []
-        chunk.append(line)
-    if chunk:
-        messages.append("\n".join(chunk))
-    return messages
+def _attention(unit: UnitProgress) -> tuple[float, int]:
+    """Least done first, then the most sheets left."""
+    return unit.done / unit.total if unit.total else 1.0, -(unit.total - unit.done)
+
+
+def _more(n: int) -> str:
+    return _("… and {n} more: see the attached table.").format(n=n)
+
+
+def _progress_lines(found: CampaignProgress, today: date, limit: int) -> tuple[list[str], bool]:
+    """One quarter's part of the message, each list cut at ``limit``; True if anything was."""
+    campaign, cut = found.campaign, False
+    overdue = today > campaign.deadline
+    total = UnitProgress("", *(sum(getattr(u, f) for u in found.units) for f in
+                               ("done", "in_progress", "not_started", "overdue")))
+    lines = [_("<b>{quarter}</b>, due {date}").format(
+        quarter=quarter_name(campaign.quarter), date=format_date(campaign.deadline))]
+    if overdue:
+        lines.append(_("The deadline has passed. Sheets: done {done} of {total}, overdue "
+                       "{overdue}.").format(done=total.done, total=total.total,
+                                            overdue=total.overdue))
+    else:
+        lines.append(_("Sheets: done {done} of {total}, in progress {in_progress}, not "
+                       "started {not_started}.").format(
+            done=total.done, total=total.total, in_progress=total.in_progress,
+            not_started=total.not_started))
+    behind = sorted((u for u in found.units if u.done < u.total), key=_attention)
+    if behind:
+        lines.append(_("<b>Units to look at first</b>"))
+        lines += [unit_line(u, overdue) for u in behind[:limit]]
+        if len(behind) > limit:
+            lines.append(_more(len(behind) - limit))
+            cut = True
+    sections = [
+        (_("<b>Late evaluators</b>"), late_lines(found.late)),
+        (_("<b>Not evaluated</b>"), [f"{escape(name)} ({no}): {exclusion_reason(reason)}"
+                                     for no, name, reason in found.excluded]),
+        (_("<b>Dismissed: acquaint by letter or SMS within the month after the quarter "
+           "(cl. 10)</b>"), [f"{escape(name)} ({no}): {format_phone(phone)}"
+                             for name, no, phone in found.by_letter]),
+    ]
+    for title, items in sections:
+        if items:
+            lines.append(title)
+            lines += items[:limit]
+            if len(items) > limit:
+                lines.append(_more(len(items) - limit))
+                cut = True
+    return lines, cut
+
+
+def progress(campaigns: list[CampaignProgress], today: date) -> tuple[str, bytes | None]:
+    """One message for every open quarter, and the full tables as a workbook when the
+    message had to leave rows out to fit Telegram's limit."""
+    if not campaigns:
+        return _("No evaluation campaign is open."), None
+    for limit in (10, 5, 3, 1, 0):
+        parts = [_progress_lines(found, today, limit) for found in campaigns]
+        text = "\n\n".join("\n".join(lines) for lines, _cut in parts)
+        if len(text) <= LIMIT:
+            break
+    cut = any(was_cut for _lines, was_cut in parts)
+    return text[:LIMIT], progress_workbook(campaigns) if cut else None
+
+
+def progress_workbook(campaigns: list[CampaignProgress]) -> bytes:
+    quarter = Column(_("Quarter"))
+    units = [[quarter_name(f.campaign.quarter), u.unit, u.total, u.done, u.in_progress,
+              u.not_started, u.overdue] for f in campaigns for u in f.units]
+    late = [[quarter_name(f.campaign.quarter), e.name, e.personnel_no, e.pending,
+             "" if e.reachable else _("not reachable in Telegram")]
+            for f in campaigns for e in f.late]
+    excluded = [[quarter_name(f.campaign.quarter), no, name, exclusion_reason(reason)]
+                for f in campaigns for no, name, reason in f.excluded]
+    letters = [[quarter_name(f.campaign.quarter), no, name, format_phone(phone)]
+               for f in campaigns for name, no, phone in f.by_letter]
+    number = Kind.NUMBER
+    return workbook([
+        Sheet(_("Units"), [quarter, Column(_("Unit"), Kind.LONG_TEXT),
+                           Column(_("Sheets"), number), Column(_("Done"), number),
+                           Column(_("In progress"), number), Column(_("Not started"), number),
+                           Column(_("Overdue"), number)], units),
+        Sheet(_("Late evaluators"), [quarter, Column(_("Evaluator"), Kind.LONG_TEXT),
+                                     Column(_("Personnel no.")), Column(_("Pending"), number),
+                                     Column(_("Telegram"))], late),
+        Sheet(_("Not evaluated"), [quarter, Column(_("Personnel no.")),
+                                   Column(_("Full name"), Kind.LONG_TEXT),
+                                   Column(_("Reason"), Kind.LONG_TEXT)], excluded),
+        Sheet(_("By letter"), [quarter, Column(_("Personnel no.")),
+                               Column(_("Full name"), Kind.LONG_TEXT), Column(_("Phone"))],
+              letters),
+    ])
 
 
 def preparing(quarter: Quarter) -> str:

@@ -8,7 +8,7 @@ from html import escape
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.i18n import ngettext
 
-from handlers.common.render import format_date
+from handlers.common.render import format_date, format_phone
 from handlers.common.workbooks import xlsx
 from services.accounts import Invitations
 from services.roster import ImportReport, RowError
@@ -101,7 +101,7 @@ def invitations_workbook(invitations: Invitations, bot_username: str | None) -> 
     header = (_("Personnel no."), _("Full name"), _("Position"), _("Unit"), _("Phone"),
               _("Invitation link"))
     rows = [(s.personnel_no, s.full_name, s.position, link.unit_path or "",
-             f"+{s.phone}" if s.phone else "",
+             format_phone(s.phone) if s.phone else "",
              f"https://t.me/{bot_username}?start={link.token}")
             for link in invitations.links for s in (link.servant,)]
     return xlsx(_("Invitations"), header, rows)

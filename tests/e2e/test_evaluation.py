@@ -264,9 +264,16 @@ async def test_hr_progress(telegram, bot) -> None:
     hr = person(telegram, "100", "kk")
     await hr.send("/campaign")
     await hr.press("Барысы")
-    await hr.expect("Департамент: орындалды 1, орындалуда 0, басталмаған 2, мерзімі өткен 0")
-    await hr.expect("Департамент / Управление: орындалды 0, орындалуда 2, басталмаған 1")
-    await hr.expect("Сапарова Әсел (206): лауазымда бір айдан аз (6-т.)")
+    report = await hr.expect("Парақтар: 7 парақтың 1 орындалды")  # one message, each sheet once
+    assert "Парақтар: 7 парақтың 1 орындалды, орындалуда 2, басталмаған 4." in report.text
+    assert "Департамент / Управление: 3 парақтың 0 орындалды, орындалуда 2, басталмаған 1" \
+        in report.text
+    assert "Департамент: 3 парақтың 1 орындалды, орындалуда 0, басталмаған 2" in report.text
+    assert report.text.index("Департамент / Управление:") < report.text.index("Департамент:")
+    assert "Сапарова Әсел (206): лауазымда бір айдан аз (6-т.)" in report.text
+    assert [m.message_id for m in hr.bot_messages if "Парақтар:" in m.text] == \
+        [report.message_id]
+    assert not any(m.document for m in hr.bot_messages)  # it all fits: no table attached
 
 
 async def test_annual_score_over_four_quarters_with_one_calibrated(telegram, bot) -> None:
