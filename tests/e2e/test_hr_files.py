@@ -198,3 +198,63 @@ async def test_a_roster_received_before_a_crash_is_imported_after_the_restart(
     hr = person(telegram, "100", "kk")
     done = await hr.wait_for(lambda m: "Тізім жүктелді" in m.text)
     assert "қосылды 1" in done.text
+
+
+# ----- the campaign screens ------------------------------------------------------------------
+
+async def test_the_menu_offers_what_can_be_done_and_says_when_a_deadline_has_passed(
+        telegram: FakeTelegram, bot: RunningBot) -> None:
+    hr = person(telegram, "100", "kk")
+    await hr.send("/campaign")
+    menu = await hr.expect("не істегіңіз келеді?")
+    assert {"Ашу: 2025 жылғы 4-тоқсан", "Ашу: 2026 жылғы 1-тоқсан"} <= set(menu.button_labels())
+    await hr.press("Ашу: 2025 жылғы 4-тоқсан")  # due 20 January: HR opens it in April
+    late = await hr.expect("2025 жылғы 4-тоқсан ашылды")
+    assert late.text.startswith("⚠ Бағалау мерзімі (20 қаңтар 2026) өтіп кетті")
+    await hr.send("/campaign")
+    menu = await hr.expect("не істегіңіз келеді?")
+    labels = set(menu.button_labels())
+    assert "Ашу: 2025 жылғы 4-тоқсан" not in labels
+    assert {"Жаңа қызметшілерді қосу: 2025 жылғы 4-тоқсан", "Ашу: 2026 жылғы 1-тоқсан"} <= labels
+    await hr.press("Ашу: 2026 жылғы 1-тоқсан", message=menu)
+    on_time = await hr.expect("2026 жылғы 1-тоқсан ашылды")
+    assert "⚠" not in on_time.text
+
+
+async def test_progress_stays_one_message_with_the_table_attached(
+        telegram: FakeTelegram, bot: RunningBot) -> None:
+    rows = [f"{500 + n},Қызметші {n},Эксперт,C-4,Департамент / Бөлім {n:02},2020-01-10,"
+            f"no,no,200,,,," for n in range(80)]
+    await roster.import_roster(bot.app.context, "\n".join([org.HEADER, *rows]).encode(),
+                               "r.csv", by=None)
+    dismissed = await _sheet_of_dismissed(telegram, bot)
+    hr = person(telegram, "100", "ru")
+    await hr.send("/language")
+    await hr.press("Русский")
+    await hr.send("/campaign")
+    await hr.press("Ход оценки")
+    report = await hr.expect("Листы: выполнено")
+    assert len(report.text) <= 4096
+    assert "<b>" not in report.text and "… и ещё" in report.text
+    assert f"{dismissed} (205): +7 701 000 00 10" in report.text  # a phone as people write it
+    table = await hr.wait_for(lambda m: m.document is not None)
+    name, content = table.document
+    assert name.startswith("progress-")
+    units = load_workbook(io.BytesIO(content))["Подразделения"]
+    assert units.max_row == 1 + 80 + 3  # the header, the new units and the three of the body
+    assert [m.message_id for m in hr.bot_messages if "Листы: выполнено" in m.text] == \
+        [report.message_id]
+
+
+async def _sheet_of_dismissed(telegram: FakeTelegram, bot: RunningBot) -> str:
+    """Q1 opened; the dismissed servant's sheet submitted without him, his phone on file."""
+    hr = person(telegram, "100", "kk")
+    await hr.send("/campaign")
+    await hr.press("Ашу: 2026 жылғы 1-тоқсан")
+    await hr.expect("2026 жылғы 1-тоқсан ашылды")
+    sheet = await _sheet_of(bot, "205")
+    async with bot.app.db.transaction() as conn:
+        await conn.execute("UPDATE servant SET phone = '77010000010' WHERE personnel_no = '205'")
+        await evaluation.submit(conn, sheet.id, average=Decimal("4.00"), grade="effective",
+                                at=datetime(2026, 4, 7, tzinfo=UTC), actor="test")
+    return "Мұхамедиев Арман"
