@@ -25,6 +25,13 @@ from services.reminders import Schedule
 from . import views
 
 
+def _chat(callback: CallbackQuery) -> Message:
+    """The message the button was on (too old a message can no longer be answered under)."""
+    if not isinstance(callback.message, Message):
+        raise Refusal(out_of_date())
+    return callback.message
+
+
 async def campaign_command(message: Message, context: Context) -> None:
     text, markup = views.menu(context.clock.today(), await campaigns.quarters_opened(context))
     await message.answer(text, reply_markup=markup)
@@ -32,7 +39,7 @@ async def campaign_command(message: Message, context: Context) -> None:
 
 async def campaign_from_menu(callback: CallbackQuery, context: Context) -> None:
     text, markup = views.menu(context.clock.today(), await campaigns.quarters_opened(context))
-    await callback.message.answer(text, reply_markup=markup)
+    await _chat(callback).answer(text, reply_markup=markup)
 
 
 async def open_quarter(callback: CallbackQuery, callback_data: CampaignCb, context: Context,
@@ -42,16 +49,16 @@ async def open_quarter(callback: CallbackQuery, callback_data: CampaignCb, conte
     except ValueError:
         raise Refusal(out_of_date()) from None
     report = await campaigns.open_quarter(context, servant, quarter, schedule)
-    await callback.message.answer(views.opened(quarter, report, context.clock.today()))
+    await _chat(callback).answer(views.opened(quarter, report, context.clock.today()))
 
 
 async def progress(callback: CallbackQuery, context: Context) -> None:
     """One message; the full tables as a file when the message could not hold them."""
     today = context.clock.today()
     text, table = views.progress(await campaigns.progress(context), today)
-    await callback.message.answer(text)
+    await _chat(callback).answer(text)
     if table is not None:
-        await callback.message.answer_document(
+        await _chat(callback).answer_document(
             BufferedInputFile(table, f"progress-{today.isoformat()}.xlsx"),
             caption=_("Progress: every unit, evaluator and servant"))
 
@@ -61,10 +68,10 @@ async def export(callback: CallbackQuery, context: Context, servant: Servant) ->
     the outbox when it is built (the bot answers everyone meanwhile)."""
     requested = await campaigns.request_exports(context, servant, locale())
     if not requested:
-        await callback.message.answer(_("No evaluation campaign is open."))
+        await _chat(callback).answer(_("No evaluation campaign is open."))
         return
     for job_id, campaign in requested:
-        preparing = await callback.message.answer(views.preparing(campaign.quarter))
+        preparing = await _chat(callback).answer(views.preparing(campaign.quarter))
         await jobs.set_message(context, job_id, preparing.message_id)
         start_export(context, job_id)
 
@@ -81,7 +88,7 @@ async def annual(callback: CallbackQuery, callback_data: CampaignCb, context: Co
         raise Refusal(out_of_date())
     year = int(callback_data.period)
     formed = await campaigns.form_annual(context, servant, year)
-    await callback.message.answer_document(
+    await _chat(callback).answer_document(
         BufferedInputFile(views.annual_workbook(formed, context.methodology),
                           f"annual-{year}.xlsx"),
         caption=views.annual_caption(year, formed))
@@ -89,7 +96,7 @@ async def annual(callback: CallbackQuery, callback_data: CampaignCb, context: Co
 
 async def ask_close(callback: CallbackQuery, context: Context) -> None:
     text, markup = views.close_menu(await campaigns.open_campaigns(context))
-    await callback.message.answer(text, reply_markup=markup)
+    await _chat(callback).answer(text, reply_markup=markup)
 
 
 async def close(callback: CallbackQuery, callback_data: CampaignCb, context: Context,
