@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import functools
+import gc
 import logging
 from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
@@ -35,13 +36,29 @@ class Jobs:
     def __init__(self) -> None:
         self._executor: ThreadPoolExecutor | None = None
         self._tasks: set[asyncio.Task[None]] = set()
+        self._running = 0
 
     def start(self, work: Coroutine[Any, Any, None]) -> None:
         """Run ``work`` in the background (the caller's context, its language among it, goes
         with it)."""
-        task = asyncio.create_task(work, name="bagalau-job")
+        task = asyncio.create_task(self._paused_gc(work), name="bagalau-job")
         self._tasks.add(task)
         task.add_done_callback(self._done)
+
+    async def _paused_gc(self, work: Coroutine[Any, Any, None]) -> None:
+        """Python's cyclic garbage collector stops every thread while it walks all objects:
+        with a 100,000-row roster in memory each full pass froze other users for 300–400 ms.
+        The rows are freed by reference counting anyway, so the collector pauses while a job
+        runs and resumes after the last one."""
+        self._running += 1
+        if self._running == 1:
+            gc.disable()
+        try:
+            await work
+        finally:
+            self._running -= 1
+            if self._running == 0:
+                gc.enable()
 
     def _done(self, task: asyncio.Task[None]) -> None:
         self._tasks.discard(task)

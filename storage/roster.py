@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -29,49 +30,72 @@ class ImportReport:
     absences_changed: int = 0  # added, or their end or substitute changed
 
 
-async def apply(conn: aiosqlite.Connection, roster: Roster, *, at: datetime,
-                actor: str) -> ImportReport:
-    """Upsert every row by personnel number; call inside one transaction. Re-import is a no-op.
-    Each kind of statement goes to SQLite once for all rows (100,000 rows in seconds)."""
-    units = await _units(conn, {s.unit for s in roster.servants})
-    existing = {r["personnel_no"]: dict(r) for r in await query(conn, "SELECT * FROM servant")}
-    await conn.executemany(  # first: everyone exists, so that supervisors resolve
-        "INSERT INTO servant (personnel_no, full_name, position, category, managerial, "
-        "unit_head, appointed_on) VALUES (?, ?, ?, ?, 0, 0, ?)",
-        [(s.personnel_no, s.full_name, s.position, s.category, s.appointed_on.isoformat())
-         for s in roster.servants if s.personnel_no not in existing])
-    ids = {r[0]: r[1] for r in await query(conn, "SELECT personnel_no, id FROM servant")}
-    added = updated = dismissed = unchanged = 0
-    changes: list[tuple[Any, ...]] = []
-    entries: list[audit.Entry] = []
-    when = at.isoformat(timespec="seconds")
+@dataclass(slots=True)
+class _Plan:
+    """What applying the roster changes, worked out off the event loop."""
+
+    changes: list[tuple[Any, ...]] = field(default_factory=list)  # UPDATE parameters
+    entries: list[audit.Entry] = field(default_factory=list)
+    added: int = 0
+    updated: int = 0
+    dismissed: int = 0
+    unchanged: int = 0
+
+
+def _plan(roster: Roster, existing: dict[str, dict[str, Any]], units: dict[str, int],
+          ids: dict[str, int], when: str, actor: str) -> _Plan:
+    plan = _Plan()
     for servant in roster.servants:
         values = _values(servant, units, ids)
         before = existing.get(servant.personnel_no)
-        changes_row = (*(values[k] for k in _FIELDS), ids[servant.personnel_no])
+        row = (*(values[k] for k in _FIELDS), ids[servant.personnel_no])
         if before is None:
-            added += 1
-            changes.append(changes_row)
-            entries.append(audit.entry(at=when, actor=actor, action="servant.add",
-                                       subject=servant.personnel_no, after=values))
+            plan.added += 1
+            plan.changes.append(row)
+            plan.entries.append(audit.entry(at=when, actor=actor, action="servant.add",
+                                            subject=servant.personnel_no, after=values))
             continue
         old = {k: before[k] for k in _FIELDS}
         if old == values:
-            unchanged += 1
+            plan.unchanged += 1
             continue
         if values["dismissed_on"] and not old["dismissed_on"]:
-            dismissed += 1
+            plan.dismissed += 1
         else:
-            updated += 1
-        changes.append(changes_row)
+            plan.updated += 1
+        plan.changes.append(row)
         changed = [k for k in _FIELDS if old[k] != values[k]]
-        entries.append(audit.entry(at=when, actor=actor, action="servant.update",
-                                   subject=servant.personnel_no,
-                                   before={k: old[k] for k in changed},
-                                   after={k: values[k] for k in changed}))
+        plan.entries.append(audit.entry(at=when, actor=actor, action="servant.update",
+                                        subject=servant.personnel_no,
+                                        before={k: old[k] for k in changed},
+                                        after={k: values[k] for k in changed}))
+    return plan
+
+
+async def apply(conn: aiosqlite.Connection, roster: Roster, *, at: datetime,
+                actor: str) -> ImportReport:
+    """Upsert every row by personnel number; call inside one transaction. Re-import is a no-op.
+    Each kind of statement goes to SQLite once for all rows, and the per-row work runs in a
+    thread: 100,000 rows take seconds and leave the event loop free."""
+    units = await _units(conn, {s.unit for s in roster.servants})
+    rows = await query(conn, f"SELECT personnel_no, {', '.join(_FIELDS)} FROM servant")
+    existing = await asyncio.to_thread(lambda: {r[0]: dict(r) for r in rows})
+    newcomers = await asyncio.to_thread(lambda: [
+        (s.personnel_no, s.full_name, s.position, s.category, s.appointed_on.isoformat())
+        for s in roster.servants if s.personnel_no not in existing])
+    await conn.executemany(  # first: everyone exists, so that supervisors resolve
+        "INSERT INTO servant (personnel_no, full_name, position, category, managerial, "
+        "unit_head, appointed_on) VALUES (?, ?, ?, ?, 0, 0, ?)", newcomers)
+    found = await query(conn, "SELECT personnel_no, id FROM servant")
+    ids = await asyncio.to_thread(lambda: {r[0]: r[1] for r in found})
+    plan = await asyncio.to_thread(_plan, roster, existing, units, ids,
+                                   at.isoformat(timespec="seconds"), actor)
     await conn.executemany(
-        f"UPDATE servant SET {', '.join(f'{k} = ?' for k in _FIELDS)} WHERE id = ?", changes)
-    await audit.record_many(conn, entries)
+        f"UPDATE servant SET {', '.join(f'{k} = ?' for k in _FIELDS)} WHERE id = ?",
+        plan.changes)
+    await audit.record_many(conn, plan.entries)
+    added, updated, dismissed, unchanged = plan.added, plan.updated, plan.dismissed, \
+        plan.unchanged
     sanctions_added = absences_changed = 0
     for sanction in roster.sanctions:
         cursor = await conn.execute(

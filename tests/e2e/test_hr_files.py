@@ -12,7 +12,7 @@ from decimal import Decimal
 from openpyxl import load_workbook
 
 from scoring import load_methodology
-from services import roster
+from services import campaigns, roster
 from storage import evaluation
 from storage import org as org_storage
 from tests.harness import FakeTelegram
@@ -258,3 +258,37 @@ async def _sheet_of_dismissed(telegram: FakeTelegram, bot: RunningBot) -> str:
         await evaluation.submit(conn, sheet.id, average=Decimal("4.00"), grade="effective",
                                 at=datetime(2026, 4, 7, tzinfo=UTC), actor="test")
     return "Мұхамедиев Арман"
+
+
+async def test_an_export_asked_for_before_a_restart_is_delivered_after_it(
+        telegram: FakeTelegram, bot: RunningBot) -> None:
+    await _open_quarter(telegram, bot)
+    async with bot.app.db.reading() as conn:
+        hr_servant = await org_storage.servant(conn, bot.ids["100"])
+    assert hr_servant is not None
+    await campaigns.request_exports(bot.app.context, hr_servant, "kk")  # then the bot stopped
+    await bot.restart()
+    await bot.app.context.jobs.wait_idle()
+    await bot.app.notifier.wait_idle()
+    hr = person(telegram, "100", "kk")
+    export = await hr.wait_for(lambda m: m.document is not None)
+    assert export.document[0] == "results-2026Q1.xlsx"
+
+
+async def test_an_export_that_fails_says_so_in_place_of_preparing(
+        telegram: FakeTelegram, bot: RunningBot, monkeypatch) -> None:
+    from handlers.campaign import views
+
+    def broken(*args: object, **kwargs: object) -> tuple[str, bytes]:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(views, "results_workbook", broken)
+    await _open_quarter(telegram, bot)
+    hr = person(telegram, "100", "kk")
+    await hr.send("/campaign")
+    await hr.press("Нәтижелерді экспорттау (XLSX)")
+    preparing = await hr.expect("нәтижелері дайындалуда")
+    await bot.app.context.jobs.wait_idle()
+    await bot.app.notifier.wait_idle()
+    failed = await hr.wait_for(lambda m: "файлын дайындау мүмкін болмады" in m.text)
+    assert failed.message_id == preparing.message_id  # the same message, edited
