@@ -5,13 +5,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import re
 import sys
 from datetime import datetime, time, timedelta
+from html import unescape
 from pathlib import Path
 
 from aiogram.exceptions import TelegramNetworkError
 from pydantic import ValidationError
 
+from handlers.hr import views as hr_views
 from scoring import (
     MethodologyError,
     WorkCalendar,
@@ -27,6 +30,7 @@ from storage import retention
 from storage.db import Database
 
 from . import logs, ops
+from .i18n import create_i18n
 from .network import explain
 from .settings import Settings, secrets_of, token_problem
 
@@ -148,23 +152,24 @@ async def _import(settings: Settings, args: argparse.Namespace) -> int:
         print(f"Cannot read {args.file}: {exc.strerror}", file=sys.stderr)
         return 1
     db = await _open(settings)
-    try:
-        report = await roster.import_roster(_context(settings, db), content, args.file.name,
-                                            by=None)
-    except roster.RosterError as exc:
-        print(f"{args.file}: not imported, nothing changed. Fix these rows:", file=sys.stderr)
-        for e in exc.errors:
-            where = f"{e.sheet} row {e.row}" + (f", column {e.column}" if e.column else "")
-            print(f"  {where}: {e.reason}" + (f" ({e.value})" if e.value else ""),
-                  file=sys.stderr)
-        return 1
-    finally:
-        await db.close()
-    print(f"Imported {args.file}: {report.added} added, {report.updated} updated, "
-          f"{report.dismissed} dismissed, {report.unchanged} unchanged"
-          + (f"; {report.not_in_file} in the bot but not in the file (left as they are)"
-             if report.not_in_file else ""))
+    context = _context(settings, db)
+    i18n = create_i18n(settings.default_language)
+    with i18n.context(), i18n.use_locale(settings.default_language):  # the chat's sentences
+        try:
+            report = await roster.import_roster(context, content, args.file.name, by=None)
+        except roster.RosterError as exc:
+            print(f"{args.file}:\n{_plain(hr_views.rejection(exc.errors))}", file=sys.stderr)
+            return 1
+        finally:
+            await context.jobs.close()
+            await db.close()
+        print(f"{args.file}:\n" + "\n".join(_plain(t) for t in hr_views.imported(report)))
     return 0
+
+
+def _plain(html: str) -> str:
+    """A chat message as terminal text."""
+    return unescape(re.sub(r"</?[a-z]+>", "", html))
 
 
 async def _invite(settings: Settings, args: argparse.Namespace) -> int:

@@ -17,12 +17,12 @@ from aiogram.types import ErrorEvent
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from handlers import get_notice_registries, get_routers
+from handlers import get_notice_registries, get_routers, resume_job
 from handlers.common.commands import set_default_commands
 from handlers.common.notices import Notices
 from handlers.common.refusals import answer_callbacks
 from scoring import Methodology, WorkCalendar, load_methodology, shipped_zone
-from services import updates
+from services import jobs, updates
 from services.clock import Clock
 from services.context import Context
 from services.reminders import Schedule
@@ -78,7 +78,14 @@ class App:
         """Until the outbox worker has sent everything that is due."""
         await self.notifier.wait_idle()
 
+    async def resume_jobs(self) -> None:
+        """HR's files received or exports asked for before a restart, processed now."""
+        for job in await jobs.unfinished(self.context):
+            with self.i18n.context(), self.i18n.use_locale(job.language):
+                resume_job(self.context, job)
+
     async def close(self) -> None:
+        await self.context.jobs.close()
         await self.notifier.stop()
         await self.dispatcher.storage.close()
         await self.bot.session.close()
@@ -138,6 +145,7 @@ async def create_app(settings: Settings, *, clock: Clock | None = None,
     async def on_startup(bot: Bot) -> None:
         await set_default_commands(bot, i18n)
         notifier.start()
+        await app.resume_jobs()
         if scheduler is not None:
             scheduler.start()
 

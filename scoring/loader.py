@@ -45,7 +45,7 @@ from .methodology import (
     Sanctions,
     Scale,
 )
-from .routing import Routing, RoutingRule, normalize_category
+from .routing import CORPS_B_CATEGORIES, Routing, RoutingRule, normalize_category
 from .survey import (
     Competency,
     CompetencySet,
@@ -443,6 +443,7 @@ def _routing(node: _Node, forms: dict[str, Form]) -> Routing:
         node.categories("unit_head_categories"),
         node.categories("unit_head_flagged_categories"),
         tuple(rules),
+        node.categories("categories", sorted(CORPS_B_CATEGORIES)),
     )
     node.done()
     return routing

@@ -20,6 +20,8 @@ class NoticeKind(StrEnum):
     ANNUAL_FORMED = "annual_formed"
     HR_DIGEST = "hr_digest"
     CALENDAR_UNSETTLED = "calendar_unsettled"
+    HR_FILE = "hr_file"  # a workbook a background job made (an export)
+    HR_JOB = "hr_job"  # a background job's answer in words (a roster import)
     # calibration sessions
     CALIBRATION_WINDOW = "calibration_window"
     CALIBRATION_REQUEST = "calibration_request"
@@ -59,6 +61,7 @@ BULK = frozenset({
     NoticeKind.ANNUAL, NoticeKind.ANNUAL_MISSING, NoticeKind.CALIBRATION_WINDOW,
     NoticeKind.CALIBRATION_SESSION_DUE, NoticeKind.CALIBRATION_PROTOCOL_DUE,
     NoticeKind.SURVEY_INVITATION, NoticeKind.SURVEY_REMINDER, NoticeKind.KPI_ACTUALS,
+    NoticeKind.CALENDAR_UNSETTLED, NoticeKind.ANNUAL_FORMED,
 })
 
 

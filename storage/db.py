@@ -83,6 +83,26 @@ class Database:
             await self.conn.execute("COMMIT")
 
     @asynccontextmanager
+    async def aside(self) -> AsyncIterator[aiosqlite.Connection]:
+        """A long transaction (a 100,000-row roster) on a connection of its own, so that the
+        bot's connection and its lock stay free: readers go on meanwhile (WAL), other writers
+        wait for its commit (``busy_timeout``)."""
+        conn = await aiosqlite.connect(self.path, isolation_level=None)
+        conn.row_factory = aiosqlite.Row
+        try:
+            await conn.execute("PRAGMA foreign_keys = ON")
+            await conn.execute("PRAGMA busy_timeout = 5000")
+            await conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                await conn.execute("ROLLBACK")
+                raise
+            await conn.execute("COMMIT")
+        finally:
+            await conn.close()
+
+    @asynccontextmanager
     async def reading(self) -> AsyncIterator[aiosqlite.Connection]:
         async with self._lock:
             yield self.conn

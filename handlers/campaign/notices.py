@@ -4,7 +4,7 @@ December notice that the coming year's calendar is not settled."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from html import escape
 
 from aiogram.utils.i18n import gettext as _
@@ -12,33 +12,67 @@ from aiogram.utils.i18n import ngettext
 
 from handlers.common.callbacks import MenuAction, MenuCb
 from handlers.common.keyboards import inline
-from handlers.common.notices import Document, NoticeRenderer, Rendered
+from handlers.common.notices import Document, Edit, NoticeRenderer, Rendered
 from handlers.common.render import format_date, format_score, grade_label, quarter_name
 from scoring import Quarter
-from services import campaigns
+from services import campaigns, jobs
 from services.context import Context
 from services.notices import Notice, NoticeKind
 
 from . import views
 from .views import late_lines
 
+LISTED = 15  # names per list: the digest stays one message
+
+
+async def hr_file(ctx: Context, message: Notice) -> Rendered:
+    """The workbook an export job built, replacing its "preparing…" message."""
+    job = await jobs.get(ctx, message.payload["job"])
+    content = await jobs.output(ctx, message.payload["job"])
+    if job is None or content is None or job.output_name is None:
+        return None
+    quarter = Quarter.parse(job.result["quarter"])
+    ready = Edit(job.message_id, views.export_ready(quarter)) if job.message_id else None
+    return Document(content, job.output_name, views.export_caption(quarter, job.result["rows"]),
+                    then_edit=ready)
+
+
+async def hr_file_sent(ctx: Context, message: Notice, sent_at: datetime) -> None:
+    await jobs.sent(ctx, message.payload["job"])
+
 
 async def hr_digest(ctx: Context, message: Notice) -> Rendered:
-    found = await campaigns.digest(ctx)
+    found = await campaigns.digest(ctx, message.recipient_id)
+    if not found:
+        return None
     lines: list[str] = []
+    if found.sessions:
+        lines.append(_("<b>Needs action today</b>"))
+    for session in found.sessions:
+        lines.append(_("Calibration session no. {id} is overdue: {step}.").format(
+            id=session.id, step=_step(session)))
     for late in found.campaigns:
         lines.append(_("<b>{quarter}: overdue since {date}</b>").format(
             quarter=quarter_name(late.campaign.quarter),
             date=format_date(late.campaign.deadline)))
-        lines += late_lines(late.late)
-    for session in found.sessions:
-        lines.append(_("Calibration session no. {id} is overdue: {step}.").format(
-            id=session.id, step=_step(session)))
+        if late.late:
+            lines += late_lines(late.late[:LISTED])
+            if len(late.late) > LISTED:
+                lines.append(_("… and {n} more: see Progress.").format(
+                    n=len(late.late) - LISTED))
+        else:
+            lines.append(ngettext(
+                "{n} sheet still pending (the evaluators are listed on Mondays; close the "
+                "quarter when nothing more can be done).",
+                "{n} sheets still pending (the evaluators are listed on Mondays; close the "
+                "quarter when nothing more can be done).", late.pending).format(n=late.pending))
     if found.unreachable:
         lines.append(_("<b>Not reachable in Telegram</b> (blocked the bot): "
                        "tell them in person or by phone"))
-        lines += [f"{escape(name)} ({no})" for name, no in found.unreachable]
-    return ("\n".join(lines), None) if lines else None
+        lines += [f"{escape(name)} ({no})" for name, no in found.unreachable[:LISTED]]
+        if len(found.unreachable) > LISTED:
+            lines.append(_("… and {n} more.").format(n=len(found.unreachable) - LISTED))
+    return "\n".join(lines), None
 
 
 def _step(session: campaigns.OverdueSession) -> str:
@@ -166,6 +200,7 @@ NOTICES: dict[NoticeKind, NoticeRenderer] = {
     NoticeKind.SUBSTITUTION: NoticeRenderer(substitution),
     NoticeKind.CALENDAR_UNSETTLED: NoticeRenderer(calendar_unsettled),
     NoticeKind.HR_DIGEST: NoticeRenderer(hr_digest),
+    NoticeKind.HR_FILE: NoticeRenderer(hr_file, after_sent=hr_file_sent),
     NoticeKind.ANNUAL: NoticeRenderer(annual),
     NoticeKind.ANNUAL_MISSING: NoticeRenderer(annual_missing),
 }

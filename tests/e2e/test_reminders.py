@@ -189,3 +189,19 @@ async def test_the_annual_notice(telegram, bot):
     kim = [t for t in _texts(telegram, org.TELEGRAM["201"]) if "итоговая оценка за 2026" in t]
     assert kim == ["Ваша итоговая оценка за 2026 год: 3,60 — Выполняет функциональные "
                    "обязанности надлежащим образом (среднее за 1 квартал, п. 5)."]
+
+
+async def test_the_digest_is_not_repeated_when_nothing_new_can_be_done(telegram, bot):
+    await _quarter_opened(bot)
+
+    def digests() -> list[str]:
+        return [t for t in _texts(telegram, HR) if "мерзімі 20 қаңтар 2026 өтті" in t]
+
+    await _move(bot, at(2026, 1, 21, 11))  # Wednesday, the first working day past the deadline
+    assert len(digests()) == 1
+    assert "Жақсылықов Нұрлан: 4 парақ" in digests()[0]  # the evaluators, named once
+    await _move(bot, at(2026, 1, 22, 11))
+    await _move(bot, at(2026, 1, 23, 11))
+    assert len(digests()) == 1  # nothing HR did not already hear
+    await _move(bot, at(2026, 1, 26, 11))  # Monday: the weekly reminder of who is late
+    assert len(digests()) == 2 and "Жақсылықов Нұрлан: 4 парақ" in digests()[1]
