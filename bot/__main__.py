@@ -5,15 +5,24 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import re
 import sys
 from datetime import datetime, time, timedelta
+from html import unescape
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from aiogram.exceptions import TelegramNetworkError
 from pydantic import ValidationError
 
-from scoring import MethodologyError, WorkCalendar, add_months, load_methodology
+from handlers.hr import views as hr_views
+from scoring import (
+    MethodologyError,
+    WorkCalendar,
+    load_methodology,
+    shipped_zone,
+    zone_problem,
+)
+from scoring.retention import RetentionTooShort, purge_cutoff
 from services import accounts, roster
 from services.clock import Clock
 from services.context import Context
@@ -21,6 +30,7 @@ from storage import retention
 from storage.db import Database
 
 from . import logs, ops
+from .i18n import create_i18n
 from .network import explain
 from .settings import Settings, secrets_of, token_problem
 
@@ -41,10 +51,14 @@ def main(argv: list[str] | None = None) -> int:
     backup.add_argument("target", type=Path)
     purge = commands.add_parser("purge", help="delete evaluation documents older than the "
                                               "methodology's retention period (3 years)")
-    purge.add_argument("--years", type=int, help="override the retention period")
+    purge.add_argument("--years", type=int, help="keep documents longer than the retention "
+                                                 "period (a shorter one is refused)")
     commands.add_parser("migrate", help="bring the database schema up to date")
     commands.add_parser("check", help="check the settings, the token, the Bot API, the database, "
                                       "file permissions, the methodology and the calendar")
+    calendar = commands.add_parser("calendar", help="list a year's days off and transferred "
+                                                    "working days, each with its source")
+    calendar.add_argument("year", type=int)
     restore = commands.add_parser("restore", help="replace the database by a backup (the bot "
                                                   "must be stopped; the old file is kept)")
     restore.add_argument("backup", type=Path)
@@ -65,12 +79,15 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     logs.setup(settings.log_level, secrets_of(settings))
     command = args.command or "run"
+    if problem := _zone_problem(settings):
+        print(problem, file=sys.stderr)
+        return 2
     if command in ("run", "invite") and (problem := token_problem(settings)):
         print(problem, file=sys.stderr)
         return 2
     handler = {"run": _run, "import-roster": _import, "invite": _invite, "backup": _backup,
                "purge": _purge, "migrate": _migrate, "sandbox": _sandbox, "check": _check,
-               "restore": _restore}[command]
+               "restore": _restore, "calendar": _calendar}[command]
     try:
         return asyncio.run(handler(settings, args))
     except ops.BotRunning:
@@ -81,6 +98,16 @@ def main(argv: list[str] | None = None) -> int:
     except TelegramNetworkError as error:
         api = settings.telegram_api_base or "https://api.telegram.org"
         return _fail(explain(error, api, settings.telegram_proxy), 3)
+
+
+def _zone_problem(settings: Settings) -> str | None:
+    """One line when the configured time zone is unknown or not UTC+5 now (the shipped tzdata
+    is used, never the system's)."""
+    try:
+        tz = shipped_zone(settings.timezone)
+    except ValueError as error:
+        return f"TIMEZONE: {error}."
+    return zone_problem(tz, datetime.now(tz))
 
 
 def _fail(paragraph: str, code: int) -> int:
@@ -125,23 +152,24 @@ async def _import(settings: Settings, args: argparse.Namespace) -> int:
         print(f"Cannot read {args.file}: {exc.strerror}", file=sys.stderr)
         return 1
     db = await _open(settings)
-    try:
-        report = await roster.import_roster(_context(settings, db), content, args.file.name,
-                                            by=None)
-    except roster.RosterError as exc:
-        print(f"{args.file}: not imported, nothing changed. Fix these rows:", file=sys.stderr)
-        for e in exc.errors:
-            where = f"{e.sheet} row {e.row}" + (f", column {e.column}" if e.column else "")
-            print(f"  {where}: {e.reason}" + (f" ({e.value})" if e.value else ""),
-                  file=sys.stderr)
-        return 1
-    finally:
-        await db.close()
-    print(f"Imported {args.file}: {report.added} added, {report.updated} updated, "
-          f"{report.dismissed} dismissed, {report.unchanged} unchanged"
-          + (f"; {report.not_in_file} in the bot but not in the file (left as they are)"
-             if report.not_in_file else ""))
+    context = _context(settings, db)
+    i18n = create_i18n(settings.default_language)
+    with i18n.context(), i18n.use_locale(settings.default_language):  # the chat's sentences
+        try:
+            report = await roster.import_roster(context, content, args.file.name, by=None)
+        except roster.RosterError as exc:
+            print(f"{args.file}:\n{_plain(hr_views.rejection(exc.errors))}", file=sys.stderr)
+            return 1
+        finally:
+            await context.jobs.close()
+            await db.close()
+        print(f"{args.file}:\n" + "\n".join(_plain(t) for t in hr_views.imported(report)))
     return 0
+
+
+def _plain(html: str) -> str:
+    """A chat message as terminal text."""
+    return unescape(re.sub(r"</?[a-z]+>", "", html))
 
 
 async def _invite(settings: Settings, args: argparse.Namespace) -> int:
@@ -177,11 +205,21 @@ async def _backup(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+async def _calendar(settings: Settings, args: argparse.Namespace) -> int:
+    print("\n".join(ops.calendar_listing(settings, args.year)))
+    return 0
+
+
 async def _purge(settings: Settings, args: argparse.Namespace) -> int:
-    clock = Clock(ZoneInfo(settings.timezone))
-    years = args.years or load_methodology(settings.methodology).retention_years
+    clock = Clock(shipped_zone(settings.timezone))
+    law_years = load_methodology(settings.methodology).retention_years
+    try:
+        cutoff = purge_cutoff(clock.today(), args.years or law_years, law_years=law_years)
+    except RetentionTooShort as error:
+        print(f"Nothing purged: {error}.", file=sys.stderr)
+        return 2
     now = clock.now()
-    before = datetime.combine(add_months(clock.today(), -12 * years), time(), clock.tz)
+    before = datetime.combine(cutoff, time(), clock.tz)
     db = await _open(settings)
     try:
         async with db.transaction() as conn:
@@ -234,7 +272,7 @@ async def _open(settings: Settings) -> Database:
 def _context(settings: Settings, db: Database) -> Context:
     """What the use cases need, for a command run outside the bot (nothing to wake)."""
     overrides = [settings.calendar_overrides] if settings.calendar_overrides else []
-    return Context(db, Clock(ZoneInfo(settings.timezone)), WorkCalendar.kazakhstan(overrides),
+    return Context(db, Clock(shipped_zone(settings.timezone)), WorkCalendar.kazakhstan(overrides),
                    load_methodology(settings.methodology))
 
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING, Any
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -18,13 +17,12 @@ from aiogram.types import ErrorEvent
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
-from handlers import get_notice_registries, get_routers
+from handlers import get_notice_registries, get_routers, resume_job
 from handlers.common.commands import set_default_commands
 from handlers.common.notices import Notices
 from handlers.common.refusals import answer_callbacks
-from sandbox import AppRequest
-from scoring import Methodology, WorkCalendar, load_methodology
-from services import updates
+from scoring import Methodology, WorkCalendar, load_methodology, shipped_zone
+from services import jobs, updates
 from services.clock import Clock
 from services.context import Context
 from services.reminders import Schedule
@@ -41,6 +39,9 @@ from .reminders import Reminders
 from .scheduler import create_scheduler
 from .settings import Settings, parse_days, parse_window
 from .updates import SkipDuplicates
+
+if TYPE_CHECKING:  # the sandbox (and its aiohttp web server) is imported only to run it
+    from sandbox import AppRequest
 
 log = logging.getLogger("bagalau")
 
@@ -77,7 +78,14 @@ class App:
         """Until the outbox worker has sent everything that is due."""
         await self.notifier.wait_idle()
 
+    async def resume_jobs(self) -> None:
+        """HR's files received or exports asked for before a restart, processed now."""
+        for job in await jobs.unfinished(self.context):
+            with self.i18n.context(), self.i18n.use_locale(job.language):
+                resume_job(self.context, job)
+
     async def close(self) -> None:
+        await self.context.jobs.close()
         await self.notifier.stop()
         await self.dispatcher.storage.close()
         await self.bot.session.close()
@@ -103,7 +111,7 @@ async def create_app(settings: Settings, *, clock: Clock | None = None,
     methodology = load_methodology(settings.methodology)
     overrides = [settings.calendar_overrides] if settings.calendar_overrides else []
     calendar = WorkCalendar.kazakhstan(overrides)
-    clock = clock or Clock(ZoneInfo(settings.timezone))
+    clock = clock or Clock(shipped_zone(settings.timezone))
     db = await Database.open(settings.database_path)
     for path, mode in loose_files(settings.database_path):
         log.warning("%s can be read by other users of this machine (mode %o); it holds phone "
@@ -137,6 +145,7 @@ async def create_app(settings: Settings, *, clock: Clock | None = None,
     async def on_startup(bot: Bot) -> None:
         await set_default_commands(bot, i18n)
         notifier.start()
+        await app.resume_jobs()
         if scheduler is not None:
             scheduler.start()
 

@@ -24,7 +24,7 @@ from aiogram.exceptions import (
 )
 from aiogram.types import BufferedInputFile
 
-from handlers.common.notices import Document, Rendered
+from handlers.common.notices import Document, Edit, Rendered
 from services.clock import Clock
 from storage import accounts, outbox
 from storage.db import Database
@@ -82,7 +82,7 @@ class Notifier:
             except Exception:  # a database hiccup must not end the worker
                 log.exception("outbox pass failed; retrying")
                 sent = 0
-            if not sent and not self._stopping:
+            if not sent and not self._stopping and not self._wake.is_set():
                 await self._sleep()
 
     async def _sleep(self) -> None:
@@ -97,15 +97,21 @@ class Notifier:
             await asyncio.wait_for(self._wake.wait(), timeout=seconds)
 
     async def send_due(self) -> int:
-        """Send one batch of due messages; returns how many were handled.
+        """Send one batch of due messages, interactive ones first; returns how many were
+        handled.
 
         Sends start at the paced rate and run concurrently (Telegram answers in tens to
-        hundreds of milliseconds; one at a time would never reach the rate)."""
+        hundreds of milliseconds; one at a time would never reach the rate). A bulk batch
+        stops early when something new is enqueued, so that a notice someone is waiting for
+        never queues behind a blast of reminders."""
+        self._wake.clear()
         messages = await outbox.due(self.db, self.clock.now(), self.batch)
         in_flight: set[asyncio.Task] = set()
+        handled = 0
         for message in messages:
-            if self._stopping:
+            if self._stopping or (message.priority and self._wake.is_set()):
                 break
+            handled += 1
             ready = await self._prepare(message)
             if ready is None:
                 continue
@@ -115,7 +121,7 @@ class Notifier:
             task.add_done_callback(in_flight.discard)
         if in_flight:
             await asyncio.gather(*in_flight)
-        return len(messages)
+        return handled
 
     async def _prepare(self, message: outbox.Message) -> Rendered:
         """What to send, or None when the message is settled or postponed without sending."""
@@ -145,14 +151,25 @@ class Notifier:
                                "unexpected failure")
 
     async def _deliver(self, message: outbox.Message, rendered: Rendered) -> None:
+        chat = message.telegram_id
+        assert chat is not None and rendered is not None  # _prepare settled those
         try:
             if isinstance(rendered, Document):
                 await self.bot.send_document(
-                    message.telegram_id, BufferedInputFile(rendered.content, rendered.filename),
+                    chat, BufferedInputFile(rendered.content, rendered.filename),
                     caption=rendered.caption, reply_markup=rendered.markup)
+                if rendered.then_edit is not None:
+                    with suppress(TelegramBadRequest):  # the file is there either way
+                        await self._edit(chat, rendered.then_edit)
+            elif isinstance(rendered, Edit):
+                try:
+                    await self._edit(chat, rendered)
+                except TelegramBadRequest:  # deleted, or too old to edit: say it anew
+                    await self.bot.send_message(chat, rendered.text,
+                                                reply_markup=rendered.markup)
             else:
                 text, markup = rendered
-                await self.bot.send_message(message.telegram_id, text, reply_markup=markup)
+                await self.bot.send_message(chat, text, reply_markup=markup)
         except TelegramRetryAfter as error:
             self.on_result("429")
             await outbox.retry(self.db, message.id,
@@ -161,7 +178,7 @@ class Notifier:
         except TelegramForbiddenError as error:
             self.on_result("403")
             async with self.db.transaction() as conn:
-                await accounts.mark_unreachable(conn, message.telegram_id, at=self.clock.now())
+                await accounts.mark_unreachable(conn, chat, at=self.clock.now())
             await outbox.settle(self.db, message.id, "unreachable", at=self.clock.now(),
                                 error=error.message)
             return
@@ -183,6 +200,10 @@ class Notifier:
         await outbox.settle(self.db, message.id, "sent", at=sent_at)
         if self.on_sent is not None:
             await self.on_sent(message, sent_at)
+
+    async def _edit(self, chat: int, edit: Edit) -> None:
+        await self.bot.edit_message_text(edit.text, chat_id=chat, message_id=edit.message_id,
+                                         reply_markup=edit.markup)
 
     async def _pace(self) -> None:
         """Keep at most ``rate`` sends in any second: one every ``1/rate`` seconds."""

@@ -12,11 +12,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
 
-from scoring import MethodologyError, WorkCalendar, load_methodology
+from scoring import MethodologyError, WorkCalendar, load_methodology, shipped_zone
+from scoring.workdays import Unsettled
 from storage.db import Database, available_migrations, create_private, loose_files
 
 from .network import explain
@@ -116,25 +116,58 @@ async def _database(path: Path) -> list[Finding]:
 
 
 def _calendar(settings: Settings) -> list[Finding]:
-    overrides = [settings.calendar_overrides] if settings.calendar_overrides else []
-    calendar = WorkCalendar.kazakhstan(overrides)
-    today = datetime.now(ZoneInfo(settings.timezone)).date()
+    calendar = _work_calendar(settings)
+    today = datetime.now(shipped_zone(settings.timezone)).date()
     findings = []
     for year in (today.year, today.year + 1):
-        days = [date.fromordinal(n) for n in range(date(year, 1, 1).toordinal(),
-                                                   date(year + 1, 1, 1).toordinal())]
-        reasons = [calendar.day_off_reason(d) for d in days]
-        estimated = [d for d, r in zip(days, reasons, strict=True)
-                     if r and "estimated" in r.lower() and d >= today]
-        off = sum(r is not None and r != "weekend" for r in reasons)
-        if estimated:
-            listed = ", ".join(d.isoformat() for d in estimated)
-            findings.append(Finding(False, f"calendar {year}", f"{off} holidays; estimated dates "
-                                    f"({listed}): add the decreed dates to CALENDAR_OVERRIDES",
+        off = sum(not e.worked and e.reason != "weekend" for e in calendar.entries(year))
+        unsettled = calendar.unsettled(year)
+        if problem := unsettled_line(unsettled, today):
+            findings.append(Finding(False, f"calendar {year}", f"{off} holidays; {problem}",
                                     warning=True))
         else:
             findings.append(Finding(True, f"calendar {year}", f"{off} holidays and transfers"))
     return findings
+
+
+def _work_calendar(settings: Settings) -> WorkCalendar:
+    overrides = [settings.calendar_overrides] if settings.calendar_overrides else []
+    return WorkCalendar.kazakhstan(overrides)
+
+
+def unsettled_line(unsettled: Unsettled, today: date) -> str | None:
+    """What a year's calendar still guesses, and where to put the decreed dates."""
+    estimated = [d.isoformat() for d in unsettled.estimated if d >= today]
+    parts = []
+    if estimated:
+        parts.append(f"estimated dates ({', '.join(estimated)})")
+    if not unsettled.transfers_recorded:
+        parts.append("no transfer order recorded")
+    if not parts:
+        return None
+    return " and ".join(parts) + ": add the decreed days to the CALENDAR_OVERRIDES file"
+
+
+def calendar_listing(settings: Settings, year: int) -> list[str]:
+    """``python -m bot calendar YEAR``: each day off (but plain weekends) and each weekend day
+    worked instead, with its reason and its source; then what the year still guesses."""
+    calendar = _work_calendar(settings)
+    entries = calendar.entries(year)
+    lines = [f"Days off and transfers in {year} (Asia/Almaty):"]
+    for e in entries:
+        if e.reason == "weekend":
+            continue
+        what = "worked " if e.worked else "day off"
+        estimated = " [estimated]" if e.estimated else ""
+        lines.append(f"{e.day.isoformat()} {e.day:%a}  {what}  {e.reason}{estimated}  "
+                     f"— {e.source}")
+    weekends = sum(e.reason == "weekend" for e in entries)
+    worked = calendar.working_days_between(date(year, 1, 1), date(year, 12, 31))
+    lines.append(f"plus {weekends} ordinary weekend days; {worked} working days in all.")
+    problem = unsettled_line(calendar.unsettled(year), date(year, 1, 1))
+    lines.append(f"Not yet decreed: {problem}." if problem else
+                 "Settled: no estimated dates, a transfer order is recorded.")
+    return lines
 
 
 async def restore(settings: Settings, backup: Path) -> str:

@@ -5,6 +5,8 @@ from collections.abc import Mapping
 
 from aiogram import Router
 
+from services.context import Context
+from services.jobs import Job, JobKind
 from services.notices import NoticeKind
 
 from . import calibration, campaign, evaluation, hr, kpi_plans, legacy, results, start, surveys
@@ -25,4 +27,12 @@ def get_routers() -> list[Router]:
 def get_notice_registries() -> list[Mapping[NoticeKind, NoticeRenderer]]:
     """Every feature's notice renderers (checked for completeness when the app starts)."""
     return [evaluation.NOTICES, results.NOTICES, campaign.NOTICES, calibration.NOTICES,
-            surveys.NOTICES, kpi_plans.NOTICES, legacy.NOTICES]
+            surveys.NOTICES, kpi_plans.NOTICES, legacy.NOTICES, hr.NOTICES]
+
+
+def resume_job(context: Context, job: Job) -> None:
+    """Start again a job a restart interrupted (in the caller's language context)."""
+    if job.kind == JobKind.ROSTER:
+        hr.start_import(context, job.id)
+    else:
+        campaign.start_export(context, job.id)

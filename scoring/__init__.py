@@ -30,7 +30,7 @@ from .periods import Quarter, add_months
 from .routing import Route, normalize_category
 from .survey import Report360, report_360
 from .text import LANGUAGES, Text
-from .workdays import ALMATY, WorkCalendar
+from .workdays import ALMATY, WorkCalendar, shipped_zone, zone_problem
 
 __all__ = [
     "ALMATY",
@@ -68,4 +68,6 @@ __all__ = [
     "parse_decimal",
     "report_360",
     "round_score",
+    "shipped_zone",
+    "zone_problem",
 ]

@@ -11,8 +11,14 @@ from .methodology import Methodology
 from .periods import Quarter
 from .workdays import WorkCalendar
 
-WORKED_ABSENCES = frozenset({"business_trip", "командировка", "іссапар", "secondment"})
+WORKED_ABSENCES = frozenset({"business_trip", "командировка", "іссапар"})
 """Absence kinds that are still work (they do not reduce the actually worked days)."""
+
+SECONDMENTS = frozenset({"secondment", "прикомандирование", "іссапарға жіберу"})
+"""Absence kinds that are a secondment to another body: Typical cl. 4 ¶5 — «оценка
+прикомандированных лиц проводится в принимающем государственном органе за период
+прикомандирования». The home body does not count those days as worked with it, and a servant
+seconded for so much of the quarter that he is not eligible is listed as ``seconded``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +61,8 @@ class Assignment:
 
 @dataclass(frozen=True, slots=True)
 class Exclusion:
-    """Not evaluated: ``reason`` is an eligibility reason or ``no_evaluator``."""
+    """Not evaluated: ``reason`` is an eligibility reason, ``seconded`` (evaluated by the
+    receiving body, cl. 4 ¶5) or ``no_evaluator``."""
 
     servant_id: int
     reason: str
@@ -85,13 +92,20 @@ def plan_quarter(
             continue
         held_from = max(person.appointed_on, start)
         held_to = min(person.dismissed_on or end, end)
+        own = absent.get(person.id, ())
         worked = calendar.working_days_between(held_from, held_to) - _absent_days(
-            absent.get(person.id, ()), held_from, held_to, calendar)
+            own, held_from, held_to, calendar)
         eligibility = methodology.eligibility(
             period_start=start, period_end=end, appointed_on=person.appointed_on,
             worked_days=worked, dismissed_on=person.dismissed_on)
         if eligibility.reason is not None:  # not eligible, and why
-            exclusions.append(Exclusion(person.id, eligibility.reason))
+            seconded = _absent_days([a for a in own if _is_secondment(a)], held_from, held_to,
+                                    calendar)
+            but_for = methodology.eligibility(
+                period_start=start, period_end=end, appointed_on=person.appointed_on,
+                worked_days=worked + seconded, dismissed_on=person.dismissed_on)
+            reason = "seconded" if seconded and but_for.reason is None else eligibility.reason
+            exclusions.append(Exclusion(person.id, reason))
             continue
         route = methodology.route(category=person.category, managerial=person.managerial,
                                   unit_head=person.unit_head)
@@ -115,6 +129,10 @@ def _absences_by_servant(absences: Iterable[Absence]) -> dict[int, list[Absence]
     return found
 
 
+def _is_secondment(absence: Absence) -> bool:
+    return absence.kind.strip().lower() in SECONDMENTS
+
+
 def _absent_days(absences: Iterable[Absence], first: date, last: date,
                  calendar: WorkCalendar) -> int:
     days = 0
@@ -130,8 +148,8 @@ def worked_days(*, appointed_on: date, dismissed_on: date | None, period_start: 
                 period_end: date, absences: Iterable[Absence], calendar: WorkCalendar) -> int:
     """The working days actually worked in a period, as eligibility counts them and as
     ``plan_quarter`` does for a quarter: the working days in the post within the period, less
-    those of absences that are not work (a business trip or a secondment is, see
-    ``WORKED_ABSENCES``)."""
+    those of absences that are not work with this body (a business trip is, see
+    ``WORKED_ABSENCES``; a secondment to another body is not, see ``SECONDMENTS``)."""
     held_from = max(appointed_on, period_start)
     held_to = min(dismissed_on or period_end, period_end)
     return calendar.working_days_between(held_from, held_to) - _absent_days(
@@ -144,6 +162,20 @@ def _substitute(absences: Iterable[Absence], day: date) -> int | None:
         if a.starts_on <= day <= a.ends_on and a.substitute_id:
             return a.substitute_id
     return None
+
+
+def evaluator_on(day: date, *, current: int, routed: int,
+                 routed_absences: Iterable[Absence]) -> int | None:
+    """Who should hold a pending sheet on ``day``, if not ``current`` (Typical cl. 4 ¶4: «при
+    отсутствии оценивающего лица оценку проводит лицо, его замещающее»): the substitute the
+    roster names for the routed evaluator's absence that day, or the routed evaluator again
+    once he is back. A sheet handed by cl. 18 to someone else stays with him (``None``)."""
+    absences = list(routed_absences)
+    substitutes = {a.substitute_id for a in absences if a.substitute_id}
+    if current != routed and current not in substitutes:
+        return None
+    wanted = _substitute(absences, day) or routed
+    return wanted if wanted != current else None
 
 
 def _unit_heads(methodology: Methodology, people: Sequence[Person], day: date

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from typing import TypeVar
 
 from .text import Text
+from .workdays import WorkCalendar
 
 Member = TypeVar("Member", bound=Hashable)  # how the caller names commission members
 
@@ -99,6 +101,12 @@ class CommissionRules:
     sheets_to_commission_working_days: int
     appeal_working_days: int
 
+    def appeal_by(self, decided_on: date, calendar: WorkCalendar) -> date:
+        """The last day to appeal the commission's decision (seed 001 cl. 43: «шешім шыққан
+        күннен бастап он жұмыс күні ішінде»): counted from the day it decided, however late
+        the servant is told."""
+        return calendar.add_working_days(decided_on, self.appeal_working_days)
+
     def has_quorum(self, present: int, members: int) -> bool:
         """A meeting is valid when at least the quorum share of members is present."""
         return members > 0 and Fraction(present, members) >= self.quorum
@@ -114,17 +122,38 @@ class CommissionRules:
         does not vote (cl. 34)."""
         return tuple(m for m in present if self.secretary_votes or m != secretary)
 
-    def decide(self, votes: Mapping[Member, str], *, chair: Member,
-               secretary: Member | None = None) -> str | None:
-        """The option most voters chose; on a tie the chair's vote decides, else ``None``."""
-        counted = {v: c for v, c in votes.items() if self.secretary_votes or v != secretary}
-        tally = Counter(counted.values()).most_common()
-        if not tally:
-            return None
-        best = [option for option, n in tally if n == tally[0][1]]
-        if len(best) == 1:
-            return best[0]
-        if self.chair_casting_vote and counted.get(chair) in best:
-            return counted[chair]
-        return None
+    def decide(self, votes: Mapping[Member, str], *, chair: Member, ballot: Sequence[str],
+               secretary: Member | None = None) -> Decision:
+        """One round of the open vote (seed 001 cl. 33, «көпшілік дауысымен»): an option
+        chosen by more than half of the votes cast by the voters present is decided; an exact
+        tie between two options is decided by the chair's vote. Otherwise the vote is repeated
+        between the two options with the most votes (equal counts: the earlier on ``ballot``)."""
+        counted = [v for m, v in votes.items() if self.secretary_votes or m != secretary]
+        tally = Counter(counted)
+        place = {option: i for i, option in enumerate(ballot)}
+        ranked = sorted(tally, key=lambda o: (-tally[o], place.get(o, len(place))))
+        if not ranked:
+            return Decision(None, repeat_between=tuple(ballot[:2]))
+        if 2 * tally[ranked[0]] > len(counted):
+            return Decision(ranked[0])
+        chairs = votes.get(chair)
+        tie = len(ranked) == 2 and tally[ranked[0]] == tally[ranked[1]]
+        if tie and self.chair_casting_vote and chairs in ranked:
+            return Decision(chairs, by_chair=True)
+        runoff = sorted(ranked[:2], key=lambda o: place.get(o, len(place)))
+        return Decision(None, repeat_between=tuple(runoff))
 
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """What one round of the commission's vote decided (seed 001 cl. 33)."""
+
+    option: str | None  # None: no majority, the vote is repeated
+    by_chair: bool = False  # an exact tie, decided by the chair's vote
+    repeat_between: tuple[str, ...] = ()  # the options of the repeated vote
+
+
+def ballot(grades: Sequence[CountGrade], agreed: str, approve: str) -> tuple[str, ...]:
+    """The options of a first round: approve the agreed result, or revise it to another grade
+    (the methodology's order, best first) (seed 001 cl. 37)."""
+    return (approve, *(g.code for g in grades if g.code != agreed))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import builtins
 import re
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from functools import cache
@@ -45,7 +45,7 @@ from .methodology import (
     Sanctions,
     Scale,
 )
-from .routing import Routing, RoutingRule, normalize_category
+from .routing import CORPS_B_CATEGORIES, Routing, RoutingRule, normalize_category
 from .survey import (
     Competency,
     CompetencySet,
@@ -155,8 +155,12 @@ def _id_list(value: object) -> TypeGuard[list[Table]]:
 class _Node:
     """A TOML table being read: typed getters that report the full key path on error."""
 
-    def __init__(self, file: str, data: object, path: str) -> None:
+    def __init__(self, file: str, data: object, path: str,
+                 translated: Mapping[str, frozenset[str]] | None = None) -> None:
+        """``translated``: part of the file (a top-level key) -> the official languages whose
+        text in it is the project's translation (the file's ``[translated]`` table)."""
         self.file, self.path = file, path
+        self.translated: Mapping[str, frozenset[str]] = translated or {}
         if not isinstance(data, dict):
             self.fail("", "must be a table")
         self.data: Table = data
@@ -241,7 +245,7 @@ class _Node:
         return tuple(_text(node) for node in self.items(key))
 
     def child(self, key: builtins.str) -> _Node:
-        return _Node(self.file, self.raw(key), self.key(key))
+        return _Node(self.file, self.raw(key), self.key(key), self.translated)
 
     def opt_child(self, key: builtins.str) -> _Node | None:
         return self.child(key) if self.raw(key, None) is not None else None
@@ -251,7 +255,8 @@ class _Node:
         value = self.raw(key, default)
         if not isinstance(value, list) or (not value and not allow_empty):
             self.fail(key, "must be a non-empty list of tables")
-        return [_Node(self.file, item, f"{self.key(key)}[{i}]") for i, item in enumerate(value)]
+        return [_Node(self.file, item, f"{self.key(key)}[{i}]", self.translated)
+                for i, item in enumerate(value)]
 
     def strs(self, key: builtins.str, default: object = _MISSING) -> tuple[builtins.str, ...]:
         value = self.raw(key, default)
@@ -278,7 +283,25 @@ def _text(node: _Node) -> Text:
             node.fail(language, "must be a non-empty string")
         values[language] = value.strip()
     node.done()
-    return Text(**values)
+    part = re.split(r"[.\[]", node.path, maxsplit=1)[0]
+    return Text(**values, translated=node.translated.get(part, frozenset()))
+
+
+def _translated(root: _Node, languages: tuple[str, ...]) -> dict[str, frozenset[str]]:
+    """The ``[translated]`` table: which parts' text in an official language is ours."""
+    node = root.opt_child("translated")
+    if node is None:
+        return {}
+    found = {}
+    for part in node.data:
+        if part not in root.data or part == "translated":
+            node.fail(part, "is not a part of this methodology")
+        marked = node.strs(part)
+        if not set(marked) <= set(LANGUAGES):
+            node.fail(part, f"must be among {', '.join(LANGUAGES)}")
+        found[part] = frozenset(marked) & set(languages)  # other languages are ours anyway
+    node.done()
+    return found
 
 
 def _build(file: str, data: Table) -> Methodology:
@@ -291,6 +314,7 @@ def _build(file: str, data: Table) -> Methodology:
     languages = root.strs("official_languages")
     if not set(languages) <= set(LANGUAGES):
         root.fail("official_languages", f"must be among {', '.join(LANGUAGES)}")
+    root.translated = _translated(root, languages)
 
     scale_node = root.opt_child("scale")
     scale = _scale(scale_node) if scale_node else None
@@ -419,6 +443,7 @@ def _routing(node: _Node, forms: dict[str, Form]) -> Routing:
         node.categories("unit_head_categories"),
         node.categories("unit_head_flagged_categories"),
         tuple(rules),
+        node.categories("categories", sorted(CORPS_B_CATEGORIES)),
     )
     node.done()
     return routing

@@ -274,6 +274,16 @@ class Methodology:
             )
         return score
 
+    def best_with(self, sanction: str) -> ScoreResult | None:
+        """The best result a sheet can reach in a quarter with ``sanction`` (every parameter
+        at its highest allowed score, the best form): what the body's reading of the sanction
+        caps means (app. 1, 2, parameter 5; ``sanctions.scope``). ``None`` without parameter
+        forms."""
+        results = [self.score(form.id, {p.id: self.max_score(form.id, p.id, sanction)
+                                        for p in form.parameters}, sanction)
+                   for form in self.forms.values() if form.kind == "parameters"]
+        return max(results, key=lambda r: r.average, default=None)
+
     # ------------------------------------------------------------------ a whole sheet
     def score(self, form_id: str, scores: Mapping[str, object],
               sanction: str | Iterable[str] | None = None) -> ScoreResult:
@@ -329,11 +339,12 @@ class Methodology:
         """The quarter's evaluation is done by this day (cl. 5: the 20th of the next month)."""
         return deadline_after(quarter.end, self.deadlines.evaluation_day, cal)
 
-    def annual_deadline(self, year: int, cal: WorkCalendar) -> date:
-        """The annual final score is formed by this day of the next year (cl. 5: 30 January)."""
-        return cal.roll_forward(
-            date(year + 1, self.deadlines.annual_final_month, self.deadlines.annual_final_day)
-        )
+    def annual_deadline(self, year: int) -> date:
+        """The annual final score is formed by this day of the next year (cl. 5: «не позднее
+        30 января»). It is the latest date of an automatic step, not a person's term, so a
+        day off does not move it: the bot forms the scores that day and tells people when
+        quiet hours end."""
+        return date(year + 1, self.deadlines.annual_final_month, self.deadlines.annual_final_day)
 
 
 def annual_score(quarterly: Iterable[Decimal]) -> Decimal | None:

@@ -13,6 +13,15 @@ _CATEGORY = re.compile(r"^[A-E](-[A-Z])?-\d{1,2}$")
 _LOOKALIKES = str.maketrans("АВСДЕОР", "ABCDEOR")
 
 
+# The groups of corps "B" categories in the register of posts (A, B and C central bodies,
+# -O and -R their regional and district offices, D oblast, E district, E-G rural akimats),
+# each with levels 1 to 6 at most: a code of the right shape outside these ("C-9") is a typo.
+# A methodology lists exactly its own in [routing] categories (docs/decisions.md).
+CORPS_B_CATEGORIES = frozenset(
+    f"{group}-{level}" for group in ("A", "B", "C", "C-O", "C-R", "D", "D-O", "D-R", "E",
+                                     "E-R", "E-G") for level in range(1, 7))
+
+
 @cache
 def normalize_category(code: str) -> str:
     """'с-о-1', 'C–O–1' and 'C-O-1' (Cyrillic or Latin, any dash) are all 'C-O-1'."""
@@ -62,6 +71,7 @@ class Routing:
     unit_head_categories: frozenset[str]
     unit_head_flagged_categories: frozenset[str]
     rules: tuple[RoutingRule, ...]
+    categories: frozenset[str] = CORPS_B_CATEGORIES  # the codes a roster may use
 
     def is_unit_head(self, category: str, unit_head: bool) -> bool:
         """A unit head by the methodology's definition: by category, or flagged in the roster."""

@@ -9,17 +9,78 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from importlib import resources
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import holidays
+from holidays.countries.kazakhstan import KazakhstanStaticHolidays
 
 from .errors import MethodologyError
 
-ALMATY = ZoneInfo("Asia/Almaty")
+KAZAKHSTAN_OFFSET = timedelta(hours=5)
+"""All of Kazakhstan keeps UTC+5 since 1 March 2024."""
 _DAY = timedelta(days=1)
+
+
+def shipped_zone(key: str) -> ZoneInfo:
+    """The time zone from the ``tzdata`` package bagalau depends on, never the system's
+    database, which may predate Kazakhstan's move to UTC+5. ``ValueError`` if it has no such
+    zone."""
+    parts = key.split("/")
+    if not key or any(part in ("", ".", "..") for part in parts):
+        raise ValueError(f"not a time zone name: {key!r}")
+    try:
+        with resources.files("tzdata.zoneinfo").joinpath(*parts).open("rb") as data:
+            return ZoneInfo.from_file(data, key=key)
+    except (OSError, ValueError):
+        raise ValueError(f"the tzdata package has no time zone {key!r}") from None
+
+
+def zone_problem(tz: ZoneInfo, moment: datetime) -> str | None:
+    """One line if ``tz`` is not UTC+5 at ``moment``: working days and deadlines would be
+    counted on the wrong dates."""
+    offset = moment.astimezone(tz).utcoffset()
+    if offset == KAZAKHSTAN_OFFSET:
+        return None
+    hours = (offset or timedelta()).total_seconds() / 3600
+    return (f"The time zone {tz.key} is UTC{hours:+g} on {moment.date()}, but all of "
+            "Kazakhstan keeps UTC+5 since 1 March 2024: set TIMEZONE=Asia/Almaty, or update "
+            "the tzdata package (pip install -U tzdata).")
+
+
+ALMATY = shipped_zone("Asia/Almaty")
+
+
+PACKAGE = "holidays package"
+"""The source of a holiday or transfer that no overrides file set."""
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarEntry:
+    """A day off, or a weekend day worked, and where the calendar got it."""
+
+    day: date
+    worked: bool
+    reason: str
+    source: str  # "weekend", the holidays package, or the overrides file that set it
+    estimated: bool = False  # a rule-based date not yet decreed (e.g. Kurban Ait)
+
+
+@dataclass(frozen=True, slots=True)
+class Unsettled:
+    """What a year's calendar still guesses: dates the package estimates, and whether any
+    transfer order of the Government (Labour Code art. 85 p. 3) is recorded for it."""
+
+    year: int
+    estimated: tuple[date, ...]
+    transfers_recorded: bool
+
+    @property
+    def settled(self) -> bool:
+        return not self.estimated and self.transfers_recorded
 
 
 class WorkCalendar:
@@ -32,11 +93,20 @@ class WorkCalendar:
         days_off: Mapping[date, str] | None = None,
         working_days: Iterable[date] = (),
         tz: ZoneInfo = ALMATY,
+        confirmed: holidays.HolidayBase | None = None,
+        decreed_years: Iterable[int] = (),
+        sources: Mapping[date, str] | None = None,
     ) -> None:
+        """``confirmed``: the same holidays without estimated dates; ``decreed_years``: the
+        years whose transfer order the package has; ``sources``: the overrides file of each
+        day in ``days_off`` and ``working_days``."""
         self._holidays = public_holidays
         self._days_off = dict(days_off or {})
         self._working_days = frozenset(working_days)
         self.tz = tz
+        self._confirmed = confirmed
+        self._decreed_years = frozenset(decreed_years)
+        self._sources = dict(sources or {})
         self._worked: dict[int, tuple[bool, ...]] = {}  # year -> worked?, by day of year
         self._counts: dict[int, tuple[int, ...]] = {}  # year -> working days before each day
 
@@ -45,6 +115,7 @@ class WorkCalendar:
         """The KZ calendar with the built-in overrides and then each file in ``overrides``."""
         days_off: dict[date, str] = {}
         working: set[date] = set()
+        origin: dict[date, str] = {}
         builtin = resources.files("scoring") / "calendars" / "kz.toml"
         sources = [("calendars/kz.toml", builtin.read_text(encoding="utf-8"))]
         sources += [(str(p), Path(p).read_text(encoding="utf-8")) for p in overrides]
@@ -56,7 +127,39 @@ class WorkCalendar:
                 days_off.pop(day, None)
             days_off.update(extra_off)
             working.update(extra_working)
-        return cls(holidays.country_holidays("KZ"), days_off=days_off, working_days=working)
+            origin.update(dict.fromkeys([*extra_off, *extra_working], name))
+        return cls(holidays.country_holidays("KZ"), days_off=days_off, working_days=working,
+                   confirmed=holidays.country_holidays("KZ", islamic_show_estimated=False),
+                   decreed_years=KazakhstanStaticHolidays.special_public_holidays,
+                   sources=origin)
+
+    def entries(self, year: int) -> list[CalendarEntry]:
+        """Every day off of ``year`` and every weekend day worked instead, with its source."""
+        found = []
+        for offset in range((date(year + 1, 1, 1) - date(year, 1, 1)).days):
+            day = date(year, 1, 1) + timedelta(days=offset)
+            worked = self.is_working_day(day)
+            if worked and day.weekday() < 5:
+                continue
+            if worked:
+                reason = self._holidays.get(day) or "transferred working day"
+            else:
+                reason = self.day_off_reason(day) or "weekend"
+            source = self._sources.get(day) or ("weekend" if reason == "weekend" else PACKAGE)
+            found.append(CalendarEntry(day, worked, reason, source,
+                                       source == PACKAGE and self._is_estimated(day)))
+        return found
+
+    def _is_estimated(self, day: date) -> bool:
+        return self._confirmed is not None and day in self._holidays and \
+            self._confirmed.get(day) != self._holidays.get(day)
+
+    def unsettled(self, year: int) -> Unsettled:
+        """What ``year``'s calendar still guesses (issue 15 item 9): HR adds the decreed
+        dates and the transfer order to the overrides file."""
+        estimated = tuple(e.day for e in self.entries(year) if e.estimated)
+        recorded = year in self._decreed_years or any(d.year == year for d in self._sources)
+        return Unsettled(year, estimated, recorded)
 
     def is_working_day(self, day: date) -> bool:
         """True on a day people work: a weekday that is no holiday, or a transferred workday."""

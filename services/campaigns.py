@@ -3,26 +3,55 @@ export, the annual score (cl. 5) and the daily digest of what is overdue."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, tzinfo
 
 from scoring import Quarter
 from scoring.calibration import overdue_since
 from storage import calibration as calibrations
-from storage import evaluation, reports
+from storage import evaluation, exports, jobs, org, reports
 from storage.evaluation import Campaign, OpenReport
+from storage.exports import ExportRow, QuarterExport
+from storage.jobs import JobKind, JobStatus
 from storage.models import Servant
-from storage.reports import AnnualRow, LateEvaluator, ResultRow, UnitProgress
+from storage.reports import AnnualRow, LateEvaluator, UnitProgress
 
 from .context import Context
 from .errors import Reason, Rejected
+from .notices import NoticeKind
 from .reminders import Schedule, notify_annual, notify_campaign_opened
 
-__all__ = ["AnnualRow", "Campaign", "CampaignProgress", "Digest", "LateCampaign",
-           "LateEvaluator", "OpenReport", "OverdueSession", "QuarterResults", "ResultRow",
-           "UnitProgress", "annual_deadline", "annual_of", "close_quarter", "digest",
-           "earliest_open_deadline", "form_annual", "open_campaigns", "open_quarter",
-           "progress", "results"]
+log = logging.getLogger("bagalau.campaigns")
+
+__all__ = [
+    "AnnualRow",
+    "Campaign",
+    "CampaignProgress",
+    "Digest",
+    "ExportRequest",
+    "ExportRow",
+    "LateCampaign",
+    "LateEvaluator",
+    "OpenReport",
+    "OverdueSession",
+    "QuarterExport",
+    "UnitProgress",
+    "annual_deadline",
+    "annual_of",
+    "annual_scores",
+    "close_quarter",
+    "digest",
+    "earliest_open_deadline",
+    "form_annual",
+    "open_campaigns",
+    "open_quarter",
+    "progress",
+    "quarters_opened",
+    "request_exports",
+    "run_export",
+]
 
 
 # ------------------------------------------------------------------ reading
@@ -30,6 +59,12 @@ async def open_campaigns(ctx: Context) -> list[Campaign]:
     """The quarters under evaluation now, oldest first."""
     async with ctx.reading() as conn:
         return await evaluation.open_campaigns(conn)
+
+
+async def quarters_opened(ctx: Context) -> dict[Quarter, bool]:
+    """Every quarter that has a campaign, and whether it is closed (for HR's menu)."""
+    async with ctx.reading() as conn:
+        return await reports.quarters_opened(conn)
 
 
 async def earliest_open_deadline(ctx: Context) -> date | None:
@@ -66,16 +101,56 @@ async def progress(ctx: Context) -> list[CampaignProgress]:
 
 
 @dataclass(frozen=True, slots=True)
-class QuarterResults:
-    campaign: Campaign
-    rows: list[ResultRow]
+class ExportRequest:
+    """What the workbook builder is given in the worker thread."""
+
+    data: QuarterExport
+    generated_at: datetime
+    by: str  # the HR officer who asked
+    tz: tzinfo  # the body's time zone: the workbook shows local times
 
 
-async def results(ctx: Context) -> list[QuarterResults]:
-    """Every sheet of every open quarter with its scores, for the export."""
+Builder = Callable[[ExportRequest], tuple[str, bytes]]  # -> (file name, content)
+
+
+async def request_exports(ctx: Context, hr: Servant, language: str) -> list[tuple[int, Campaign]]:
+    """Record one export job per open quarter (built in the background by ``run_export``)."""
+    async with ctx.transaction() as tx:
+        found = await evaluation.open_campaigns(tx.conn)
+        return [(await jobs.record(tx.conn, JobKind.EXPORT, hr.id, language=language,
+                                   subject=str(c.id), at=tx.now), c) for c in found]
+
+
+async def run_export(ctx: Context, job_id: int, build: Builder) -> None:
+    """Read the quarter from a snapshot and build its workbook in the worker thread (the
+    bot's connection and lock stay free), then hand the file to the outbox."""
     async with ctx.reading() as conn:
-        return [QuarterResults(c, await reports.quarter_results(conn, c.id))
-                for c in await evaluation.open_campaigns(conn)]
+        job = await jobs.get(conn, job_id)
+        hr = await org.servant(conn, job.servant_id) if job else None
+    if job is None or job.status != JobStatus.RECEIVED or hr is None:
+        return
+    now = ctx.clock.now()
+
+    def work() -> tuple[dict[str, object], str, bytes]:
+        with exports.snapshot(ctx.db.path) as snapshot:
+            data = exports.quarter_export(snapshot, int(job.subject))
+        found = {"quarter": str(data.quarter), "rows": len(data.rows)}
+        return found, *build(ExportRequest(data, now, hr.full_name, ctx.clock.tz))
+
+    try:
+        found, name, content = await ctx.jobs.in_thread(work)
+    except Exception:
+        log.exception("export job %s failed", job_id)
+        async with ctx.transaction() as tx:
+            await jobs.finish(tx.conn, job_id, JobStatus.FAILED, at=tx.now)
+            await tx.notify(NoticeKind.HR_JOB, f"job:{job_id}", job.servant_id,
+                            payload={"job": job_id})
+        return
+    async with ctx.transaction() as tx:
+        await jobs.finish(tx.conn, job_id, JobStatus.DELIVERED, at=tx.now, result=found,
+                          output_name=name, output=content)
+        await tx.notify(NoticeKind.HR_FILE, f"job:{job_id}", job.servant_id,
+                        payload={"job": job_id})
 
 
 # ------------------------------------------------------------------ changing
@@ -122,14 +197,24 @@ async def annual_of(ctx: Context, year: int, servant_id: int) -> AnnualRow | Non
         return await reports.annual_score_of(conn, year, servant_id)
 
 
+async def annual_scores(ctx: Context, year: int) -> list[AnnualRow]:
+    """The year's annual scores as formed, by name."""
+    async with ctx.reading() as conn:
+        return await reports.annual_scores(conn, year)
+
+
 def annual_deadline(ctx: Context, year: int) -> date:
     """The day the year's annual scores are formed (cl. 5)."""
-    return ctx.methodology.annual_deadline(year, ctx.calendar)
+    return ctx.methodology.annual_deadline(year)
 
 
 @dataclass(frozen=True, slots=True)
 class LateCampaign:
+    """A quarter past its deadline; ``late`` lists its evaluators when the digest details
+    them (the first digest after the deadline, then on Mondays), else it is one line."""
+
     campaign: Campaign
+    pending: int
     late: list[LateEvaluator]
 
 
@@ -144,28 +229,36 @@ class OverdueSession:
 
 @dataclass(frozen=True, slots=True)
 class Digest:
-    """HR's daily digest: late evaluators of quarters past their deadline, calibration
-    sessions past a deadline, and the servants the bot cannot write to."""
+    """HR's daily digest, what needs action today first: calibration sessions past a
+    deadline, quarters past theirs, and the servants found unreachable since the last one."""
 
-    campaigns: list[LateCampaign]
     sessions: list[OverdueSession]
+    campaigns: list[LateCampaign]
     unreachable: list[tuple[str, str]]  # (name, personnel no.)
 
     def __bool__(self) -> bool:
-        return bool(self.campaigns or self.sessions or self.unreachable)
+        """Worth a message: something HR can act on today, not only what he was told."""
+        return bool(self.sessions or self.unreachable or any(c.late for c in self.campaigns))
 
 
-async def digest(ctx: Context) -> Digest:
+async def digest(ctx: Context, hr_id: int) -> Digest:
+    """The digest for one HR officer, from what he was told in his previous one."""
     today = ctx.clock.today()
     late_campaigns, sessions = [], []
     async with ctx.reading() as conn:
+        previous = await reports.last_digest_day(conn, hr_id, today)
         for campaign in await evaluation.open_campaigns(conn):
             if today <= campaign.deadline:
                 continue
             late = await reports.late_evaluators(conn, campaign.id)
             if late:
-                late_campaigns.append(LateCampaign(campaign, late))
-        lost = await reports.unreachable(conn)
+                detailed = previous is None or previous <= campaign.deadline or \
+                    today.weekday() == 0
+                late_campaigns.append(LateCampaign(campaign, sum(e.pending for e in late),
+                                                   late if detailed else []))
+        since = datetime.combine(previous, datetime.max.time(), ctx.clock.tz) \
+            if previous else None
+        lost = await reports.unreachable(conn, since)
         for found in await calibrations.in_progress(conn):
             due = overdue_since(found.status, today, decision_due=found.decision_due,
                                 session_due=found.session_due,
@@ -173,4 +266,4 @@ async def digest(ctx: Context) -> Digest:
                                 protocol_posted=found.protocol_posted)
             if due is not None:
                 sessions.append(OverdueSession(found.id, found.status, due))
-    return Digest(late_campaigns, sessions, lost)
+    return Digest(sessions, late_campaigns, lost)

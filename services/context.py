@@ -16,6 +16,7 @@ from storage import outbox, updates
 from storage.db import Database
 
 from .clock import Clock
+from .jobs import Jobs
 from .notices import NoticeKind
 
 CURRENT_UPDATE: ContextVar[int | None] = ContextVar("bagalau_update", default=None)
@@ -46,26 +47,30 @@ class Tx:
         for recipient in targets:
             added += await outbox.enqueue(
                 self.conn, kind.value, subject, recipient, due_on=due_on or self.today,
-                not_before=not_before or self.now, at=self.now, payload=payload)
+                not_before=not_before or self.now, at=self.now, payload=payload,
+                priority=kind.priority)
         self.enqueued += added
         return added
 
 
 @dataclass(frozen=True, slots=True)
 class Context:
-    """The body's database, clock, calendar and methodology, and a way to wake the outbox
-    worker after a transaction that enqueued something has committed."""
+    """The body's database, clock, calendar and methodology, a way to wake the outbox
+    worker after a transaction that enqueued something has committed, and HR's background
+    jobs."""
 
     db: Database
     clock: Clock
     calendar: WorkCalendar
     methodology: Methodology
     wake_outbox: Callable[[], None] = field(default=_nothing)
+    jobs: Jobs = field(default_factory=Jobs)
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[Tx]:
-        """All or nothing; the outbox worker is woken once it committed."""
-        async with self.db.transaction() as conn:
+    async def transaction(self, *, aside: bool = False) -> AsyncIterator[Tx]:
+        """All or nothing; the outbox worker is woken once it committed. ``aside``: on a
+        connection of its own, for a long one that must not keep the bot waiting."""
+        async with self.db.aside() if aside else self.db.transaction() as conn:
             tx = Tx(conn, self.clock.now(), self.clock.today())
             yield tx
             update = CURRENT_UPDATE.get()

@@ -56,6 +56,7 @@ class Reason(StrEnum):
     LEGACY_NO_QUORUM = "legacy_no_quorum"
     LEGACY_VOTE_NOT_OPEN = "legacy_vote_not_open"
     LEGACY_ALREADY_VOTED = "legacy_already_voted"
+    LEGACY_BALLOT_REPLACED = "legacy_ballot_replaced"
     LEGACY_NOT_RECORDER = "legacy_not_recorder"
     LEGACY_RECOMMENDATION_TOO_LONG = "legacy_recommendation_too_long"
     LEGACY_PROTOCOL_NOT_YOURS = "legacy_protocol_not_yours"

@@ -24,6 +24,7 @@ from scoring.legacy import (
     CountGrade,
     KpiPlanRules,
 )
+from scoring.legacy import ballot as legacy_ballot
 from storage import kpi, org
 from storage import legacy as store
 from storage.kpi import Plan
@@ -169,6 +170,7 @@ class Met:
 class Voted:
     review: Review
     decided: str | None  # the grade the commission decided with this vote, if it did
+    repeat_between: tuple[str, ...] = ()  # no majority: the vote is repeated between these
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,7 +192,9 @@ class DecidedResult:
     """The commission's decision as the servant reads it, with the last day to appeal."""
 
     review: Review
+    decided_on: date
     appeal_by: date
+    appeal_working_days: int
 
 
 # ------------------------------------------------------------------ rules
@@ -454,10 +458,21 @@ async def record_attendance(ctx: Context, servant: Servant, year: int,
     return Met(year, len(present), members, len(agreed))
 
 
-async def vote(ctx: Context, servant: Servant, review_id: int, choice: str) -> Voted:
-    """A voter's open vote: APPROVE or another grade. When every voter present has voted and
-    the votes decide (the chair's vote on a tie), the result is final and the servant and the
-    secretary are told."""
+def ballot(ctx: Context, found: Review) -> tuple[str, ...]:
+    """The options of the review's current round: approve or another grade, or after a round
+    without a majority the two it is repeated between (seed 001 cl. 33, 37)."""
+    if found.ballot is not None:
+        return found.ballot
+    assert found.grade is not None  # a review goes to the commission with its grade
+    return legacy_ballot(rules_of(ctx.methodology).kpi_plan.grades, found.grade, APPROVE)
+
+
+async def vote(ctx: Context, servant: Servant, review_id: int, choice: str,
+               round_no: int) -> Voted:
+    """A voter's open vote in the review's current round: APPROVE or another grade on its
+    ballot. When every voter present has voted, a majority of the votes cast decides (the
+    chair's vote on an exact tie, cl. 33) and the servant and the secretary are told;
+    without one the voters get a new ballot between the two options with the most votes."""
     rules = rules_of(ctx.methodology)
     commission = rules.commission
     async with ctx.transaction() as tx:
@@ -468,21 +483,30 @@ async def vote(ctx: Context, servant: Servant, review_id: int, choice: str) -> V
         if found is None or meeting is None or servant.id not in voters or \
                 found.status is not ReviewStatus.AGREED:
             raise Rejected(Reason.LEGACY_VOTE_NOT_OPEN)
-        if choice != APPROVE and choice not in {g.code for g in rules.kpi_plan.grades}:
+        if round_no != found.vote_round:
+            raise Rejected(Reason.LEGACY_BALLOT_REPLACED)
+        options = ballot(ctx, found)
+        if choice not in options:
             raise Rejected(Reason.OUT_OF_DATE)
-        if not await store.vote(tx.conn, meeting.id, found.id, servant.id, choice):
+        if not await store.vote(tx.conn, meeting.id, found.id, servant.id, choice,
+                                round_no=round_no):
             raise Rejected(Reason.LEGACY_ALREADY_VOTED)
-        votes = await store.votes(tx.conn, meeting.id, found.id)
+        votes = await store.votes(tx.conn, meeting.id, found.id, round_no=round_no)
         if len(votes) < len(voters):
             return Voted(found, None)
-        outcome = commission.decide(votes, chair=meeting.chair_id,
+        outcome = commission.decide(votes, chair=meeting.chair_id, ballot=options,
                                     secretary=meeting.secretary_id)
-        if outcome is None:
-            return Voted(found, None)
-        decided = found.grade if outcome == APPROVE else outcome
-        assert decided is not None  # a submitted review has its grade
-        await store.decide(tx.conn, found.id, decided, at=tx.now)
         subject, payload = f"review:{found.id}", {"review": found.id}
+        if outcome.option is None:
+            following = round_no + 1
+            await store.repeat_vote(tx.conn, found.id, following, outcome.repeat_between,
+                                    at=tx.now)
+            await tx.notify(NoticeKind.LEGACY_VOTE, f"{subject}:round:{following}", voters,
+                            payload={**payload, "round": following})
+            return Voted(found, None, outcome.repeat_between)
+        decided = found.grade if outcome.option == APPROVE else outcome.option
+        assert decided is not None  # a submitted review has its grade
+        await store.decide(tx.conn, found.id, decided, at=tx.now, today=tx.today)
         await tx.notify(NoticeKind.LEGACY_RESULT, subject, found.servant_id, payload=payload)
         await tx.notify(NoticeKind.LEGACY_DECIDED, subject, meeting.secretary_id,
                         payload=payload)
@@ -533,7 +557,8 @@ async def commission_protocol(ctx: Context, servant: Servant, roles: frozenset[s
             raise Rejected(Reason.LEGACY_NOTHING_DECIDED)
         body = await org.body(conn)
         people = await store.people(conn)
-        votes = {r.id: await store.votes(conn, found.id, r.id) for r in decided}
+        votes = {r.id: await store.votes(conn, found.id, r.id, round_no=r.vote_round)
+                 for r in decided}
     return ProtocolRecord(body.name, year, found, found.met_on, tuple(decided), pending, people,
                           votes)
 
@@ -550,9 +575,12 @@ async def acquaint(ctx: Context, servant: Servant, review_id: int, *, refused: b
 
 async def decided_result(ctx: Context, review_id: int) -> DecidedResult | None:
     """The commission's decision to tell the servant, if the review is (still) decided; he may
-    appeal within the methodology's working days from today."""
+    appeal within the methodology's working days from the day of the decision (seed 001
+    cl. 43, «шешім шыққан күннен бастап»), however late he is told."""
     found = await review(ctx, review_id)
     if found is None or found.status is not ReviewStatus.DECIDED:
         return None
-    days = rules_of(ctx.methodology).commission.appeal_working_days
-    return DecidedResult(found, ctx.calendar.add_working_days(ctx.clock.today(), days))
+    commission = rules_of(ctx.methodology).commission
+    decided_on = found.decided_on or ctx.clock.today()  # decided before the day was kept
+    return DecidedResult(found, decided_on, commission.appeal_by(decided_on, ctx.calendar),
+                         commission.appeal_working_days)

@@ -13,10 +13,15 @@ class NoticeKind(StrEnum):
     CAMPAIGN_OPENED = "campaign_opened"
     DEADLINE_REMINDER = "deadline_reminder"
     HANDOVER = "handover"
+    SUBSTITUTION = "substitution"
     RESULT = "result"
     ANNUAL = "annual"
     ANNUAL_MISSING = "annual_missing"
+    ANNUAL_FORMED = "annual_formed"
     HR_DIGEST = "hr_digest"
+    CALENDAR_UNSETTLED = "calendar_unsettled"
+    HR_FILE = "hr_file"  # a workbook a background job made (an export)
+    HR_JOB = "hr_job"  # a background job's answer in words (a roster import)
     # calibration sessions
     CALIBRATION_WINDOW = "calibration_window"
     CALIBRATION_REQUEST = "calibration_request"
@@ -47,5 +52,20 @@ class NoticeKind(StrEnum):
     LEGACY_RESULT = "legacy_result"
     LEGACY_DECIDED = "legacy_decided"
 
+    @property
+    def priority(self) -> int:
+        """0 for a notice someone's action caused and someone may be waiting for; 1 for the
+        bulk the scheduler or a mass launch enqueues, which yields to the former."""
+        return 1 if self in BULK else 0
 
-__all__ = ["Notice", "NoticeKind"]
+
+BULK = frozenset({
+    NoticeKind.CAMPAIGN_OPENED, NoticeKind.DEADLINE_REMINDER, NoticeKind.HR_DIGEST,
+    NoticeKind.ANNUAL, NoticeKind.ANNUAL_MISSING, NoticeKind.CALIBRATION_WINDOW,
+    NoticeKind.CALIBRATION_SESSION_DUE, NoticeKind.CALIBRATION_PROTOCOL_DUE,
+    NoticeKind.SURVEY_INVITATION, NoticeKind.SURVEY_REMINDER, NoticeKind.KPI_ACTUALS,
+    NoticeKind.CALENDAR_UNSETTLED, NoticeKind.ANNUAL_FORMED,
+})
+
+
+__all__ = ["BULK", "Notice", "NoticeKind"]

@@ -5,6 +5,7 @@ new. Everything is decided and enqueued in one transaction."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -12,8 +13,10 @@ from typing import Any
 
 from scoring import Quarter, WorkCalendar
 from scoring.calibration import overdue_since
+from scoring.campaign import Absence, evaluator_on
 from storage import calibration as calibrations
-from storage import evaluation, kpi, reports, surveys
+from storage import evaluation, kpi, org, reports, surveys
+from storage import legacy as absences_store
 from storage.calibration import Calibration
 from storage.evaluation import Campaign
 
@@ -62,10 +65,12 @@ async def enqueue_due(ctx: Context, schedule: Schedule) -> int:
         today = _Today(ctx, schedule, tx)
         await today.open_quarter()
         for campaign in await evaluation.open_campaigns(tx.conn):
+            await today.substitutes(campaign)
             await today.deadline(campaign)
             await today.overdue(campaign)
             await today.kpi_actuals(campaign)
         await today.annual()
+        await today.next_calendar()
         await today.calibrations()
         await today.surveys()
     return tx.enqueued
@@ -99,6 +104,39 @@ class _Today:
                                                 self.calendar, at=self.now, today=self.day,
                                                 actor="system")
         await notify_campaign_opened(self.tx, report.campaign.id, self.window())
+
+    async def substitutes(self, campaign: Campaign) -> None:
+        """Typical cl. 4 ¶4: while an evaluator is absent, the substitute the roster names for
+        the absence holds his pending sheets; they go back when he returns before the
+        deadline. Both are told, each time."""
+        if self.day > campaign.deadline:
+            return
+        by_servant: dict[int, list[Absence]] = defaultdict(list)
+        for absence in await absences_store.absences(self.conn, campaign.quarter.start,
+                                                     campaign.deadline):
+            by_servant[absence.servant_id].append(absence)
+        moves: dict[tuple[int, int, int], list[int]] = defaultdict(list)
+        for sheet in await evaluation.pending_sheets(self.conn, campaign.id):
+            routed = sheet.routed_evaluator_id
+            wanted = evaluator_on(self.day, current=sheet.evaluator_id, routed=routed,
+                                  routed_absences=by_servant.get(routed, ()))
+            if wanted is not None:
+                await evaluation.hand_over(self.conn, sheet.id, wanted, at=self.now,
+                                           actor="system")
+                moves[(sheet.evaluator_id, wanted, routed)].append(sheet.id)
+        for (source, target, routed), sheets in moves.items():
+            await self.send(NoticeKind.SUBSTITUTION,
+                            f"substitution:{campaign.id}:{source}:{target}", [source, target],
+                            {"campaign": campaign.id, "sheets": sheets, "from": source,
+                             "to": target, "back": target == routed,
+                             "from_name": await self.name(source),
+                             "to_name": await self.name(target),
+                             "quarter": str(campaign.quarter),
+                             "deadline": campaign.deadline.isoformat()})
+
+    async def name(self, servant_id: int) -> str:
+        found = await org.servant(self.conn, servant_id)
+        return found.full_name if found else "—"
 
     async def deadline(self, campaign: Campaign) -> None:
         """Evaluators with unfinished sheets, N working days before the deadline."""
@@ -250,11 +288,30 @@ class _Today:
                 await self.send(NoticeKind.SURVEY_REMINDER, f"invitation:{invitation_id}",
                                 [respondent], {"invitation": invitation_id})
 
+    async def next_calendar(self) -> None:
+        """From 1 December, HR learns once if the coming year's calendar still guesses:
+        estimated holiday dates, or no transfer order of the Government recorded (deadlines
+        would be counted on them)."""
+        if self.day.month != 12:
+            return
+        unsettled = self.calendar.unsettled(self.day.year + 1)
+        if unsettled.settled:
+            return
+        await self.send(NoticeKind.CALENDAR_UNSETTLED, f"calendar:{unsettled.year}",
+                        await reports.active_hr(self.conn, self.day),
+                        {"year": unsettled.year,
+                         "estimated": [d.isoformat() for d in unsettled.estimated],
+                         "transfers": unsettled.transfers_recorded},
+                        due_on=date(self.day.year, 12, 1))  # once a year
+
     async def annual(self) -> None:
         """The working day before the annual deadline HR learns whose score would miss a
-        quarter; on the deadline the scores are formed and the servants told (cl. 5)."""
+        quarter. On the deadline — 30 January even on a day off (cl. 5, «не позднее») — the
+        scores are formed; the servants and HR are told when quiet hours end, HR with the
+        workbook, the year's quarters never opened and the undecided calibrations whose
+        original score was counted."""
         year = self.day.year - 1
-        deadline = self.methodology.annual_deadline(year, self.calendar)
+        deadline = self.methodology.annual_deadline(year)
         if self.day == self.calendar.subtract_working_days(deadline, 1):
             pending = await reports.pending_evaluatees(self.conn, year)
             if pending:
@@ -266,3 +323,27 @@ class _Today:
             rows, _missing = await reports.form_annual(self.conn, self.methodology, year,
                                                        at=self.now, actor="system")
             await notify_annual(self.tx, year, [r.servant_id for r in rows], self.window())
+            await self.send(NoticeKind.ANNUAL_FORMED, f"year:{year}",
+                            await reports.active_hr(self.conn, self.day),
+                            {"year": year, "formed_on": self.day.isoformat(),
+                             "unopened": await self.unopened(year),
+                             "calibrating": await self.calibrating(year),
+                             "pending": await reports.pending_evaluatees(self.conn, year)})
+
+    async def unopened(self, year: int) -> list[int]:
+        """The year's quarters whose evaluation was never opened (the bot was down for its
+        whole window, and HR did not open it)."""
+        return [n for n in range(1, 5)
+                if await evaluation.campaign_for(self.conn, Quarter(year, n)) is None]
+
+    async def calibrating(self, year: int) -> list[str]:
+        """Servants with an undecided calibration of a quarter of ``year``: their annual score
+        counts the original score until HR forms it again after the decision."""
+        names = set()
+        for found in await calibrations.in_progress(self.conn):
+            if found.status == "decided":
+                continue
+            sheet = await evaluation.sheet(self.conn, found.sheet_id)
+            if sheet is not None and sheet.campaign.quarter.year == year:
+                names.add(sheet.evaluatee_name)
+        return sorted(names)

@@ -124,7 +124,7 @@ class Identity:
 
 async def identify(db: Database, telegram_id: int, today: date) -> Identity:
     """Account, servant and roles in one round trip (this runs for every update)."""
-    rows = await db.fetch(
+    rows = await db.peek(
         "SELECT a.telegram_id, a.servant_id AS bound_to, a.language AS chosen_language, "
         "a.unreachable_at, a.telegram_language, s.*, "
         "EXISTS (SELECT 1 FROM sheet sh JOIN campaign c ON c.id = sh.campaign_id "

@@ -210,6 +210,12 @@ async def evaluator_sheets(conn: aiosqlite.Connection, evaluator_id: int) -> lis
         "ORDER BY sh.status = 'submitted', s.full_name", (evaluator_id,))
 
 
+async def pending_sheets(conn: aiosqlite.Connection, campaign_id: int) -> list[Sheet]:
+    """The campaign's sheets not submitted yet."""
+    return await _sheets(conn, "WHERE sh.campaign_id = ? AND sh.status = 'pending' "
+                         "ORDER BY sh.id", (campaign_id,))
+
+
 async def evaluatee_sheets(conn: aiosqlite.Connection, evaluatee_id: int) -> list[Sheet]:
     """The servant's submitted sheets, newest quarter first."""
     return await _sheets(

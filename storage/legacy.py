@@ -46,6 +46,9 @@ class Review:
     recommendation: str | None
     acquainted_on: date | None
     refused_on: date | None
+    vote_round: int = 1
+    ballot: tuple[str, ...] | None = None  # the round's options; None: the first ballot's
+    decided_on: date | None = None  # the commission's decision (appeals count from it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,8 +88,12 @@ def _review(r: aiosqlite.Row) -> Review:
         r["category"], r["evaluator_id"], r["approver_id"], ReviewStatus(r["status"]),
         {int(k): v for k, v in json.loads(r["achieved"]).items()}, json.loads(r["observed"]),
         r["grade"], r["return_reason"], r["final_grade"], r["recommendation"],
-        date.fromisoformat(r["acquainted_on"]) if r["acquainted_on"] else None,
-        date.fromisoformat(r["refused_on"]) if r["refused_on"] else None)
+        _day(r["acquainted_on"]), _day(r["refused_on"]), r["vote_round"],
+        tuple(json.loads(r["ballot"])) if r["ballot"] else None, _day(r["decided_on"]))
+
+
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
 
 
 _REVIEW = ("SELECT r.*, s.full_name, s.public_services, s.category FROM annual_review r "
@@ -215,26 +222,38 @@ async def record_attendance(conn: aiosqlite.Connection, commission_id: int,
 
 
 async def vote(conn: aiosqlite.Connection, commission_id: int, review_id: int, member: int,
-               choice: str) -> bool:
+               choice: str, *, round_no: int) -> bool:
+    """A member's vote in the review's round; False if he already voted in it."""
     cursor = await conn.execute(
-        "INSERT OR IGNORE INTO commission_vote VALUES (?, ?, ?, ?)",
-        (commission_id, review_id, member, choice))
+        "INSERT OR IGNORE INTO commission_vote (commission_id, review_id, round, member_id, "
+        "choice) VALUES (?, ?, ?, ?, ?)", (commission_id, review_id, round_no, member, choice))
     return bool(cursor.rowcount)
 
 
-async def votes(conn: aiosqlite.Connection, commission_id: int, review_id: int
-                ) -> dict[int, str]:
+async def votes(conn: aiosqlite.Connection, commission_id: int, review_id: int, *,
+                round_no: int) -> dict[int, str]:
+    """Member -> choice in one round of the vote on a review."""
     rows = await query(
         conn, "SELECT member_id, choice FROM commission_vote WHERE commission_id = ? AND "
-        "review_id = ?", (commission_id, review_id))
+        "review_id = ? AND round = ?", (commission_id, review_id, round_no))
     return {r[0]: r[1] for r in rows}
 
 
+async def repeat_vote(conn: aiosqlite.Connection, review_id: int, round_no: int,
+                      options: tuple[str, ...], *, at: datetime) -> None:
+    """No majority (seed 001 cl. 33): the vote on the review is repeated between ``options``."""
+    await conn.execute("UPDATE annual_review SET vote_round = ?, ballot = ? WHERE id = ?",
+                       (round_no, json.dumps(options), review_id))
+    await audit.record(conn, at=at, actor="commission", action="legacy.revote",
+                       subject=f"review:{review_id}", after={"round": round_no,
+                                                             "options": list(options)})
+
+
 async def decide(conn: aiosqlite.Connection, review_id: int, final_grade: str, *,
-                 at: datetime) -> None:
+                 at: datetime, today: date) -> None:
     await conn.execute(
-        "UPDATE annual_review SET status = ?, final_grade = ? WHERE id = ?",
-        (ReviewStatus.DECIDED, final_grade, review_id))
+        "UPDATE annual_review SET status = ?, final_grade = ?, decided_on = ? WHERE id = ?",
+        (ReviewStatus.DECIDED, final_grade, today.isoformat(), review_id))
     await audit.record(conn, at=at, actor="commission", action="legacy.decided",
                        subject=f"review:{review_id}", after=final_grade)
 

@@ -23,18 +23,19 @@ class Message:
     attempts: int
     telegram_id: int | None
     unreachable: bool
+    priority: int = 0  # 0: caused by someone's action; 1: bulk (reminders, openings)
 
 
 async def enqueue(conn: aiosqlite.Connection, kind: str, subject: str, recipient_id: int, *,
                   due_on: date, not_before: datetime, at: datetime,
-                  payload: dict[str, Any] | None = None) -> bool:
+                  payload: dict[str, Any] | None = None, priority: int = 0) -> bool:
     """Add a message unless the same (kind, subject, recipient, day) is already there; call it
     inside the transaction of the change. True if it was added."""
     cursor = await conn.execute(
         "INSERT OR IGNORE INTO outbox (kind, subject, recipient_id, due_on, payload, not_before,"
-        " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        " created_at, priority) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         (kind, subject, recipient_id, due_on.isoformat(), json.dumps(payload or {}),
-         _utc(not_before), _utc(at)))
+         _utc(not_before), _utc(at), priority))
     return cursor.rowcount == 1
 
 
@@ -44,15 +45,17 @@ def _utc(moment: datetime) -> str:
 
 
 async def due(db: Database, now: datetime, limit: int) -> list[Message]:
-    """Pending messages whose time has come, oldest first, with the recipient's chat."""
+    """Pending messages whose time has come with the recipient's chat: the interactive ones
+    first, then the bulk ones, each oldest first."""
     rows = await db.fetch(
         "SELECT o.id, o.kind, o.subject, o.recipient_id, o.due_on, o.payload, o.attempts, "
-        "a.telegram_id, a.unreachable_at FROM outbox o "
+        "a.telegram_id, a.unreachable_at, o.priority FROM outbox o "
         "LEFT JOIN account a ON a.servant_id = o.recipient_id "
-        "WHERE o.status = 'pending' AND o.not_before <= ? ORDER BY o.not_before, o.id LIMIT ?",
+        "WHERE o.status = 'pending' AND o.not_before <= ? "
+        "ORDER BY o.priority, o.not_before, o.id LIMIT ?",
         (_utc(now), limit))
     return [Message(r[0], r[1], r[2], r[3], date.fromisoformat(r[4]), json.loads(r[5]), r[6],
-                    r[7], r[8] is not None) for r in rows]
+                    r[7], r[8] is not None, r[9]) for r in rows]
 
 
 async def next_time(db: Database) -> datetime | None:

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import aiosqlite
 
-from scoring import Methodology, annual_score
+from scoring import Methodology, Quarter, annual_score
 
 from . import audit
 from .db import query
@@ -18,16 +18,23 @@ from .db import query
 @dataclass(frozen=True, slots=True)
 class UnitProgress:
     unit: str
+    """Each sheet counted once: done, or (before the deadline) in progress or not started,
+    or (after it) overdue."""
+
     done: int
     in_progress: int
     not_started: int
-    overdue: int  # not done and past the deadline
+    overdue: int
+
+    @property
+    def total(self) -> int:
+        return self.done + self.in_progress + self.not_started + self.overdue
 
 
 async def progress(conn: aiosqlite.Connection, campaign_id: int, today: date
                    ) -> list[UnitProgress]:
     rows = await query(conn, "SELECT coalesce(u.path, '—') AS unit, sh.status, "
-        "(SELECT count(*) FROM answer a WHERE a.sheet_id = sh.id) AS answered, c.deadline "
+        "EXISTS (SELECT 1 FROM answer a WHERE a.sheet_id = sh.id) AS answered, c.deadline "
         "FROM sheet sh JOIN servant s ON s.id = sh.evaluatee_id "
         "JOIN campaign c ON c.id = sh.campaign_id LEFT JOIN unit u ON u.id = s.unit_id "
         "WHERE sh.campaign_id = ?", (campaign_id,))
@@ -36,11 +43,17 @@ async def progress(conn: aiosqlite.Connection, campaign_id: int, today: date
         bucket = counts[r["unit"]]
         if r["status"] == "submitted":
             bucket[0] += 1
-            continue
-        bucket[1 if r["answered"] else 2] += 1
-        if today > date.fromisoformat(r["deadline"]):
+        elif today > date.fromisoformat(r["deadline"]):
             bucket[3] += 1
+        else:
+            bucket[1 if r["answered"] else 2] += 1
     return [UnitProgress(unit, *values) for unit, values in sorted(counts.items())]
+
+
+async def quarters_opened(conn: aiosqlite.Connection) -> dict[Quarter, bool]:
+    """Every quarter that has a campaign, and whether it is closed."""
+    rows = await query(conn, "SELECT year, quarter, closed_at IS NOT NULL FROM campaign")
+    return {Quarter(r[0], r[1]): bool(r[2]) for r in rows}
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,42 +93,13 @@ async def to_notify_by_letter(conn: aiosqlite.Connection, campaign_id: int
 
 
 @dataclass(frozen=True, slots=True)
-class ResultRow:
-    personnel_no: str
-    full_name: str
-    position: str
-    unit: str
-    form: str
-    evaluator: str
-    status: str
-    scores: dict[str, Decimal]
-    average: Decimal | None
-    final_average: Decimal | None
-    grade: str | None
-    submitted_at: str | None
-    delivered_at: str | None
-    acknowledged_at: str | None
+class QuarterScore:
+    """One quarter of an annual score: the score it counted with, and whether a calibration
+    session set it (it replaces the evaluator's, cl. 5)."""
 
-
-async def quarter_results(conn: aiosqlite.Connection, campaign_id: int) -> list[ResultRow]:
-    rows = await query(
-        conn, "SELECT sh.id, s.personnel_no, s.full_name, s.position, coalesce(u.path, '') AS "
-        "unit, "
-        "sh.form, e.full_name AS evaluator, sh.status, sh.average, sh.final_average, "
-        "coalesce(sh.final_grade, sh.grade) AS grade, sh.submitted_at, sh.delivered_at, "
-        "sh.acknowledged_at FROM sheet sh JOIN servant s ON s.id = sh.evaluatee_id "
-        "JOIN servant e ON e.id = sh.evaluator_id LEFT JOIN unit u ON u.id = s.unit_id "
-        "WHERE sh.campaign_id = ? ORDER BY unit, s.full_name", (campaign_id,))
-    scores: dict[int, dict[str, Decimal]] = defaultdict(dict)
-    for a in await query(
-        conn, "SELECT a.sheet_id, a.parameter, a.score FROM answer a JOIN sheet sh "
-            "ON sh.id = a.sheet_id WHERE sh.campaign_id = ?", (campaign_id,)):
-        scores[a[0]][a[1]] = Decimal(a[2])
-    return [ResultRow(
-        r["personnel_no"], r["full_name"], r["position"], r["unit"], r["form"], r["evaluator"],
-        r["status"], scores[r["id"]], Decimal(r["average"]) if r["average"] else None,
-        Decimal(r["final_average"]) if r["final_average"] else None, r["grade"],
-        r["submitted_at"], r["delivered_at"], r["acknowledged_at"]) for r in rows]
+    quarter: int
+    score: Decimal
+    calibrated: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,28 +110,26 @@ class AnnualRow:
     average: Decimal
     grade: str
     quarters: int
+    by_quarter: tuple[QuarterScore, ...] = ()
 
 
 async def form_annual(conn: aiosqlite.Connection, methodology: Methodology, year: int, *,
                       at: datetime, actor: str) -> tuple[list[AnnualRow], list[tuple[str, str]]]:
     """Cl. 5: the average of the year's evaluated quarters (a calibrated score replaces the
     quarter's). Returns the scores formed and (name, reason) of those with none."""
-    rows = await query(
-        conn, "SELECT s.id, s.personnel_no, s.full_name, coalesce(sh.final_average, sh.average) "
-        "FROM sheet sh JOIN campaign c ON c.id = sh.campaign_id "
-        "JOIN servant s ON s.id = sh.evaluatee_id WHERE c.year = ? AND sh.status = 'submitted'",
-        (year,))
-    by_servant: dict[int, list[Decimal]] = defaultdict(list)
-    names: dict[int, tuple[str, str]] = {}
-    for r in rows:
-        by_servant[r[0]].append(Decimal(r[3]))
-        names[r[0]] = (r[1], r[2])
+    by_servant = await _quarter_scores(conn, year)
+    names = {r[0]: (r[1], r[2]) for r in await query(
+        conn, "SELECT DISTINCT s.id, s.personnel_no, s.full_name FROM sheet sh "
+        "JOIN campaign c ON c.id = sh.campaign_id JOIN servant s ON s.id = sh.evaluatee_id "
+        "WHERE c.year = ? AND sh.status = 'submitted'", (year,))}
     formed = []
-    for servant_id, scores in by_servant.items():
+    for servant_id, quarters in by_servant.items():
+        scores = [q.score for q in quarters]
         average = annual_score(scores)
         assert average is not None  # every servant here has at least one submitted quarter
         grade = methodology.grade(average)
-        formed.append(AnnualRow(servant_id, *names[servant_id], average, grade, len(scores)))
+        formed.append(AnnualRow(servant_id, *names[servant_id], average, grade, len(scores),
+                                quarters))
         await conn.execute(
             "INSERT INTO annual_score (year, servant_id, average, grade, quarters, formed_at) "
             "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (year, servant_id) DO UPDATE SET "
@@ -164,20 +146,48 @@ async def form_annual(conn: aiosqlite.Connection, methodology: Methodology, year
     return sorted(formed, key=lambda r: r.full_name), missing
 
 
+async def _quarter_scores(conn: aiosqlite.Connection, year: int
+                          ) -> dict[int, tuple[QuarterScore, ...]]:
+    """Each servant's submitted quarters of the year, in order (a calibrated score replaces
+    the quarter's)."""
+    found: dict[int, list[QuarterScore]] = defaultdict(list)
+    for r in await query(
+            conn, "SELECT sh.evaluatee_id, c.quarter, sh.average, sh.final_average FROM sheet sh "
+            "JOIN campaign c ON c.id = sh.campaign_id WHERE c.year = ? "
+            "AND sh.status = 'submitted' ORDER BY c.quarter", (year,)):
+        calibrated = r[3] is not None
+        found[r[0]].append(QuarterScore(r[1], Decimal(r[3] if calibrated else r[2]), calibrated))
+    return {servant: tuple(scores) for servant, scores in found.items()}
+
+
 async def annual_scores(conn: aiosqlite.Connection, year: int) -> list[AnnualRow]:
     rows = await query(
         conn, "SELECT a.servant_id, s.personnel_no, s.full_name, a.average, a.grade, a.quarters "
         "FROM annual_score a JOIN servant s ON s.id = a.servant_id WHERE a.year = ? "
         "ORDER BY s.full_name", (year,))
-    return [AnnualRow(r[0], r[1], r[2], Decimal(r[3]), r[4], r[5]) for r in rows]
+    quarters = await _quarter_scores(conn, year)
+    return [AnnualRow(r[0], r[1], r[2], Decimal(r[3]), r[4], r[5], quarters.get(r[0], ()))
+            for r in rows]
 
 
-async def unreachable(conn: aiosqlite.Connection) -> list[tuple[str, str]]:
-    """(name, personnel no.) of servants the bot cannot write to: blocked it or never linked."""
-    rows = await query(conn, "SELECT s.full_name, s.personnel_no FROM servant s "
-        "JOIN account a ON a.servant_id = s.id WHERE a.unreachable_at IS NOT NULL "
-        "ORDER BY s.full_name")
-    return [(r[0], r[1]) for r in rows]
+async def unreachable(conn: aiosqlite.Connection, since: datetime | None = None
+                      ) -> list[tuple[str, str]]:
+    """(name, personnel no.) of servants the bot cannot write to (they blocked it), only
+    those found so after ``since`` if given."""
+    rows = await query(conn, "SELECT s.full_name, s.personnel_no, a.unreachable_at "
+        "FROM servant s JOIN account a ON a.servant_id = s.id "
+        "WHERE a.unreachable_at IS NOT NULL ORDER BY s.full_name")
+    return [(r[0], r[1]) for r in rows
+            if since is None or datetime.fromisoformat(r[2]) > since]
+
+
+async def last_digest_day(conn: aiosqlite.Connection, recipient_id: int, before: date
+                          ) -> date | None:
+    """The day HR's previous daily digest was sent to him, if any."""
+    rows = await query(conn, "SELECT max(due_on) FROM outbox WHERE kind = 'hr_digest' "
+                             "AND recipient_id = ? AND status = 'sent' AND due_on < ?",
+                       (recipient_id, before.isoformat()))
+    return date.fromisoformat(rows[0][0]) if rows and rows[0][0] else None
 
 
 async def active_hr(conn: aiosqlite.Connection, today: date) -> list[int]:

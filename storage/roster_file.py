@@ -9,17 +9,25 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from scoring import ScoreError, normalize_category
+from scoring.routing import CORPS_B_CATEGORIES
 
 SERVANT_COLUMNS = ("personnel_no", "full_name", "position", "category", "unit", "appointed_on",
                    "managerial", "unit_head", "supervisor", "dismissed_on", "phone", "language",
                    "role", "public_services")
 REQUIRED = ("personnel_no", "full_name", "position", "category", "unit", "appointed_on")
+MAX_LENGTH = {"personnel_no": 32, "full_name": 200, "position": 300, "unit": 500,
+              "kind": 100}  # characters; docs/roster.md
+MAX_ROWS = 200_000  # per sheet
+MAX_INFLATED = 200 * 1024 * 1024  # an XLSX is a zip: its content unpacked, at most
+_EXCEL_EPOCH = date(1899, 12, 30)  # day 0 of Excel's serial dates (1900 system)
+_SERIALS = range(1, 2958466)  # 1900-01-01 … 9999-12-31
 SANCTION_COLUMNS = ("personnel_no", "kind", "imposed_on")
 ABSENCE_COLUMNS = ("personnel_no", "kind", "starts_on", "ends_on", "substitute")
 
@@ -39,9 +47,11 @@ _SANCTIONS = {
 class RowError:
     """One problem: the sheet, the spreadsheet row (header = 1), the column and a reason code.
 
-    Reason codes: missing, bad_category, bad_yes_no, bad_date, bad_phone, bad_language,
-    bad_role, bad_sanction, duplicate, duplicate_phone, unknown_person, self_supervisor,
-    supervisor_cycle, dates_order, missing_column, unknown_column, empty, unreadable.
+    Reason codes: missing, bad_category, unknown_category, too_long (value: the limit),
+    bad_yes_no, bad_date, bad_phone, bad_language, bad_role, bad_sanction, duplicate,
+    duplicate_phone, unknown_person, self_supervisor, supervisor_cycle, dates_order,
+    missing_column, unknown_column, empty, unreadable, too_large, too_many_rows (value: the
+    limit).
     """
 
     sheet: str
@@ -112,16 +122,22 @@ def normalize_phone(text: str) -> str | None:
     return None
 
 
-def parse(content: bytes, filename: str) -> Roster:
-    """Parse and validate a whole roster; raise ``RosterError`` with every problem found."""
+def parse(content: bytes, filename: str, *, categories: frozenset[str] = CORPS_B_CATEGORIES,
+          in_bot: frozenset[str] = frozenset()) -> Roster:
+    """Parse and validate a whole roster; raise ``RosterError`` with every problem found.
+    ``categories``: the codes the methodology knows; ``in_bot``: the personnel numbers
+    already in the bot (a supervisor, a substitute or a sanction may name one of them)."""
     sheets = _read_xlsx(content) if filename.lower().endswith(".xlsx") else _read_csv(content)
     errors: list[RowError] = []
     roster = Roster()
     servants_sheet = sheets.get("servants") or next(iter(sheets.values()), None)
     if not servants_sheet:
         raise RosterError([RowError("servants", 1, "", "empty")])
-    roster.servants = _servants(servants_sheet, errors)
-    known = {s.personnel_no for s in roster.servants}
+    for name, records, _header in sheets.values():
+        if len(records) > MAX_ROWS:
+            raise RosterError([RowError(name, MAX_ROWS + 2, "", "too_many_rows", str(MAX_ROWS))])
+    roster.servants = _servants(servants_sheet, errors, categories, in_bot)
+    known = {s.personnel_no for s in roster.servants} | in_bot
     if "sanctions" in sheets:
         roster.sanctions = _sanctions(sheets["sanctions"], known, errors)
     if "absences" in sheets:
@@ -146,6 +162,8 @@ def _table(name: str, rows: Iterable[list[Any]]) -> Sheet:
         cells = {h: v for h, v in zip(header, row, strict=False) if h}
         if any(_text(v) for v in cells.values()):
             records.append((number, cells))
+            if len(records) > MAX_ROWS:  # enough to refuse it: do not read on
+                break
     return name, records, [h for h in header if h]
 
 
@@ -180,6 +198,14 @@ def _read_csv(content: bytes) -> dict[str, Sheet]:
 def _read_xlsx(content: bytes) -> dict[str, Sheet]:
     from openpyxl import load_workbook
 
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            inflated = sum(entry.file_size for entry in archive.infolist())
+    except zipfile.BadZipFile:
+        raise RosterError([RowError("servants", 1, "", "unreadable")]) from None
+    if inflated > MAX_INFLATED:  # a few KB can unpack to gigabytes
+        raise RosterError([RowError("servants", 1, "", "too_large",
+                                    str(MAX_INFLATED // (1024 * 1024)))])
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a file that is not a workbook
@@ -217,6 +243,10 @@ class _Row:
         value = _text(self.cells.get(column))
         if not value and required:
             self.error(column, "missing")
+        limit = MAX_LENGTH.get(column, 100)
+        if len(value) > limit:
+            self.errors.append(RowError(self.sheet, self.number, column, "too_long", str(limit)))
+            return None
         return value or None
 
     def yes_no(self, column: str) -> bool:
@@ -238,6 +268,8 @@ class _Row:
             if required:
                 self.error(column, "missing")
             return None
+        if text.isdigit() and int(text) in _SERIALS:  # Excel's serial number of the day
+            return _EXCEL_EPOCH + timedelta(days=int(text))
         for pattern in ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y"):
             try:
                 return datetime.strptime(text, pattern).date()  # noqa: DTZ007 - a calendar date
@@ -247,7 +279,8 @@ class _Row:
         return None
 
 
-def _servants(sheet: Sheet, errors: list[RowError]) -> list[ServantRow]:
+def _servants(sheet: Sheet, errors: list[RowError], categories: frozenset[str],
+              in_bot: frozenset[str]) -> list[ServantRow]:
     name, records, _ = sheet
     if not _check_header(sheet, SERVANT_COLUMNS, REQUIRED, errors):
         return []
@@ -258,7 +291,7 @@ def _servants(sheet: Sheet, errors: list[RowError]) -> list[ServantRow]:
     phones: dict[str, int] = {}
     for number, cells in records:
         row = _Row(name, number, cells, errors)
-        parsed = _servant(row)
+        parsed = _servant(row, categories)
         if parsed is None:
             continue
         if parsed.personnel_no in first_row_of:
@@ -277,14 +310,14 @@ def _servants(sheet: Sheet, errors: list[RowError]) -> list[ServantRow]:
         row = _Row(name, servant.row, {}, errors)
         if servant.supervisor == servant.personnel_no:
             row.error("supervisor", "self_supervisor", servant.supervisor)
-        elif servant.supervisor not in by_no:
+        elif servant.supervisor not in by_no and servant.supervisor not in in_bot:
             row.error("supervisor", "unknown_person", servant.supervisor)
         elif _cycle(servant, by_no):
             row.error("supervisor", "supervisor_cycle", servant.supervisor)
     return result
 
 
-def _servant(row: _Row) -> ServantRow | None:
+def _servant(row: _Row, categories: frozenset[str]) -> ServantRow | None:
     before = len(row.errors)
     personnel_no = row.text("personnel_no", required=True)
     full_name = row.text("full_name", required=True)
@@ -297,6 +330,10 @@ def _servant(row: _Row) -> ServantRow | None:
             category = normalize_category(category_text)
         except ScoreError:
             row.error("category", "bad_category", category_text)
+        else:
+            if category not in categories:
+                row.error("category", "unknown_category", category_text)
+                category = None
     appointed_on = row.date("appointed_on", required=True)
     dismissed_on = row.date("dismissed_on")
     if appointed_on and dismissed_on and dismissed_on < appointed_on:

@@ -4,6 +4,8 @@ answer."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
@@ -13,9 +15,9 @@ from aiogram.utils.i18n import gettext as _
 from handlers.common.callbacks import CampaignAction, CampaignCb, MenuAction, MenuCb
 from handlers.common.filters import HasRole
 from handlers.common.refusals import Refusal, out_of_date
-from handlers.common.render import quarter_name
+from handlers.common.render import locale, quarter_name
 from scoring import Quarter
-from services import campaigns
+from services import campaigns, jobs
 from services.accounts import Role, Servant
 from services.context import Context
 from services.reminders import Schedule
@@ -23,14 +25,28 @@ from services.reminders import Schedule
 from . import views
 
 
+def _chat(callback: CallbackQuery) -> Message:
+    """The message the button was on (too old a message can no longer be answered under)."""
+    if not isinstance(callback.message, Message):
+        raise Refusal(out_of_date())
+    return callback.message
+
+
 async def campaign_command(message: Message, context: Context) -> None:
-    text, markup = views.menu(context.clock.today())
+    text, markup = await _menu(context)
     await message.answer(text, reply_markup=markup)
 
 
 async def campaign_from_menu(callback: CallbackQuery, context: Context) -> None:
-    text, markup = views.menu(context.clock.today())
-    await callback.message.answer(text, reply_markup=markup)
+    text, markup = await _menu(context)
+    await _chat(callback).answer(text, reply_markup=markup)
+
+
+async def _menu(context: Context) -> views.View:
+    """The campaign menu, with the reading of the sanction caps the methodology uses."""
+    text, markup = views.menu(context.clock.today(), await campaigns.quarters_opened(context))
+    reading = views.sanction_reading(context.methodology)
+    return (f"{text}\n\n{reading}" if reading else text), markup
 
 
 async def open_quarter(callback: CallbackQuery, callback_data: CampaignCb, context: Context,
@@ -40,24 +56,37 @@ async def open_quarter(callback: CallbackQuery, callback_data: CampaignCb, conte
     except ValueError:
         raise Refusal(out_of_date()) from None
     report = await campaigns.open_quarter(context, servant, quarter, schedule)
-    await callback.message.answer(views.opened(quarter, report))
+    await _chat(callback).answer(views.opened(quarter, report, context.clock.today()))
 
 
 async def progress(callback: CallbackQuery, context: Context) -> None:
-    for text in views.chunks(views.progress(await campaigns.progress(context))):
-        await callback.message.answer(text)
+    """One message; the full tables as a file when the message could not hold them."""
+    today = context.clock.today()
+    text, table = views.progress(await campaigns.progress(context), today)
+    await _chat(callback).answer(text)
+    if table is not None:
+        await _chat(callback).answer_document(
+            BufferedInputFile(table, f"progress-{today.isoformat()}.xlsx"),
+            caption=_("Progress: every unit, evaluator and servant"))
 
 
-async def export(callback: CallbackQuery, context: Context) -> None:
-    found = await campaigns.results(context)
-    if not found:
-        await callback.message.answer(_("No evaluation campaign is open."))
+async def export(callback: CallbackQuery, context: Context, servant: Servant) -> None:
+    """One background job per open quarter: a "preparing…" message now, the file through
+    the outbox when it is built (the bot answers everyone meanwhile)."""
+    requested = await campaigns.request_exports(context, servant, locale())
+    if not requested:
+        await _chat(callback).answer(_("No evaluation campaign is open."))
         return
-    for quarter in found:
-        await callback.message.answer_document(BufferedInputFile(
-            views.results_workbook(quarter.rows, context.methodology),
-            f"results-{quarter.campaign.quarter}.xlsx"),
-            caption=quarter_name(quarter.campaign.quarter))
+    for job_id, campaign in requested:
+        preparing = await _chat(callback).answer(views.preparing(campaign.quarter))
+        await jobs.set_message(context, job_id, preparing.message_id)
+        start_export(context, job_id)
+
+
+def start_export(context: Context, job_id: int) -> None:
+    """Build the export job's workbook in the background (also when a restart resumes it)."""
+    context.jobs.start(campaigns.run_export(
+        context, job_id, partial(views.results_workbook, methodology=context.methodology)))
 
 
 async def annual(callback: CallbackQuery, callback_data: CampaignCb, context: Context,
@@ -66,7 +95,7 @@ async def annual(callback: CallbackQuery, callback_data: CampaignCb, context: Co
         raise Refusal(out_of_date())
     year = int(callback_data.period)
     formed = await campaigns.form_annual(context, servant, year)
-    await callback.message.answer_document(
+    await _chat(callback).answer_document(
         BufferedInputFile(views.annual_workbook(formed, context.methodology),
                           f"annual-{year}.xlsx"),
         caption=views.annual_caption(year, formed))
@@ -74,7 +103,7 @@ async def annual(callback: CallbackQuery, callback_data: CampaignCb, context: Co
 
 async def ask_close(callback: CallbackQuery, context: Context) -> None:
     text, markup = views.close_menu(await campaigns.open_campaigns(context))
-    await callback.message.answer(text, reply_markup=markup)
+    await _chat(callback).answer(text, reply_markup=markup)
 
 
 async def close(callback: CallbackQuery, callback_data: CampaignCb, context: Context,

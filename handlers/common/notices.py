@@ -19,16 +19,28 @@ from services.notices import Notice, NoticeKind
 
 
 @dataclass(frozen=True, slots=True)
+class Edit:
+    """New text for a message the bot sent the recipient earlier (a "preparing…" message);
+    sent as a new message if that one can no longer be edited."""
+
+    message_id: int
+    text: str
+    markup: InlineKeyboardMarkup | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Document:
-    """A file to send instead of a text message (e.g. a calibration protocol)."""
+    """A file to send instead of a text message (e.g. a calibration protocol); ``then_edit``
+    replaces the "preparing…" message once the file is delivered."""
 
     content: bytes
     filename: str
     caption: str
     markup: InlineKeyboardMarkup | None = None
+    then_edit: Edit | None = None
 
 
-Rendered = tuple[str, InlineKeyboardMarkup | None] | Document | None
+Rendered = tuple[str, InlineKeyboardMarkup | None] | Document | Edit | None
 Render = Callable[[Context, Notice], Awaitable[Rendered]]
 AfterSent = Callable[[Context, Notice, datetime], Awaitable[None]]
 

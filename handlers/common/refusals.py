@@ -129,6 +129,8 @@ TEXTS: dict[Reason, Callable[[Mapping[str, Any]], str]] = {
         "needed (2/3). The meeting is not valid.").format(**detail),
     Reason.LEGACY_VOTE_NOT_OPEN: lambda detail: _("This vote is not open to you."),
     Reason.LEGACY_ALREADY_VOTED: lambda detail: _("You have already voted."),
+    Reason.LEGACY_BALLOT_REPLACED: lambda detail: _(
+        "This ballot is from an earlier round: vote on the newest one."),
     Reason.LEGACY_NOT_RECORDER: lambda detail: _(
         "Only the chair or the secretary records the commission's recommendations."),
     Reason.LEGACY_RECOMMENDATION_TOO_LONG: lambda detail: _(

@@ -118,6 +118,15 @@ def _date(day: date, language: str) -> DateText:
     return DateText(day, language)
 
 
+def format_phone(digits: str | None) -> str:
+    """A stored Kazakhstan number (77010000010) as people write it: +7 701 000 00 10."""
+    if not digits:
+        return "—"
+    if len(digits) != 11:
+        return f"+{digits}"
+    return f"+{digits[0]} {digits[1:4]} {digits[4:7]} {digits[7:9]} {digits[9:]}"
+
+
 def official(text: Text) -> str:
     """A text of the methodology (parameter, hint, grade) in the reader's language."""
     return text.get(locale())

@@ -1,5 +1,6 @@
 """HR's tools: the roster import, invitation links, unlinking an account."""
 
-from .router import create_router
+from .notices import NOTICES
+from .router import create_router, start_import
 
-__all__ = ["create_router"]
+__all__ = ["NOTICES", "create_router", "start_import"]

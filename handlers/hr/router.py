@@ -15,14 +15,15 @@ from aiogram.utils.i18n import gettext as _
 
 from handlers.common.callbacks import MenuAction, MenuCb
 from handlers.common.filters import HasRole
-from services import accounts, roster
+from handlers.common.render import locale
+from services import accounts, jobs, roster
 from services.accounts import Role, Servant
 from services.context import Context
 
 from . import views
 from .states import Unbind
 
-__all__ = ["HasRole", "create_router"]  # HasRole lives in handlers.common.filters now
+__all__ = ["HasRole", "create_router", "start_import"]  # HasRole: handlers.common.filters
 
 
 # ------------------------------------------------------------------ roster import
@@ -45,13 +46,15 @@ async def import_roster(message: Message, bot: Bot, context: Context, servant: S
         return
     buffer = io.BytesIO()
     await bot.download(document, destination=buffer)
-    try:
-        report = await roster.import_roster(context, buffer.getvalue(), name, by=servant)
-    except roster.RosterError as exc:
-        await message.answer(views.rejection(exc.errors))
-        return
-    for text in views.imported(report):
-        await message.answer(text)
+    job_id = await roster.receive(context, servant, buffer.getvalue(), name, locale())
+    checking = await message.answer(views.checking(name))
+    await jobs.set_message(context, job_id, checking.message_id)
+    start_import(context, job_id)
+
+
+def start_import(context: Context, job_id: int) -> None:
+    """Check and import a recorded roster file in the background (also on a restart)."""
+    context.jobs.start(roster.run_import(context, job_id))
 
 
 # ------------------------------------------------------------------ invitation links

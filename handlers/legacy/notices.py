@@ -15,7 +15,7 @@ from services.context import Context
 from services.legacy import APPROVE, ReviewStatus
 from services.notices import Notice, NoticeKind
 
-from .views import grade_label, result_text
+from .views import grade_label, options_text, result_text
 
 
 async def _review(ctx: Context, message: Notice, status: ReviewStatus) -> legacy.Review | None:
@@ -34,19 +34,26 @@ async def legacy_review(ctx: Context, message: Notice) -> Rendered:
 
 
 async def legacy_vote(ctx: Context, message: Notice) -> Rendered:
+    """A voter's ballot for the review's round (an older round's ballot is not sent)."""
     review = await _review(ctx, message, ReviewStatus.AGREED)
-    if review is None:
+    round_no = message.payload.get("round", 1)
+    if review is None or round_no != review.vote_round:
         return None
-    grades = ctx.methodology.kpi_plan.grades if ctx.methodology.kpi_plan else ()
-    return _("Commission: the annual result of {name} for {year} is “{grade}”. Approve it, "
-             "or vote for another result (an open vote).").format(
-        name=escape(review.servant_name), year=review.year,
-        grade=grade_label(ctx.methodology, review.grade)), \
-        inline([[(_("Approve"), LegacyCb(id=review.id, action=LegacyAction.VOTE,
-                                         value=APPROVE))]] + [
-            [(_("Revise: {grade}").format(grade=grade_label(ctx.methodology, g.code)),
-              LegacyCb(id=review.id, action=LegacyAction.VOTE, value=g.code))]
-            for g in grades if g.code != review.grade])
+    name, methodology = escape(review.servant_name), ctx.methodology
+    options = legacy.ballot(ctx, review)
+    if round_no == 1:
+        text = _("Commission: the annual result of {name} for {year} is “{grade}”. Approve it, "
+                 "or vote for another result (an open vote).").format(
+            name=name, year=review.year, grade=grade_label(methodology, review.grade))
+    else:
+        text = _("Commission, round {n} of the vote on {name} for {year}: no option had a "
+                 "majority of the votes cast (cl. 33); vote again: {options}.").format(
+            n=round_no, name=name, year=review.year,
+            options=options_text(methodology, review, options))
+    return text, inline([[(_("Approve") if option == APPROVE else _("Revise: {grade}").format(
+        grade=grade_label(methodology, option)), LegacyCb(
+            id=review.id, action=LegacyAction.VOTE, index=round_no, value=option))]
+        for option in options])
 
 
 async def legacy_result(ctx: Context, message: Notice) -> Rendered:

@@ -30,6 +30,7 @@ class ProtocolRow:
     correction: Text | None  # the commission's grade where it revised the result
     recommendation: str | None
     votes: tuple[tuple[str, Text | None], ...]  # member -> the grade proposed, None: approve
+    vote_round: int  # the round that decided (cl. 33: repeated without a majority)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +57,8 @@ LABELS = {
                     "Комиссияның ұсыныстары"),
         "results": "Бағалау нәтижелері", "conclusion": "Комиссия қорытындысы",
         "summary": "{approved} нәтиже бекітілді, {revised} нәтиже қайта қаралды.",
-        "votes": "Ашық дауыс беру", "approve": "бекіту", "checked": "Тексерілді:",
+        "votes": "Ашық дауыс беру", "round": "{n}-тур", "approve": "бекіту",
+        "checked": "Тексерілді:",
         "chair": "Комиссияның төрағасы", "member": "Комиссияның мүшесі",
         "secretary": "Комиссияның хатшысы", "sign": "(тегі, аты-жөні, қолы)", "date": "Күні",
     },
@@ -70,7 +72,8 @@ LABELS = {
                     "Рекомендации комиссии"),
         "results": "Результаты оценки", "conclusion": "Заключение комиссии",
         "summary": "Утверждено результатов: {approved}, пересмотрено: {revised}.",
-        "votes": "Открытое голосование", "approve": "утвердить", "checked": "Проверено:",
+        "votes": "Открытое голосование", "round": "{n}-й тур", "approve": "утвердить",
+        "checked": "Проверено:",
         "chair": "Председатель комиссии", "member": "Член комиссии",
         "secretary": "Секретарь комиссии", "sign": "(фамилия, инициалы, подпись)",
         "date": "Дата",
@@ -99,7 +102,8 @@ def commission_protocol(record: ProtocolRecord, methodology: Methodology) -> Com
         recommendation=r.recommendation,
         votes=tuple((names[m], None if choice == APPROVE else _label(labels, choice))
                     for m, choice in sorted(record.votes[r.id].items(),
-                                            key=lambda v: names[v[0]])))
+                                            key=lambda v: names[v[0]])),
+        vote_round=r.vote_round)
         for r in record.decided)
     found = record.commission
     others = tuple(names[m] for m in found.members if m not in (found.chair_id,
@@ -164,7 +168,9 @@ def _conclusion(pdf: FPDF, facts: CommissionProtocol, labels: Labels, language: 
     for row in facts.rows:
         votes = "; ".join(f"{member}: {choice.get(language) if choice else labels['approve']}"
                           for member, choice in row.votes)
-        pdf.multi_cell(0, 5, f"{labels['votes']} — {row.servant}: {votes}",
+        voting = labels["votes"] + (f" ({labels['round'].format(n=row.vote_round)})"
+                                    if row.vote_round > 1 else "")
+        pdf.multi_cell(0, 5, f"{voting} — {row.servant}: {votes}",
                        new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
 

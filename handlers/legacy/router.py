@@ -202,11 +202,20 @@ async def typed_attendance(message: Message, state: FSMContext, context: Context
 
 async def vote(callback: CallbackQuery, callback_data: LegacyCb, context: Context,
                servant: Servant, callback_answer: CallbackAnswer) -> None:
-    voted = await legacy.vote(context, servant, callback_data.id, callback_data.value)
+    voted = await legacy.vote(context, servant, callback_data.id, callback_data.value,
+                              callback_data.index or 1)  # first ballots carried no round
     callback_answer.show_alert = True
-    callback_answer.text = _("Your vote is counted. The commission decided: {grade}.").format(
-        grade=views.grade_label(context.methodology, voted.decided)) if voted.decided \
-        else _("Your vote is counted.")
+    if voted.decided:
+        callback_answer.text = _("Your vote is counted. The commission decided: {grade}."
+                                 ).format(grade=views.grade_label(context.methodology,
+                                                                  voted.decided))
+    elif voted.repeat_between:
+        callback_answer.text = _("Your vote is counted. No option had a majority (cl. 33): "
+                                 "the commission votes again — {options}.").format(
+            options=views.options_text(context.methodology, voted.review,
+                                       voted.repeat_between))
+    else:
+        callback_answer.text = _("Your vote is counted.")
 
 
 # ------------------------------------------------------------------ the protocol

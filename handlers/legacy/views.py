@@ -13,7 +13,15 @@ from handlers.common.callbacks import LegacyAction, LegacyCb
 from handlers.common.keyboards import Row, inline
 from handlers.common.render import format_date, official
 from scoring import Methodology
-from services.legacy import DecidedResult, Menu, ProtocolRecord, Review, ReviewState, ReviewStatus
+from services.legacy import (
+    APPROVE,
+    DecidedResult,
+    Menu,
+    ProtocolRecord,
+    Review,
+    ReviewState,
+    ReviewStatus,
+)
 
 View = tuple[str, InlineKeyboardMarkup | None]
 
@@ -24,6 +32,19 @@ def grade_label(methodology: Methodology, code: str | None) -> str:
         if grade.code == code:
             return official(grade.label)
     return code or "—"
+
+
+def option_label(methodology: Methodology, review: Review, option: str) -> str:
+    """One option of the commission's ballot, in words."""
+    if option == APPROVE:
+        return _("approve “{grade}”").format(grade=grade_label(methodology, review.grade))
+    return _("revise to “{grade}”").format(grade=grade_label(methodology, option))
+
+
+def options_text(methodology: Methodology, review: Review, options: tuple[str, ...]) -> str:
+    """The options of a repeated vote: “approve …” or “revise to …”."""
+    labels = [option_label(methodology, review, o) for o in options]
+    return _("{first} or {second}").format(first=", ".join(labels[:-1]), second=labels[-1])
 
 
 def status_label(status: ReviewStatus) -> str:
@@ -150,6 +171,11 @@ def result_text(methodology: Methodology, result: DecidedResult) -> str:
     if review.final_grade != review.grade:
         lines.append(_("It revised the result (the evaluator's was {grade}).").format(
             grade=grade_label(methodology, review.grade)))
-    lines.append(_("You may appeal to the authorised body for civil service by {date} "
-                   "(10 working days), and to court.").format(date=format_date(result.appeal_by)))
+    lines.append(ngettext(
+        "You may appeal to the authorised body for civil service by {date} ({n} working day "
+        "from the decision of {decided}, cl. 43), and to court.",
+        "You may appeal to the authorised body for civil service by {date} ({n} working days "
+        "from the decision of {decided}, cl. 43), and to court.", result.appeal_working_days)
+        .format(date=format_date(result.appeal_by), n=result.appeal_working_days,
+                decided=format_date(result.decided_on)))
     return "\n".join(lines)

@@ -10,7 +10,7 @@ from aiogram.utils.i18n import gettext as _
 
 from handlers.common.callbacks import MenuAction, MenuCb, SurveyAction, SurveyCb
 from handlers.common.keyboards import Row, inline
-from handlers.common.render import format_date, format_score, official
+from handlers.common.render import format_date, format_score, locale, official
 from handlers.common.workbooks import xlsx
 from scoring import Methodology
 from scoring.survey import Survey360Rules, WorkingConditionsSurvey
@@ -78,6 +78,9 @@ def question(state: Answering) -> View:
     if asked.heading is not None:
         lines.append(f"<i>{escape(official(asked.heading))}</i>")
     lines.append(escape(official(asked.text)))
+    if asked.text.is_translation(locale()):  # e.g. the Kazakh text of Typical app. 7
+        lines.append(_("<i>Our translation, not the official wording of the methodology: the "
+                       "official text is in another language (/language).</i>"))
     rows: list[Row] = [[(("• " if code == chosen else "") + official(label),
                          SurveyCb(id=invitation.id, action=SurveyAction.ANSWER, index=index,
                                   value=code))]

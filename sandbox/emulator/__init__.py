@@ -4,8 +4,8 @@ The end-to-end tests drive the real bot with it; ``python -m bot sandbox`` runs 
 against it with a demo body and a chat page in the browser.
 """
 
-from .server import FakeTelegram, Request
+from .server import FakeTelegram, Push, Request
 from .users import FakeUser
 from .views import Button, ChatMessage
 
-__all__ = ["Button", "ChatMessage", "FakeTelegram", "FakeUser", "Request"]
+__all__ = ["Button", "ChatMessage", "FakeTelegram", "FakeUser", "Push", "Request"]

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, Self
 
+import aiohttp
 from aiohttp import web
 
 from .users import FakeUser
@@ -65,6 +66,16 @@ class Request:
     def result(self) -> Any:
         """The ``result`` of a successful call (None for errors)."""
         return self.response.get("result")
+
+
+@dataclass(frozen=True)
+class Push:
+    """One webhook delivery attempt: where, which update, and the HTTP status (0: no
+    connection)."""
+
+    url: str
+    update_id: int
+    status: int
 
 
 @dataclass
@@ -162,6 +173,16 @@ class FakeTelegram:
         self._pollers = 0
         self._closing = False
         self._runner: web.AppRunner | None = None
+        # webhook delivery: the workers a balancer in front of the registered URL forwards to
+        self.pushes: list[Push] = []
+        self.push_retry = 0.5  # seconds before a refused push is tried again (on the next worker)
+        self._workers: list[str] = []
+        self._next_worker = 0
+        self._acked: set[int] = set()
+        self._in_flight: set[int] = set()
+        self._pusher: asyncio.Task[None] | None = None
+        self._pushing: set[asyncio.Task[None]] = set()
+        self._http: aiohttp.ClientSession | None = None
 
     # ----- lifecycle ---------------------------------------------------------------------
 
@@ -175,11 +196,21 @@ class FakeTelegram:
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
         self.base_url = f"http://127.0.0.1:{self._runner.addresses[0][1]}"
+        self._http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30))
+        self._pusher = asyncio.create_task(self._push_updates(), name="fake-telegram-webhook")
 
     async def stop(self) -> None:
         """Answer pending long polls and shut the server down."""
         self._closing = True
         self._signal.notify()
+        for task in [*self._pushing, *([self._pusher] if self._pusher else [])]:
+            task.cancel()
+            with suppress(asyncio.CancelledError):
+                await task
+        self._pusher = None
+        if self._http is not None:
+            await self._http.close()
+            self._http = None
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -251,6 +282,14 @@ class FakeTelegram:
         text = description or defaults.get(status, f"Internal Server Error {status}")
         error = ApiError(status, text, retry_after if status == _TOO_MANY else None)
         self._failures.append(_Failure(method.lower(), error, count, chat_id))
+
+    def balance(self, urls: list[str]) -> None:
+        """While a webhook is set, push updates to ``urls`` in turn, as a load balancer in
+        front of several workers would; a refused or failed push is retried on the next one.
+        Without workers nothing is pushed (the registered URL is not contacted: it is usually
+        a public name the tests do not serve)."""
+        self._workers = list(urls)
+        self._signal.notify()
 
     def block(self, user_id: int) -> None:
         """The user blocks the bot: sends and edits to their chat now answer 403."""
@@ -362,7 +401,8 @@ class FakeTelegram:
         kind = next(iter(update))
         timeout = self.update_timeout
         await self.wait_until(
-            lambda: self._offset > update_id or update_id in self._dropped,
+            lambda: self._offset > update_id or update_id in self._acked
+            or update_id in self._dropped,
             timeout,
             lambda: (
                 f"bot did not take update {update_id} ({kind}) within {timeout}s; "
@@ -470,6 +510,48 @@ class FakeTelegram:
         finally:
             self._pollers -= 1
         return copy.deepcopy(self._queue[:limit])
+
+    async def _push_updates(self) -> None:
+        """Deliver queued updates to the webhook's workers, up to setWebhook's
+        max_connections at once, each until a worker answers 200."""
+        while True:
+            with suppress(TimeoutError):
+                await self._signal.wait_until(lambda: self._pushable() is not None, 3600)
+            update = self._pushable()
+            if update is not None:
+                self._in_flight.add(update["update_id"])
+                task = asyncio.create_task(self._push(update))
+                self._pushing.add(task)
+                task.add_done_callback(self._pushing.discard)
+
+    def _pushable(self) -> dict[str, Any] | None:
+        """The oldest queued update not being pushed now, if a push may start."""
+        if not (self.world.webhook_url and self._workers) or \
+                len(self._in_flight) >= self.world.webhook_connections:
+            return None
+        return next((u for u in self._queue if u["update_id"] not in self._in_flight), None)
+
+    async def _push(self, update: dict[str, Any]) -> None:
+        update_id = update["update_id"]
+        url = self._workers[self._next_worker % len(self._workers)]
+        self._next_worker += 1
+        headers = {"X-Telegram-Bot-Api-Secret-Token": self.world.webhook_secret} \
+            if self.world.webhook_secret else {}
+        status = 0
+        try:
+            assert self._http is not None
+            async with self._http.post(url, json=update, headers=headers) as response:
+                status = response.status
+        except (aiohttp.ClientError, TimeoutError, OSError):
+            pass
+        self.pushes.append(Push(url, update_id, status))
+        if status == 200:
+            self._acked.add(update_id)
+            self._queue = [u for u in self._queue if u["update_id"] != update_id]
+        else:
+            await asyncio.sleep(self.push_retry)
+        self._in_flight.discard(update_id)
+        self._signal.notify()
 
     def _acknowledge(self, offset: int) -> None:
         self._offset = max(self._offset, offset)

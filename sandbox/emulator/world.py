@@ -144,6 +144,8 @@ class World:
         self.callbacks: dict[str, CallbackQuery] = {}
         self.callback_answers: dict[int, list[str | None]] = {}
         self.webhook_url: str | None = None
+        self.webhook_secret: str | None = None
+        self.webhook_connections = 40  # setWebhook's max_connections
         self.revision = 0  # bumped by every message sent or edited
         self.action_marks: dict[int, int] = {}  # user id -> revision when he last acted
         self._ids = itertools.count(1)
@@ -368,10 +370,13 @@ class World:
 
     def set_webhook(self, params: dict[str, Any]) -> bool:
         self.webhook_url = _require(params, "url")
+        self.webhook_secret = params.get("secret_token")
+        self.webhook_connections = int(params.get("max_connections") or 40)
         return True
 
     def delete_webhook(self, params: dict[str, Any]) -> bool:
         self.webhook_url = None
+        self.webhook_secret = None
         return True
 
     def send_message(self, params: dict[str, Any]) -> dict[str, Any]:

@@ -280,3 +280,14 @@ async def test_the_servant_the_protocol_and_the_feedback_meeting(telegram, bot):
     row = (await bot.app.db.fetch("SELECT protocol_posted_at, feedback_held_on FROM "
                                   "calibration"))[0]
     assert row[0] is not None and row[1] == "2026-03-30"
+
+
+async def test_hrs_digest_puts_the_overdue_session_first(telegram, bot):
+    await _file_request(telegram, bot)
+    _go(bot, datetime(2026, 4, 20, 11, 0, tzinfo=ALMATY))  # past the official's decision date
+    await bot.app.reminders.tick()
+    await bot.app.notifier.wait_idle()
+    hr = person(telegram, "100")
+    digest = await hr.wait_for(lambda m: "Бүгін шешуді қажет етеді" in m.text)
+    assert digest.text.startswith("Бүгін шешуді қажет етеді")
+    assert digest.text.index("калибрлеу сессиясы") < digest.text.index("2025 жылғы 4-тоқсан")

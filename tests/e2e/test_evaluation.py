@@ -251,7 +251,7 @@ async def test_forged_callbacks_for_someone_elses_sheet(telegram, bot) -> None:
     assert result == "Этот результат вам недоступен."
 
 
-async def test_hr_progress_and_the_xlsx_export(telegram, bot) -> None:
+async def test_hr_progress(telegram, bot) -> None:
     await _open_quarter(telegram, bot)
     director = person(telegram, "200")
     await _submitted_sheet_of_kim(director)
@@ -261,25 +261,16 @@ async def test_hr_progress_and_the_xlsx_export(telegram, bot) -> None:
     hr = person(telegram, "100", "kk")
     await hr.send("/campaign")
     await hr.press("Барысы")
-    await hr.expect("Департамент: орындалды 1, орындалуда 0, басталмаған 2, мерзімі өткен 0")
-    await hr.expect("Департамент / Управление: орындалды 0, орындалуда 2, басталмаған 1")
-    await hr.expect("Сапарова Әсел (206): лауазымда бір айдан аз (6-т.)")
-    await hr.send("/campaign")
-    await hr.press("Нәтижелерді экспорттау (XLSX)")
-    export = await hr.expect("2026 жылғы 1-тоқсан")
-    assert export.document is not None
-    name, content = export.document
-    assert name == "results-2026Q1.xlsx"
-    sheet = load_workbook(io.BytesIO(content)).active
-    header = [c.value for c in sheet[1]]
-    rows = {r[0]: dict(zip(header, r, strict=True))
-            for r in sheet.iter_rows(min_row=2, values_only=True)}
-    kim = rows["201"]
-    assert kim["Орташа баға"] == 4.55
-    assert kim["Көшбасшылық және шешім қабылдау дағдылары"] == 5
-    assert kim["Бағалаушы"] == "Жақсылықов Нұрлан"
-    assert rows["203"]["Тәртіптік жазалардың болмауы"] == 2.99
-    assert set(rows) == {"100", "200", "201", "202", "203", "204", "205"}
+    report = await hr.expect("Парақтар: 7 парақтың 1 орындалды")  # one message, each sheet once
+    assert "Парақтар: 7 парақтың 1 орындалды, орындалуда 2, басталмаған 4." in report.text
+    assert "Департамент / Управление: 3 парақтың 0 орындалды, орындалуда 2, басталмаған 1" \
+        in report.text
+    assert "Департамент: 3 парақтың 1 орындалды, орындалуда 0, басталмаған 2" in report.text
+    assert report.text.index("Департамент / Управление:") < report.text.index("Департамент:")
+    assert "Сапарова Әсел (206): лауазымда бір айдан аз (6-т.)" in report.text
+    assert [m.message_id for m in hr.bot_messages if "Парақтар:" in m.text] == \
+        [report.message_id]
+    assert not any(m.document for m in hr.bot_messages)  # it all fits: no table attached
 
 
 async def test_annual_score_over_four_quarters_with_one_calibrated(telegram, bot) -> None:
@@ -311,9 +302,14 @@ async def test_annual_score_over_four_quarters_with_one_calibrated(telegram, bot
     assert formed.document is not None
     name, content = formed.document
     assert name == "annual-2025.xlsx"
-    rows = {r[0]: r for r in load_workbook(io.BytesIO(content)).active.iter_rows(
-        min_row=2, values_only=True)}
-    assert rows["204"][2:4] == (4, 3.94)  # (4 + 3.5 + 4.25 + 4) / 4 = 3.9375
+    sheet = load_workbook(io.BytesIO(content)).active
+    assert [c.value for c in sheet[1]][2:6] == ["1-тоқсан", "1-тоқсан калибрленді", "2-тоқсан",
+                                               "2-тоқсан калибрленді"]
+    rows = {r[0].value: r for r in sheet.iter_rows(min_row=2)}
+    # per quarter, Q4 marked as calibrated; (4 + 3.5 + 4.25 + 4) / 4 = 3.9375
+    assert [c.value for c in rows["204"][2:12]] == [4, None, 3.5, None, 4.25, None, 4, "иә", 4,
+                                                    3.94]
+    assert rows["204"][11].number_format == "0.00"
     olga = person(telegram, "204", "en")
     notice = await olga.wait_for(lambda m: "annual score for 2025" in m.text)
     assert "Your annual score for 2025: 3.94 — Performs functional duties properly" in \

@@ -352,3 +352,82 @@ async def test_opening_the_year_counts_the_worked_days_as_the_quarter_does(teleg
     async with context.reading() as conn:
         assert ids[22] not in {r.servant_id for r in await store.reviews(conn, 2026)}
     assert (await legacy.open_year(context, hr, frozenset({"hr"}), 2026)).added == 1
+
+
+async def _five_voters_meet(telegram: FakeTelegram, bot: RunningBot) -> None:
+    """A commission of seven, six present: the chair and four members vote, the secretary
+    does not."""
+    await _agreed_review(telegram, bot)
+    boss, secretary = person(telegram, 20), person(telegram, 27)
+    await boss.send("/review")
+    await boss.press("Создать комиссию за 2026 год")
+    await boss.send("20 27 23 24 25 26 21")
+    await boss.expect("Комиссия за 2026 год создана: 7 членов.")
+    await secretary.send("/review")
+    await secretary.press("Комиссия 2026: отметить присутствующих")
+    await secretary.send("20 27 23 24 25 26")
+    await secretary.expect("Кворум: 6 из 7")
+    await bot.app.notifier.wait_idle()
+
+
+async def _vote(telegram: FakeTelegram, choices: dict[int, str], ballot: str) -> None:
+    for number, label in choices.items():
+        member = person(telegram, number)
+        shown = await member.wait_for(lambda m: ballot in m.text)
+        await member.press(label, message=shown)
+
+
+async def test_without_a_majority_the_vote_is_repeated_between_the_two_most_voted(
+        telegram, bot):
+    """Seed 001 cl. 33: 2-1-1-1 of five votes is no majority (plurality would approve on 2 of
+    5); the vote is repeated between “approve” and the earliest of the tied runners-up."""
+    await _five_voters_meet(telegram, bot)
+    first = {20: "Утвердить", 23: "Утвердить", 24: "Пересмотреть: отлично",
+             25: "Пересмотреть: удовлетворительно"}
+    await _vote(telegram, first, "Комиссия:")
+    last = person(telegram, 26)
+    ballot = await last.wait_for(lambda m: "Комиссия:" in m.text)
+    toast = await last.press("Пересмотреть: неудовлетворительно", message=ballot)
+    assert toast == ("Ваш голос учтён. Ни один вариант не набрал большинства (п. 33): "
+                     "комиссия голосует повторно — утвердить «эффективно» или пересмотреть "
+                     "на «отлично».")
+    await bot.app.notifier.wait_idle()
+    servant = person(telegram, 22)
+    assert not [m for m in servant.bot_messages if "Комиссия рассмотрела" in m.text]
+    repeated = await last.wait_for(lambda m: "2-й тур голосования" in m.text)
+    assert "не набрал большинства поданных голосов (п. 33)" in repeated.text
+    assert repeated.button_labels() == ["Утвердить", "Пересмотреть: отлично"]
+    assert await last.press("Пересмотреть: удовлетворительно", message=ballot) == \
+        "Этот бюллетень из прошлого тура: голосуйте по последнему."
+    await _vote(telegram, {20: "Утвердить", 23: "Утвердить", 24: "Пересмотреть: отлично",
+                           25: "Утвердить", 26: "Пересмотреть: отлично"}, "2-й тур")
+    await bot.app.notifier.wait_idle()
+    result = await servant.wait_for(lambda m: "Комиссия рассмотрела" in m.text)
+    assert "эффективно" in result.text and "пересмотрела" not in result.text  # 3 of 5
+
+
+async def test_the_appeal_term_counts_from_the_decision_not_from_the_notice(telegram, bot):
+    """Seed 001 cl. 43: ten working days from the decision (Friday 15 January 2027), however
+    late the servant's notice goes out."""
+    await _agreed_review(telegram, bot)
+    boss, secretary = person(telegram, 20), person(telegram, 27)
+    await boss.send("/review")
+    await boss.press("Создать комиссию за 2026 год")
+    await boss.send("20 27 23 24 25 26")
+    await secretary.send("/review")
+    await secretary.press("Комиссия 2026: отметить присутствующих")
+    await secretary.send("20 27 23 24 25")
+    await secretary.expect("Кворум: 5 из 6")
+    await bot.app.notifier.wait_idle()
+    telegram.fail_next("sendMessage", status=429, retry_after=3600, chat_id=8822)
+    await _vote(telegram, {n: "Утвердить" for n in (20, 23, 24, 25)}, "Комиссия:")
+    await bot.app.notifier.wait_idle()
+    servant = person(telegram, 22)
+    assert not [m for m in servant.bot_messages if "Комиссия рассмотрела" in m.text]
+    clock = bot.app.clock
+    clock.advance(datetime(2027, 1, 20, 11, 0, tzinfo=ALMATY) - clock.now())  # Wednesday
+    bot.app.notifier.wake()
+    await bot.app.notifier.wait_idle()
+    result = await servant.wait_for(lambda m: "Комиссия рассмотрела" in m.text)
+    assert "до 29 января 2027 (10 рабочих дней со дня решения 15 января 2027, п. 43)" in \
+        result.text

@@ -48,7 +48,7 @@ async def bot(telegram: FakeTelegram, tmp_path) -> AsyncIterator[RunningBot]:
     first.write_text(",".join(HEADER) + "\n" + ",".join(HR_ROW) + "\n", encoding="utf-8")
     code, out, err = await run_cli(telegram, database, "import-roster", str(first))
     assert code == 0, err
-    assert "1 added" in out
+    assert "добавлено 1" in out  # the chat's sentence, in DEFAULT_LANGUAGE
     running = await RunningBot(telegram, database).start()
     yield running
     await running.stop()

@@ -174,10 +174,34 @@ async def test_the_annual_notice(telegram, bot):
             (report.campaign.id, bot.ids["201"])))[0][0]
         await evaluation.submit(conn, sheet, average=Decimal("3.60"), grade="proper",
                                 at=app.clock.now(), actor="test")
-    await _move(bot, at(2027, 1, 29, 11))  # the working day before the deadline (1 Feb)
+    await _move(bot, at(2027, 1, 29, 11))  # the working day before the deadline (30 Jan)
     missing = [t for t in _texts(telegram, HR) if "2026 жылғы қорытынды бағалар" in t]
-    assert len(missing) == 1 and "2027 жылғы 1 ақпанда қалыптастырылады" in missing[0]
-    await _move(bot, at(2027, 2, 1, 11))  # 30 January 2027 is a Saturday
+    assert len(missing) == 1 and "2027 жылғы 30 қаңтарда" in missing[0]
+    # 30 January 2027 is a Saturday: formed that day («не позднее», cl. 5), told on Monday
+    await _move(bot, at(2027, 1, 30, 11))
+    async with app.db.reading() as conn:
+        formed_at = (await conn.execute_fetchall(
+            "SELECT DISTINCT formed_at FROM annual_score WHERE year = 2026"))
+    assert [r[0][:10] for r in formed_at] == ["2027-01-30"]
+    kim = [t for t in _texts(telegram, org.TELEGRAM["201"]) if "итоговая оценка за 2026" in t]
+    assert kim == []  # quiet hours: not on a day off
+    await _move(bot, at(2027, 2, 1, 11))
     kim = [t for t in _texts(telegram, org.TELEGRAM["201"]) if "итоговая оценка за 2026" in t]
     assert kim == ["Ваша итоговая оценка за 2026 год: 3,60 — Выполняет функциональные "
                    "обязанности надлежащим образом (среднее за 1 квартал, п. 5)."]
+
+
+async def test_the_digest_is_not_repeated_when_nothing_new_can_be_done(telegram, bot):
+    await _quarter_opened(bot)
+
+    def digests() -> list[str]:
+        return [t for t in _texts(telegram, HR) if "мерзімі 20 қаңтар 2026 өтті" in t]
+
+    await _move(bot, at(2026, 1, 21, 11))  # Wednesday, the first working day past the deadline
+    assert len(digests()) == 1
+    assert "Жақсылықов Нұрлан: 4 парақ" in digests()[0]  # the evaluators, named once
+    await _move(bot, at(2026, 1, 22, 11))
+    await _move(bot, at(2026, 1, 23, 11))
+    assert len(digests()) == 1  # nothing HR did not already hear
+    await _move(bot, at(2026, 1, 26, 11))  # Monday: the weekly reminder of who is late
+    assert len(digests()) == 2 and "Жақсылықов Нұрлан: 4 парақ" in digests()[1]

@@ -106,4 +106,4 @@ async def test_import_roster_errors_on_the_command_line(telegram: FakeTelegram,
                    "1,A,P,Z-1,U,2020-01-01\n", encoding="utf-8")
     code, _, err = await run_cli(telegram, tmp_path / "db.sqlite3", "import-roster", str(bad))
     assert code == 1
-    assert "servants row 2, column category: bad_category (Z-1)" in err
+    assert "строка 2, столбец category: «Z-1» — не код категории вида C-4 или D-O-1" in err

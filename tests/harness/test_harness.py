@@ -37,6 +37,9 @@ from aiogram.types import (
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
 )
+from aiogram.webhook.aiohttp_server import SimpleRequestHandler
+from aiohttp import web
+from aiohttp.test_utils import TestServer
 
 from sandbox.emulator.entities import EntityParseError, parse_html
 from tests.harness import FakeTelegram, FakeUser
@@ -523,3 +526,40 @@ async def test_polling_stops_cleanly(caplog: pytest.LogCaptureFixture) -> None:
     assert [m.text for m in user.bot_messages] == ["ok"]  # the chat is still readable
     assert not [r for r in caplog.records if "Unclosed" in r.getMessage()]
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+async def test_webhook_pushes_round_robin_and_fails_over_to_the_other_worker() -> None:
+    """With a webhook set, updates are pushed to the workers behind it in turn, with the
+    secret; a worker that is gone gets its update retried on the next one."""
+    async with FakeTelegram() as tg:
+        tg.push_retry = 0.05
+        bot = make_bot(tg)
+        servers = []
+        for _ in range(2):
+            dispatcher = Dispatcher()
+            dispatcher.include_router(build_router())
+            app = web.Application()
+            SimpleRequestHandler(dispatcher, bot, secret_token="s3cret").register(app, "/hook")
+            servers.append(TestServer(app))
+        for server in servers:
+            await server.start_server()
+        try:
+            await bot.set_webhook("https://bot.example.kz/hook", secret_token="s3cret")
+            tg.balance([str(server.make_url("/hook")) for server in servers])
+            user = tg.user(61, "Айжан")
+            for n in range(4):
+                await user.send(f"/start round{n}")
+                await user.expect(f"token=round{n}")
+            first, second = (str(server.make_url("/hook")) for server in servers)
+            assert [p.url for p in tg.pushes] == [first, second, first, second]
+            assert all(p.status == 200 for p in tg.pushes)
+            await servers[0].close()  # the first worker dies
+            for n in range(4, 6):
+                await user.send(f"/start round{n}")
+                await user.expect(f"token=round{n}")
+            assert any(p.url == first and p.status == 0 for p in tg.pushes)
+            assert sum(p.status == 200 for p in tg.pushes) == 6  # each update handled once
+        finally:
+            for server in servers:
+                await server.close()
+            await bot.session.close()

@@ -97,9 +97,14 @@ def test_justice_deadline_is_the_10th(justice, cal):
     assert justice.evaluation_deadline(Quarter(2025, 4), cal) == date(2026, 1, 12)  # Sat 10
 
 
-def test_annual_deadline_30_january(typical, cal):
-    assert typical.annual_deadline(2025, cal) == date(2026, 1, 30)
-    assert typical.annual_deadline(2026, cal) == date(2027, 2, 1)  # 30 Jan 2027 is a Saturday
+@pytest.mark.parametrize(
+    ("year", "deadline"),
+    [(2025, date(2026, 1, 30)),  # a Friday
+     (2026, date(2027, 1, 30)),  # a Saturday: «не позднее» — an automatic step does not move
+     (2027, date(2028, 1, 30))],  # a Sunday
+)
+def test_annual_deadline_30_january(typical, year, deadline):
+    assert typical.annual_deadline(year) == deadline
 
 
 def test_overrides_file_adds_a_day_off_and_a_working_sunday(tmp_path):

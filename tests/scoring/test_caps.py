@@ -52,3 +52,29 @@ def test_overall_scope_caps_the_average(tmp_path):
     result = methodology.score("managerial", {**FULL, "no_sanctions": "5"}, sanction="remark")
     assert (result.average, result.capped, result.grade) == (Decimal("2.99"), True, "satisfactory")
     assert methodology.max_score("managerial", "no_sanctions", "remark") == Decimal("5")
+
+
+@pytest.mark.parametrize(
+    ("scope", "sanction", "average", "grade"),
+    [
+        # the default reading caps parameter 5 only: a sanctioned servant can still be effective
+        ("parameter", "remark", "4.60", "effective"),
+        ("parameter", "severe_reprimand", "4.60", "effective"),
+        ("parameter", "other", "4.40", "effective"),
+        # read as a cap on the overall score, 2.99 and 1.99 are the tops of the lower bands
+        ("overall", "remark", "2.99", "satisfactory"),
+        ("overall", "severe_reprimand", "2.99", "satisfactory"),
+        ("overall", "other", "1.99", "unsatisfactory"),
+    ],
+)
+def test_what_each_reading_of_the_cap_means(tmp_path, typical, scope, sanction, average, grade):
+    """Issue 15 item 8: the best a sanctioned servant can reach under each reading."""
+    methodology = typical
+    if scope == "overall":
+        path = tmp_path / "overall.toml"
+        path.write_text('schema = 1\nextends = "typical-2025"\nid = "overall"\n'
+                        '[sanctions]\nscope = "overall"\n', encoding="utf-8")
+        methodology = load_methodology(path)
+    best = methodology.best_with(sanction)
+    assert (best.average, best.grade) == (Decimal(average), grade)
+

@@ -1,5 +1,6 @@
 """The older model (seeds 001, 002): KPIs counted, 3/4 of indicators, the commission."""
 
+from dataclasses import replace
 from datetime import date
 from fractions import Fraction
 
@@ -51,14 +52,69 @@ def test_quorum_two_thirds(legacy, present, members, quorum):
     assert legacy.commission.has_quorum(present, members) is quorum
 
 
-def test_open_vote_majority_and_the_chairs_casting_vote(legacy):
+BALLOT = ("approve", "excellent", "satisfactory", "unsatisfactory")  # agreed: "effective"
+
+
+@pytest.mark.parametrize(
+    ("votes", "chair", "decided", "by_chair", "repeat"),
+    [
+        # seed 001 cl. 33: a majority of the votes cast decides
+        ("AAR", 3, "approve", False, ()),
+        ("AAASU", 1, "approve", False, ()),  # 3 of 5
+        ("AAAS", 4, "approve", False, ()),  # 3 of 4
+        # 2-1-1-1 of five: no majority, not a tie — vote again between the two most voted;
+        # the runner-up is tied three ways, the earliest on the ballot goes through
+        ("AAESU", 1, None, False, ("approve", "excellent")),
+        ("SSAEU", 1, None, False, ("approve", "satisfactory")),  # 2-1-1-1, approve second
+        ("SSUUA", 1, None, False, ("satisfactory", "unsatisfactory")),  # 2-2-1 of five
+        ("AESU", 1, None, False, ("approve", "excellent")),  # 1-1-1-1 of four
+        ("AASSEE", 1, None, False, ("approve", "excellent")),  # 2-2-2: no exact tie of two
+        # an exact tie of two options: the chair's vote decides
+        ("AR", 2, "revise", True, ()),
+        ("AR", 1, "approve", True, ()),
+        ("AASS", 3, "satisfactory", True, ()),
+        ("AASS", 1, "approve", True, ()),
+        # ... but only a chair who voted
+        ("AASS", 9, None, False, ("approve", "satisfactory")),
+    ],
+)
+def test_the_commission_decides_by_a_majority_of_the_votes_cast(
+        legacy, votes, chair, decided, by_chair, repeat):
+    names = {"A": "approve", "E": "excellent", "S": "satisfactory", "U": "unsatisfactory",
+             "R": "revise"}
+    cast = {i: names[v] for i, v in enumerate(votes, start=1)}
+    outcome = legacy.commission.decide(cast, chair=chair, ballot=(*BALLOT, "revise"))
+    assert (outcome.option, outcome.by_chair, outcome.repeat_between) == (
+        decided, by_chair, repeat)
+
+
+def test_a_repeated_vote_between_two_options_ends_in_a_majority_or_the_chairs_tie(legacy):
     commission = legacy.commission
-    assert commission.decide({1: "approve", 2: "approve", 3: "revise"}, chair=3) == "approve"
-    assert commission.decide({1: "approve", 2: "revise"}, chair=2) == "revise"
-    assert commission.decide({1: "approve", 2: "revise"}, chair=1) == "approve"
-    # the secretary does not vote: without his vote it is 1 : 1 and the chair decides
+    runoff = ("approve", "satisfactory")
+    for votes in ("AAS", "SSA", "AASSA"):
+        cast = {i: "approve" if v == "A" else "satisfactory" for i, v in enumerate(votes)}
+        assert commission.decide(cast, chair=0, ballot=runoff).option is not None
+
+
+def test_the_secretary_does_not_vote(legacy):
+    commission = legacy.commission
+    # without the secretary's vote it is 1 : 1 and the chair decides
     votes = {1: "approve", 2: "revise", 9: "approve"}
-    assert commission.decide(votes, chair=2, secretary=9) == "revise"
+    outcome = commission.decide(votes, chair=2, secretary=9, ballot=("approve", "revise"))
+    assert outcome.option == "revise" and outcome.by_chair
+
+
+def test_without_the_chairs_casting_vote_a_tie_is_voted_again(legacy):
+    commission = replace(legacy.commission, chair_casting_vote=False)
+    outcome = commission.decide({1: "approve", 2: "revise"}, chair=1,
+                                ballot=("approve", "revise"))
+    assert outcome.option is None and outcome.repeat_between == ("approve", "revise")
+
+
+def test_the_first_ballot_is_approve_or_another_grade(legacy):
+    from scoring.legacy import ballot
+
+    assert ballot(legacy.kpi_plan.grades, "effective", "approve") == BALLOT
 
 
 @pytest.mark.parametrize(("members", "needed"), [(5, 4), (6, 4), (7, 5), (9, 6), (1, 1)])
@@ -120,3 +176,17 @@ def test_worked_days_match_the_quarterly_plan(typical, cal):
                                             opened_on=date(2026, 4, 1))
     assert worked < typical.eligibility_rules.min_worked_days
     assert [e.reason for e in exclusions if e.servant_id == 1] == ["too_few_worked_days"]
+
+
+@pytest.mark.parametrize(
+    ("decided_on", "last_day"),
+    [
+        (date(2026, 2, 2), date(2026, 2, 16)),  # Monday: ten working days later
+        (date(2026, 3, 13), date(2026, 4, 1)),  # across Nauryz (23–25 March off)
+        (date(2026, 12, 25), date(2027, 1, 13)),  # across New Year (4 Jan) and Christmas
+        (date(2026, 2, 7), date(2026, 2, 20)),  # decided on a Saturday
+    ],
+)
+def test_the_appeal_term_counts_from_the_decision(legacy, cal, decided_on, last_day):
+    """Seed 001 cl. 43: ten working days from the decision, whenever the servant is told."""
+    assert legacy.commission.appeal_by(decided_on, cal) == last_day

@@ -121,3 +121,47 @@ async def test_retention_purges_evaluations_older_than_three_years(db):
     async with db.reading() as conn:
         left = await conn.execute_fetchall("SELECT year, quarter FROM campaign")
     assert [tuple(r) for r in left] == [(2026, 1)]
+
+
+async def test_a_quarter_is_kept_three_years_from_its_last_calibration(db):
+    """Typical cl. 13: completion is the last step of the evaluation; an undecided calibration
+    keeps its quarter, and calibrated sheets go with their calibrations (issue 15 item 6)."""
+    from datetime import date, timedelta
+
+    from scoring import Quarter, WorkCalendar, load_methodology
+    from storage import evaluation, roster
+    from storage.roster_file import parse
+
+    from .test_roster import SAMPLE
+
+    methodology, calendar = load_methodology("typical-2025"), WorkCalendar.kazakhstan()
+    async with db.transaction() as conn:
+        await roster.apply(conn, parse(SAMPLE.read_bytes(), "s.csv"), at=NOW, actor="cli")
+        for quarter in (Quarter(2021, 4), Quarter(2022, 1), Quarter(2022, 2)):
+            await evaluation.open_campaign(conn, methodology, quarter, calendar, at=NOW,
+                                           today=quarter.end, actor="cli")
+        campaigns = {(r[1], r[2]): r[0] for r in await conn.execute_fetchall(
+            "SELECT id, year, quarter FROM campaign")}
+        cutoff = NOW - timedelta(days=3 * 365)
+
+        async def calibrate(quarter: tuple[int, int], status: str, decided: date | None):
+            sheet, evaluatee = (await conn.execute_fetchall(
+                "SELECT id, evaluatee_id FROM sheet WHERE campaign_id = ? LIMIT 1",
+                (campaigns[quarter],)))[0]
+            await conn.execute(
+                "INSERT INTO calibration (sheet_id, appellant_id, statement, requested_at, "
+                "requested_on, decision_due, session_due, status, original_score, decided_on)"
+                " VALUES (?, ?, 's', ?, ?, ?, ?, ?, '3.00', ?)",
+                (sheet, evaluatee, NOW.isoformat(), "2022-01-01", "2022-01-05", "2022-01-20",
+                 status, decided.isoformat() if decided else None))
+
+        await calibrate((2021, 4), "decided", (cutoff + timedelta(days=10)).date())
+        await calibrate((2022, 1), "voting", None)
+        await calibrate((2022, 2), "decided", (cutoff - timedelta(days=10)).date())
+    assert (cutoff - timedelta(days=10)).date() > date(2022, 7, 31)  # after Q2's deadline
+    async with db.transaction() as conn:
+        removed = await retention.purge(conn, before=cutoff, at=NOW, actor="cli")
+    assert removed["campaign"] == 1 and removed["calibration"] == 1
+    async with db.reading() as conn:
+        left = await conn.execute_fetchall("SELECT year, quarter FROM campaign ORDER BY year")
+    assert [tuple(r) for r in left] == [(2021, 4), (2022, 1)]

@@ -1,13 +1,15 @@
 """Roster files: every row validated, any error rejects the whole file; import is idempotent."""
 
 import io
+import zipfile
+from datetime import date
 from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
 
-from storage import audit, roster
-from storage.roster_file import RosterError, normalize_phone, parse
+from storage import audit, roster, roster_file
+from storage.roster_file import RosterError, SanctionRow, normalize_phone, parse
 
 from .conftest import NOW
 
@@ -143,3 +145,66 @@ async def test_apply_is_idempotent_and_counts(db):
     assert "Департамент торговой политики" in units
     assert "Департамент торговой политики / Управление внутренней торговли" in units
     assert updates[0]["before"] == '{"category": "C-4"}'
+
+
+@pytest.mark.parametrize(
+    ("row", "column", "reason", "value"),
+    [
+        ("1,A,P,C-9,U,2020-01-01,no,no,,,,,", "category", "unknown_category", "C-9"),
+        ("1,A," + "P" * 5000 + ",C-4,U,2020-01-01,no,no,,,,,", "position", "too_long", "300"),
+        ("1," + "A" * 201 + ",P,C-4,U,2020-01-01,no,no,,,,,", "full_name", "too_long", "200"),
+    ],
+)
+def test_what_the_register_and_the_limits_refuse(row, column, reason, value):
+    with pytest.raises(RosterError) as exc:
+        parse(csv(row), "r.csv")
+    assert [(e.column, e.reason, e.value) for e in exc.value.errors] == [(column, reason, value)]
+
+
+def test_a_methodology_may_list_its_own_categories():
+    with pytest.raises(RosterError) as exc:
+        parse(csv("1,A,P,C-4,U,2020-01-01,no,no,,,,,"), "r.csv", categories=frozenset({"C-3"}))
+    assert exc.value.errors[0].reason == "unknown_category"
+
+
+def test_excel_serial_dates_in_csv_and_xlsx():
+    parsed = parse(csv("1,A,P,C-4,U,45301,no,no,,,,,"), "r.csv")
+    assert str(parsed.servants[0].appointed_on) == "2024-01-10"
+    parsed = parse(_xlsx([HEADER.split(","), ["1", "A", "P", "C-4", "U", 45301]]), "r.xlsx")
+    assert str(parsed.servants[0].appointed_on) == "2024-01-10"
+
+
+def test_a_supervisor_already_in_the_bot():
+    row = "2,B,P,C-4,U,2020-01-01,no,no,1,,,,"
+    with pytest.raises(RosterError):
+        parse(csv(row), "r.csv")
+    assert parse(csv(row), "r.csv", in_bot=frozenset({"1"})).servants[0].supervisor == "1"
+
+
+def test_a_zip_bomb_is_refused_before_it_is_unpacked(monkeypatch):
+    monkeypatch.setattr(roster_file, "MAX_INFLATED", 10 * 1024 * 1024)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (10 * 1024 * 1024 + 1))
+    assert len(out.getvalue()) < 100 * 1024
+    with pytest.raises(RosterError) as exc:
+        parse(out.getvalue(), "r.xlsx")
+    assert exc.value.errors[0].reason == "too_large"
+
+
+def test_too_many_rows(monkeypatch):
+    monkeypatch.setattr(roster_file, "MAX_ROWS", 2)
+    rows = [f"{n},A,P,C-4,U,2020-01-01,no,no,,,,," for n in range(1, 5)]
+    with pytest.raises(RosterError) as exc:
+        parse(csv(*rows), "r.csv")
+    assert [(e.reason, e.value) for e in exc.value.errors] == [("too_many_rows", "2")]
+
+
+async def test_the_report_counts_sanctions_and_absences(db):
+    parsed = parse(SAMPLE.read_bytes(), "sample-roster.csv")
+    async with db.transaction() as conn:
+        await roster.apply(conn, parsed, at=NOW, actor="cli")
+    parsed.sanctions = [SanctionRow(parsed.servants[0].personnel_no, "remark", date(2026, 2, 1))]
+    async with db.transaction() as conn:
+        report = await roster.apply(conn, parsed, at=NOW, actor="cli")
+    assert (report.unchanged, report.sanctions_added, report.absences_changed) == (9, 1, 0)
