@@ -36,6 +36,9 @@ class CalibrationRules:
     require_hr: bool
     require_evaluators: bool
     feedback_topics: tuple[Text, ...]
+    argument_working_days: int = 3
+    feedback_reminder_working_days: int = 5
+    feedback_escalation_working_days: int = 10
 
     def request_deadline(self, delivered_on: date, acknowledged_on: date | None,
                          cal: WorkCalendar) -> date | None:
@@ -56,6 +59,22 @@ class CalibrationRules:
     def protocol_deadline(self, signed_on: date, cal: WorkCalendar) -> date:
         """HR posts the protocol by this day (cl. 23)."""
         return cal.add_working_days(signed_on, self.protocol_posting_working_days)
+
+    def voting_opens_on(self, approved_on: date, cal: WorkCalendar) -> date:
+        """Cl. 23 lets the evaluator and the servant argue in writing before the panel
+        decides; the vote opens when both have, or at the latest on this day (decisions)."""
+        return cal.add_working_days(approved_on, self.argument_working_days)
+
+    def feedback_follow_up(self, decided_on: date, day: date, cal: WorkCalendar) -> str | None:
+        """Cl. 24 sets no deadline for the feedback meeting (docs/decisions.md): with none
+        recorded, the evaluator is reminded once ``feedback_reminder_working_days`` after the
+        decision ("remind") and HR told once ``feedback_escalation_working_days`` after it
+        ("escalate"); on any other day nobody is (None)."""
+        if day == cal.add_working_days(decided_on, self.feedback_reminder_working_days):
+            return "remind"
+        if day == cal.add_working_days(decided_on, self.feedback_escalation_working_days):
+            return "escalate"
+        return None
 
 
 @dataclass(frozen=True, slots=True)

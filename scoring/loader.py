@@ -502,7 +502,7 @@ def _sanctions(node: _Node | None, forms: dict[str, Form], scale: Scale | None
 
 
 def _calibration(node: _Node) -> CalibrationRules:
-    return CalibrationRules(
+    rules = CalibrationRules(
         clause=node.str("clause"),
         request_window_working_days=node.int("request_window_working_days", low=1, high=60),
         window_starts_at=node.str("window_starts_at", choices=("delivery", "acknowledgement")),
@@ -517,7 +517,16 @@ def _calibration(node: _Node) -> CalibrationRules:
         require_hr=node.bool("require_hr"),
         require_evaluators=node.bool("require_evaluators"),
         feedback_topics=node.texts("feedback_topics"),
+        argument_working_days=node.int("argument_working_days", default=3, high=60),
+        feedback_reminder_working_days=node.int("feedback_reminder_working_days", default=5,
+                                                low=1, high=60),
+        feedback_escalation_working_days=node.int("feedback_escalation_working_days",
+                                                  default=10, low=1, high=120),
     )
+    if rules.feedback_escalation_working_days <= rules.feedback_reminder_working_days:
+        node.fail("feedback_escalation_working_days",
+                  "must be later than feedback_reminder_working_days")
+    return rules
 
 
 def _kpi_tables(node: _Node | None) -> dict[str, KpiTable]:

@@ -18,7 +18,7 @@ from scoring import CalibrationRules, PanelMember, Parameter, majority_score, pa
 from scoring.calibration import corrected_score, propose_panel
 from storage import calibration as calibrations
 from storage import evaluation, org, reports
-from storage.calibration import Calibration, CalibrationStatus, Candidate, Side
+from storage.calibration import Attachment, Calibration, CalibrationStatus, Candidate, Side
 from storage.evaluation import Sheet
 from storage.models import Servant
 
@@ -28,12 +28,14 @@ from .notices import NoticeKind
 from .results import Result, own_result, result_of
 
 __all__ = [
-    "MAX_DOCUMENTS", "MAX_TEXT", "Approval", "Calibration", "CalibrationStatus", "Feedback",
-    "Materials", "PanelInvalid", "Protocol", "ProtocolFacts", "Review", "Session", "Side",
+    "MAX_DOCUMENTS", "MAX_TEXT", "Approval", "Attachment", "Calibration", "CalibrationStatus",
+    "Feedback", "Materials", "PanelInvalid", "Protocol", "ProtocolFacts", "Review", "Session",
+    "Side",
     "VoteOutcome", "Voted", "approve_panel", "argument_side", "attach_document",
     "cast_vote", "check_text", "choose_panel", "file_request", "hold_feedback", "materials",
     "open_ballot", "open_request", "post_protocol", "propose_other", "protocol_of",
-    "require_appointing", "review", "save_argument", "session", "window_for_notice",
+    "require_appointing", "review", "save_argument", "session", "voting_open",
+    "voting_opens_on", "window_for_notice",
 ]
 
 MAX_TEXT = 3000  # a statement or an argument, in characters
@@ -130,6 +132,8 @@ class ProtocolFacts:
     appellant_argument: str | None
     statement: str
     rounds: tuple[tuple[int, tuple[tuple[str, Decimal], ...]], ...]  # round -> (member, score)
+    documents: tuple[str, ...] = ()  # the names of the files attached to the request
+    session_due: date | None = None  # cl. 21; a later decision is recorded as late
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,7 +205,8 @@ async def protocol_of(ctx: Context, calibration_id: int) -> Protocol | None:
         members=tuple(names[m] for m in calibration.members),
         evaluator=names[sheet.evaluator_id], evaluator_argument=calibration.evaluator_argument,
         appellant_argument=calibration.appellant_argument, statement=calibration.statement,
-        rounds=rounds))
+        rounds=rounds, documents=tuple(d.name for d in calibration.documents),
+        session_due=calibration.session_due))
 
 
 # ------------------------------------------------------------------ the servant's request
@@ -232,15 +237,16 @@ def check_text(text: str) -> str:
     return text
 
 
-def attach_document(documents: Sequence[str], file_id: str) -> tuple[str, ...]:
+def attach_document(documents: Sequence[Attachment], file_id: str,
+                    name: str) -> tuple[Attachment, ...]:
     """The request's documents with one more, if there is room."""
     if len(documents) >= MAX_DOCUMENTS:
         raise Rejected(Reason.CALIBRATION_TOO_MANY_DOCUMENTS, n=MAX_DOCUMENTS)
-    return (*documents, file_id)
+    return (*documents, Attachment(file_id, name))
 
 
 async def file_request(ctx: Context, servant: Servant, sheet_id: int, statement: str,
-                       documents: Sequence[str]) -> Calibration:
+                       documents: Sequence[Attachment]) -> Calibration:
     """File the request (cl. 11); the officials who appoint are asked to decide (cl. 20)."""
     result = await own_result(ctx, servant, sheet_id)
     _check_window(ctx, result)
@@ -359,7 +365,7 @@ async def materials(ctx: Context, servant: Servant, roles: frozenset[str],
     calibration = found.calibration
     form = ctx.methodology.forms[found.sheet.form]
     return Materials(found, form.parameters, servant.id in calibration.members
-                     and calibration.status == CalibrationStatus.VOTING)
+                     and voting_open(ctx, calibration))
 
 
 async def argument_side(ctx: Context, servant: Servant, calibration_id: int) -> Side:
@@ -374,20 +380,53 @@ async def argument_side(ctx: Context, servant: Servant, calibration_id: int) -> 
 
 async def save_argument(ctx: Context, servant: Servant, calibration_id: int, side: Side,
                         text: str) -> None:
-    """His written argument, which the panel reads with the materials."""
+    """His written argument, which the panel reads with the materials; the second one opens
+    the vote before its time is up, and the members are told."""
     text = check_text(text)
     async with ctx.transaction() as tx:
+        before = await calibrations.get(tx.conn, calibration_id)
         await calibrations.set_argument(tx.conn, calibration_id, side, text, at=tx.now,
                                         actor=f"servant:{servant.id}")
+        after = await calibrations.get(tx.conn, calibration_id)
+        if before is not None and after is not None and not voting_open(ctx, before) \
+                and voting_open(ctx, after):
+            await tx.notify(NoticeKind.CALIBRATION_VOTING_OPEN, f"calibration:{after.id}",
+                            list(after.members), payload={"calibration": after.id})
 
 
 # ------------------------------------------------------------------ voting
+def voting_opens_on(ctx: Context, calibration: Calibration) -> date | None:
+    """The last day the vote waits for the written arguments (None: no panel yet)."""
+    if calibration.approved_at is None:
+        return None
+    approved_on = calibration.approved_at.astimezone(ctx.clock.tz).date()
+    return _rules(ctx).voting_opens_on(approved_on, ctx.calendar)
+
+
+def voting_open(ctx: Context, calibration: Calibration) -> bool:
+    """The panel votes once both arguments are in or their time is up (cl. 23)."""
+    opens_on = voting_opens_on(ctx, calibration)
+    return calibration.status == CalibrationStatus.VOTING and opens_on is not None and (
+        _both_argued(calibration) or ctx.clock.today() >= opens_on)
+
+
+def _both_argued(calibration: Calibration) -> bool:
+    return bool(calibration.evaluator_argument and calibration.appellant_argument)
+
+
+def _require_open(ctx: Context, calibration: Calibration) -> None:
+    if calibration.status == CalibrationStatus.VOTING and not voting_open(ctx, calibration):
+        raise Rejected(Reason.CALIBRATION_VOTING_NOT_OPEN,
+                       date=voting_opens_on(ctx, calibration))
+
+
 async def open_ballot(ctx: Context, member: Servant, calibration_id: int) -> Calibration:
     """The current round, for a member of the panel while it votes."""
     found = await _session(ctx, calibration_id)
     calibration = found.calibration
     if member.id not in calibration.members:
         raise Rejected(Reason.CALIBRATION_MEMBERS_ONLY)
+    _require_open(ctx, calibration)
     if calibration.status != CalibrationStatus.VOTING:
         raise Rejected(Reason.CALIBRATION_VOTING_CLOSED)
     return calibration
@@ -399,6 +438,7 @@ async def propose_other(ctx: Context, member: Servant, calibration_id: int) -> C
     calibration = found.calibration
     if member.id not in calibration.members or calibration.status != CalibrationStatus.VOTING:
         raise Rejected(Reason.CALIBRATION_VOTING_CLOSED)
+    _require_open(ctx, calibration)
     return calibration
 
 
@@ -415,6 +455,7 @@ async def cast_vote(ctx: Context, member: Servant, calibration_id: int, round_te
         sheet.sanctions)
     if member.id not in calibration.members:
         raise Rejected(Reason.CALIBRATION_MEMBERS_ONLY)
+    _require_open(ctx, calibration)
     if calibration.status != CalibrationStatus.VOTING or round_text != str(calibration.round):
         raise Rejected(Reason.CALIBRATION_ROUND_CLOSED)
     async with ctx.transaction() as tx:

@@ -15,8 +15,12 @@ class Reason(StrEnum):
     SCORE_FIRST = "score_first"
     NOT_A_COLLEAGUE = "not_a_colleague"
     COMMENT_TOO_LONG = "comment_too_long"
+    SCORE_SIGNED = "score_signed"
+    SCORE_UNREADABLE = "score_unreadable"
+    SCORE_DECIMALS = "score_decimals"
     # calibration
     CALIBRATION_REQUESTED = "calibration_requested"
+    CALIBRATION_VOTING_NOT_OPEN = "calibration_voting_not_open"
     CALIBRATION_WINDOW_NOT_STARTED = "calibration_window_not_started"
     CALIBRATION_WINDOW_CLOSED = "calibration_window_closed"
     CALIBRATION_TEXT_TOO_LONG = "calibration_text_too_long"

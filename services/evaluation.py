@@ -8,6 +8,7 @@ item index, so a double tap or a duplicate update repeats the same change instea
 from __future__ import annotations
 
 import sqlite3
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,10 +23,11 @@ from scoring import (
     ScoreError,
     Text,
     achievement_percent,
+    format_plain,
     may_hand_over,
 )
 from scoring.methodology import KpiResult, ScoreResult
-from storage import evaluation, kpi, org, reports
+from storage import accounts, evaluation, kpi, org, reports
 from storage.evaluation import Campaign, Sheet
 from storage.models import Servant
 
@@ -68,6 +70,15 @@ class SheetItem:
     cap: SanctionCap | None
     check: Callable[[str], Decimal]  # parse a typed or pressed value, or raise ScoreError
     kpi: KpiFacts | None = None
+
+    @property
+    def example(self) -> Decimal:
+        """A typed value to show as an example, always within the allowed range: 4,75 on the
+        full scale, 1,75 under a 2,99 cap, the middle of a narrow KPI range."""
+        whole = max(self.low, Decimal(int(self.high)) - 1)
+        if whole + Decimal("0.75") <= self.high:
+            return whole + Decimal("0.75")
+        return ((self.low + self.high) / 2).quantize(Decimal("0.01"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +123,7 @@ class OpenedSheet:
 class Scored:
     state: SheetState
     value: Decimal
+    comment_saved: bool = False  # a comment written before the score was saved with it
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +136,20 @@ class Submitted:
 class HandedOver:
     sheet: Sheet
     colleague: Servant
+    colleague_linked: bool  # False: he has no Telegram account linked and is not told
+
+
+@dataclass(frozen=True, slots=True)
+class EvaluatorSheets:
+    """An evaluator's sheets in open campaigns and the campaigns in which he may hand sheets
+    over to a colleague (cl. 18)."""
+
+    sheets: list[Sheet]
+    may_hand_over: frozenset[int]  # campaign ids
+
+    def pending_to_hand_over(self) -> list[Sheet]:
+        return [s for s in self.sheets
+                if s.status == "pending" and s.campaign.id in self.may_hand_over]
 
 
 # ------------------------------------------------------------------ reading
@@ -156,6 +182,16 @@ async def evaluator_sheets(ctx: Context, evaluator: Servant) -> list[Sheet]:
     """The evaluator's sheets in open campaigns, pending first, then by name."""
     async with ctx.reading() as conn:
         return await evaluation.evaluator_sheets(conn, evaluator.id)
+
+
+async def sheet_list(ctx: Context, evaluator: Servant) -> EvaluatorSheets:
+    """His sheets, with the campaigns where he has more than twenty pending (cl. 18)."""
+    sheets = await evaluator_sheets(ctx, evaluator)
+    pending: dict[int, int] = {}
+    for found in sheets:
+        if found.status == "pending":
+            pending[found.campaign.id] = pending.get(found.campaign.id, 0) + 1
+    return EvaluatorSheets(sheets, frozenset(c for c, n in pending.items() if may_hand_over(n)))
 
 
 async def own_sheet(ctx: Context, evaluator: Servant, sheet_id: int) -> Sheet:
@@ -259,20 +295,69 @@ async def go_to(ctx: Context, evaluator: Servant, sheet_id: int, index: int
     return SheetState(moved, state.items, None, state.methodology), index
 
 
+_SPACES = dict.fromkeys(map(ord, " \t\u00a0\u2007\u2009\u202f"))
+
+
+def typed_score(text: str, item: SheetItem) -> Decimal:
+    """A score as the evaluator typed it, ready for the methodology to check: full-width
+    digits and punctuation read as ASCII, spaces inside ignored. A sign is refused (a score is
+    never negative and "-0" or "+4" is a slip); so is anything that is not a number — both
+    with the range and an example, so that he knows what to type."""
+    plain = unicodedata.normalize("NFKC", text).translate(_SPACES)
+    detail = {"low": item.low, "high": item.high, "example": item.example}
+    if plain[:1] in ("-", "+", "\u2212"):
+        raise Rejected(Reason.SCORE_SIGNED, **detail)
+    try:
+        return item.check(plain)
+    except ScoreError as error:
+        if error.code == "not_a_number":
+            raise Rejected(Reason.SCORE_UNREADABLE, **detail) from None
+        if error.code == "too_many_decimals":
+            raise Rejected(Reason.SCORE_DECIMALS, **detail) from None
+        raise
+
+
 async def record_score(ctx: Context, evaluator: Servant, sheet_id: int, index: int,
-                       value: str) -> Scored:
-    """Check and save one score (pressed or typed); raises ScoreError for a value the
-    methodology refuses."""
+                       value: str, *, typed: bool = False, comment: str | None = None
+                       ) -> Scored:
+    """Check and save one score (pressed, or ``typed``: see ``typed_score``) as one canonical
+    value ("4.750" is stored as 4.75); raises ScoreError for a value the methodology refuses.
+    A ``comment`` written before the score is saved with it, in the same transaction."""
     state = await pending_state(ctx, evaluator, sheet_id)
     item = state.item(index)
-    score = item.check(value)
+    score = Decimal(format_plain(typed_score(value, item) if typed else item.check(value)))
+    actor = f"servant:{evaluator.id}"
+    comment = comment.strip() if comment else None
     try:
-        saved = await evaluation.record_answer(ctx.db, state.sheet, index, item.id, score,
-                                               at=ctx.clock.now(),
-                                               actor=f"servant:{evaluator.id}")
+        if comment:
+            _check_comment(comment)
+            async with ctx.transaction() as tx:
+                saved = await evaluation.record_answer_with_comment(
+                    tx.conn, state.sheet, index, item.id, score, comment, at=tx.now,
+                    actor=actor)
+        else:
+            saved = await evaluation.record_answer(ctx.db, state.sheet, index, item.id, score,
+                                                   at=ctx.clock.now(), actor=actor)
     except sqlite3.IntegrityError:  # submitted in the meantime: the trigger refused it
         raise Rejected(Reason.ALREADY_SUBMITTED) from None
-    return Scored(SheetState(saved, state.items, None, state.methodology), score)
+    return Scored(SheetState(saved, state.items, None, state.methodology), score,
+                  comment_saved=bool(comment))
+
+
+def _check_comment(text: str) -> None:
+    if len(text) > MAX_COMMENT:
+        raise Rejected(Reason.COMMENT_TOO_LONG, length=len(text), limit=MAX_COMMENT)
+
+
+async def draft_comment(ctx: Context, evaluator: Servant, sheet_id: int, index: int,
+                        text: str) -> str | None:
+    """A comment for an item not scored yet: checked now, saved with the score ("-" or an
+    empty text: no comment)."""
+    state = await pending_state(ctx, evaluator, sheet_id)
+    state.item(index)
+    text = text.strip()
+    _check_comment(text)
+    return None if text in ("", "-") else text
 
 
 async def save_comment(ctx: Context, evaluator: Servant, sheet_id: int, index: int,
@@ -281,8 +366,7 @@ async def save_comment(ctx: Context, evaluator: Servant, sheet_id: int, index: i
     state = await pending_state(ctx, evaluator, sheet_id)
     item = state.item(index)
     text = text.strip()
-    if len(text) > MAX_COMMENT:
-        raise Rejected(Reason.COMMENT_TOO_LONG, length=len(text), limit=MAX_COMMENT)
+    _check_comment(text)
     async with ctx.transaction() as tx:
         saved = await evaluation.save_comment(tx.conn, sheet_id, item.id,
                                               None if text == "-" else text, at=tx.now,
@@ -312,7 +396,8 @@ async def submit_sheet(ctx: Context, evaluator: Servant, sheet_id: int) -> Submi
 
 async def hand_over(ctx: Context, evaluator: Servant, sheet_id: int,
                     personnel_no: str) -> HandedOver:
-    """Cl. 18: give a pending sheet to a colleague, who is told."""
+    """Cl. 18: give a pending sheet to a colleague, who is told — if he has linked his
+    Telegram account; ``colleague_linked`` says whether he has."""
     state = await pending_state(ctx, evaluator, sheet_id)
     async with ctx.transaction() as tx:
         colleague = await org.by_personnel_no(tx.conn, personnel_no.strip())
@@ -323,7 +408,8 @@ async def hand_over(ctx: Context, evaluator: Servant, sheet_id: int,
                                    actor=f"servant:{evaluator.id}")
         await tx.notify(NoticeKind.HANDOVER, f"sheet:{sheet_id}", colleague.id,
                         payload={"sheet": sheet_id})
-    return HandedOver(state.sheet, colleague)
+        linked = await accounts.telegram_id_of(tx.conn, colleague.id) is not None
+    return HandedOver(state.sheet, colleague, linked)
 
 
 async def mark_result_delivered(ctx: Context, sheet_id: int, sent_at: datetime) -> None:

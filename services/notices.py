@@ -29,11 +29,14 @@ class NoticeKind(StrEnum):
     CALIBRATION_EVALUATOR = "calibration_evaluator"
     CALIBRATION_APPROVED = "calibration_approved"
     CALIBRATION_REVOTE = "calibration_revote"
+    CALIBRATION_VOTING_OPEN = "calibration_voting_open"  # both arguments in, or their time up
     CALIBRATION_RESULT = "calibration_result"
     CALIBRATION_FEEDBACK = "calibration_feedback"
+    CALIBRATION_FEEDBACK_OVERDUE = "calibration_feedback_overdue"  # to HR, once (cl. 24)
     CALIBRATION_DECIDED = "calibration_decided"
     CALIBRATION_PROTOCOL = "calibration_protocol"
     CALIBRATION_SESSION_DUE = "calibration_session_due"
+    CALIBRATION_OVERDUE = "calibration_overdue"  # the session deadline passed (cl. 21), once
     CALIBRATION_PROTOCOL_DUE = "calibration_protocol_due"
     # surveys
     SURVEY_INVITATION = "survey_invitation"

@@ -20,6 +20,7 @@ from storage import legacy as absences_store
 from storage.calibration import Calibration
 from storage.evaluation import Campaign
 
+from .calibration import voting_opens_on
 from .context import Context, Tx
 from .notices import NoticeKind
 
@@ -219,25 +220,56 @@ class _Today:
         """Whoever the session waits for, on the eve of its next deadline and on the day."""
         subject, payload = f"calibration:{found.id}", {"calibration": found.id}
         day = self.day
+        await self.session_overdue(found, hr)
         if found.status == "requested":
             if day in (self.eve(found.decision_due), found.decision_due):
                 await self.send(NoticeKind.CALIBRATION_REQUEST, subject,
                                 await calibrations.appointing_officials(self.conn, day), payload)
         elif found.status == "voting":
+            if day == voting_opens_on(self.ctx, found) and not (
+                    found.evaluator_argument and found.appellant_argument):
+                await self.send(NoticeKind.CALIBRATION_VOTING_OPEN, subject,
+                                found.members, payload)
             voted = await calibrations.votes(self.conn, found.id, found.round)
             if day in (self.eve(found.session_due), found.session_due):
                 await self.send(NoticeKind.CALIBRATION_MEMBER, subject,
                                 [m for m in found.members if m not in voted], payload)
                 await self.send(NoticeKind.CALIBRATION_SESSION_DUE, subject, hr, payload)
         else:
-            if found.feedback_held_on is None:
-                appealed = await evaluation.sheet(self.conn, found.sheet_id)
-                assert appealed is not None
-                await self.send(NoticeKind.CALIBRATION_FEEDBACK, subject,
-                                [appealed.evaluator_id], payload)
+            await self.feedback(found, hr)
             if not found.protocol_posted and found.protocol_due is not None and \
                     day in (self.eve(found.protocol_due), found.protocol_due):
                 await self.send(NoticeKind.CALIBRATION_PROTOCOL_DUE, subject, hr, payload)
+
+    async def session_overdue(self, found: Calibration, hr: list[int]) -> None:
+        """The first working day after an undecided session's deadline (cl. 21), everyone it
+        concerns hears it once: the officials, HR, the evaluator and the servant."""
+        if found.status == "decided" or \
+                self.day != self.calendar.add_working_days(found.session_due, 1):
+            return
+        appealed = await evaluation.sheet(self.conn, found.sheet_id)
+        assert appealed is not None
+        officials = [found.official_id] if found.official_id is not None else \
+            await calibrations.appointing_officials(self.conn, self.day)
+        recipients = dict.fromkeys([*officials, *hr, appealed.evaluator_id, found.appellant_id])
+        await self.send(NoticeKind.CALIBRATION_OVERDUE, f"calibration:{found.id}", recipients,
+                        {"calibration": found.id})
+
+    async def feedback(self, found: Calibration, hr: list[int]) -> None:
+        """No feedback meeting recorded yet (cl. 24): the evaluator is reminded once, HR told
+        once later, then nobody (``CalibrationRules.feedback_follow_up``)."""
+        rules = self.methodology.calibration
+        if found.feedback_held_on is not None or found.decided_on is None or rules is None:
+            return
+        step = rules.feedback_follow_up(found.decided_on, self.day, self.calendar)
+        subject, payload = f"calibration:{found.id}", {"calibration": found.id}
+        if step == "remind":
+            appealed = await evaluation.sheet(self.conn, found.sheet_id)
+            assert appealed is not None
+            await self.send(NoticeKind.CALIBRATION_FEEDBACK, subject, [appealed.evaluator_id],
+                            payload)
+        elif step == "escalate":
+            await self.send(NoticeKind.CALIBRATION_FEEDBACK_OVERDUE, subject, hr, payload)
 
     async def surveys(self) -> None:
         """Non-responders, every third working day until the survey closes; nobody else

@@ -8,6 +8,7 @@ from datetime import date
 from scoring import Text
 from storage import calibration as calibrations
 from storage import evaluation
+from storage.calibration import Calibration
 from storage.evaluation import Sheet
 from storage.models import Servant
 
@@ -22,10 +23,21 @@ class Result:
 
     sheet: Sheet
     titles: dict[str, Text | str] | None  # a KPI sheet's items; parameters name themselves
-    requested: bool  # a calibration session was requested
+    calibration: Calibration | None  # the session he requested, if he did
     window_days: int | None  # the request window (cl. 11); None: no calibration at all
     deadline: date | None  # its last day; None while it has not started
     can_request: bool
+    today: date
+
+    @property
+    def requested(self) -> bool:
+        return self.calibration is not None
+
+    @property
+    def window_closed(self) -> bool:
+        """The last day to request a session has passed and he did not."""
+        return self.calibration is None and self.deadline is not None \
+            and self.today > self.deadline
 
 
 async def my_results(ctx: Context, servant: Servant) -> list[Sheet]:
@@ -54,23 +66,23 @@ async def acknowledge(ctx: Context, servant: Servant, sheet_id: int) -> Result:
 async def result_of(ctx: Context, sheet: Sheet) -> Result:
     """The result with the calibration request window (cl. 11)."""
     async with ctx.reading() as conn:
-        requested = await calibrations.by_sheet(conn, sheet.id) is not None
+        requested = await calibrations.by_sheet(conn, sheet.id)
     rules = ctx.methodology.calibration
     titles = None
     if ctx.methodology.forms[sheet.form].kind == "kpi":
         titles = {i.id: i.title for i in (await state_of(ctx, sheet)).items}
     if rules is None:
-        return Result(sheet, titles, requested, None, None, False)
+        return Result(sheet, titles, requested, None, None, False, ctx.clock.today())
     tz = ctx.clock.tz
     delivered = sheet.delivered_at.astimezone(tz).date() if sheet.delivered_at \
         else ctx.clock.today()
     acknowledged = sheet.acknowledged_at.astimezone(tz).date() if sheet.acknowledged_at \
         else None
     deadline = rules.request_deadline(delivered, acknowledged, ctx.calendar)
-    can_request = not requested and sheet.final_average is None and (
+    can_request = requested is None and sheet.final_average is None and (
         deadline is None or ctx.clock.today() <= deadline)
     return Result(sheet, titles, requested, rules.request_window_working_days, deadline,
-                  can_request)
+                  can_request, ctx.clock.today())
 
 
 async def result_for_notice(ctx: Context, sheet_id: int) -> Result | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -33,12 +33,25 @@ class Side(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class Attachment:
+    """A document the servant attached to his request: its Telegram file id and name."""
+
+    file_id: str
+    name: str
+
+    @classmethod
+    def stored(cls, value: str | dict[str, str]) -> Attachment:
+        """From the JSON column (older rows hold the bare file id)."""
+        return cls(value, "") if isinstance(value, str) else cls(**value)
+
+
+@dataclass(frozen=True, slots=True)
 class Calibration:
     id: int
     sheet_id: int
     appellant_id: int
     statement: str
-    documents: tuple[str, ...]
+    documents: tuple[Attachment, ...]
     requested_on: date
     decision_due: date
     session_due: date
@@ -54,6 +67,7 @@ class Calibration:
     protocol_posted: bool
     feedback_held_on: date | None
     members: tuple[int, ...]
+    approved_at: datetime | None = None  # the panel's approval (cl. 20)
 
 
 def _date(value: str | None) -> date | None:
@@ -72,14 +86,16 @@ async def get(conn: aiosqlite.Connection, calibration_id: int) -> Calibration | 
         (calibration_id,)))
     return Calibration(
         r["id"], r["sheet_id"], r["appellant_id"], r["statement"],
-        tuple(json.loads(r["documents"])), date.fromisoformat(r["requested_on"]),
+        tuple(Attachment.stored(d) for d in json.loads(r["documents"])),
+        date.fromisoformat(r["requested_on"]),
         date.fromisoformat(r["decision_due"]), date.fromisoformat(r["session_due"]),
         CalibrationStatus(r["status"]), r["official_id"], r["evaluator_argument"],
         r["appellant_argument"],
         r["round"], Decimal(r["original_score"]),
         Decimal(r["final_score"]) if r["final_score"] else None, _date(r["decided_on"]),
         _date(r["protocol_due"]), r["protocol_posted_at"] is not None,
-        _date(r["feedback_held_on"]), members)
+        _date(r["feedback_held_on"]), members,
+        datetime.fromisoformat(r["approved_at"]) if r["approved_at"] else None)
 
 
 async def by_sheet(conn: aiosqlite.Connection, sheet_id: int) -> Calibration | None:
@@ -89,14 +105,14 @@ async def by_sheet(conn: aiosqlite.Connection, sheet_id: int) -> Calibration | N
 
 
 async def request(conn: aiosqlite.Connection, sheet: evaluation.Sheet, statement: str,
-                  documents: list[str], rules: CalibrationRules, calendar: WorkCalendar, *,
+                  documents: list[Attachment], rules: CalibrationRules, calendar: WorkCalendar, *,
                   at: datetime, today: date) -> int:
     """File the servant's request (cl. 11); the decision and session deadlines count from it."""
     cursor = await conn.execute(
         "INSERT INTO calibration (sheet_id, appellant_id, statement, documents, requested_at, "
         "requested_on, decision_due, session_due, original_score) VALUES (?, ?, ?, ?, ?, ?, ?, "
         "?, ?)",
-        (sheet.id, sheet.evaluatee_id, statement, json.dumps(documents),
+        (sheet.id, sheet.evaluatee_id, statement, json.dumps([asdict(d) for d in documents]),
          at.isoformat(timespec="seconds"), today.isoformat(),
          rules.decision_deadline(today, calendar).isoformat(),
          rules.session_deadline(today, calendar).isoformat(), str(sheet.score)))

@@ -241,6 +241,24 @@ async def record_answer(db: Database, sheet: Sheet, ordinal: int, parameter: str
     return dataclasses.replace(sheet, answers=answers, position=ordinal + 1)
 
 
+async def record_answer_with_comment(conn: aiosqlite.Connection, sheet: Sheet, ordinal: int,
+                                     parameter: str, score: Decimal, comment: str, *,
+                                     at: datetime, actor: str) -> Sheet:
+    """Save a score and the comment written before it, inside the caller's transaction (the
+    triggers move the sheet on and audit the score; the comment is audited here)."""
+    await conn.execute(
+        "INSERT INTO answer (sheet_id, parameter, ordinal, score, comment, answered_at, "
+        "answered_by) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sheet_id, parameter) DO UPDATE "
+        "SET score = excluded.score, comment = excluded.comment, ordinal = excluded.ordinal, "
+        "answered_at = excluded.answered_at, answered_by = excluded.answered_by",
+        (sheet.id, parameter, ordinal, str(score), comment, at.isoformat(timespec="seconds"),
+         actor))
+    await audit.record(conn, at=at, actor=actor, action="sheet.comment",
+                       subject=f"sheet:{sheet.id}:{parameter}")
+    answers = {**sheet.answers, parameter: Answer(parameter, score, comment)}
+    return dataclasses.replace(sheet, answers=answers, position=ordinal + 1)
+
+
 async def save_comment(conn: aiosqlite.Connection, sheet_id: int, parameter: str,
                        comment: str | None, *, at: datetime, actor: str) -> bool:
     """Set or clear the comment of an answered parameter; False if it is not answered yet."""

@@ -9,7 +9,7 @@ from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).parents[1]
 KEYWORDS = {"_": None, "__": None, "ngettext": (1, 2)}
-PLACEHOLDER = re.compile(r"\{(\w*)\}")
+PLACEHOLDER = re.compile(r"\{(\w*)(?::\w+)?\}")  # {date:dat}: a declined date
 
 
 def _source_ids() -> set[str]:

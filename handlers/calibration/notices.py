@@ -44,6 +44,33 @@ async def calibration_session_due(ctx: Context, message: Notice) -> Rendered:
         voted=found.voted, members=len(calib.members), round=calib.round), None
 
 
+async def calibration_overdue(ctx: Context, message: Notice) -> Rendered:
+    """The session missed its deadline (cl. 21): what is missing, and that it may still
+    decide; the servant reads it about his own request."""
+    found = await _calibration(ctx, message)
+    if found is None or found.calibration.status == CalibrationStatus.DECIDED:
+        return None
+    calib, sheet = found.calibration, found.sheet
+    if calib.status == CalibrationStatus.REQUESTED:
+        step = _("no panel has been approved (it was due by {date})").format(
+            date=format_date(calib.decision_due))
+    else:
+        step = _("{voted} of {members} members have voted in round {round}").format(
+            voted=found.voted, members=len(calib.members), round=calib.round)
+    if message.recipient_id == calib.appellant_id:
+        return _("Your calibration session ({quarter}) was due by {date} (cl. 21) and has not "
+                 "decided yet: {step}. The official and HR have been told. Until it decides, "
+                 "the evaluator's score stands; a late decision still replaces it.").format(
+            quarter=quarter_name(sheet.campaign.quarter), date=format_date(calib.session_due),
+            step=step), None
+    return _("Calibration session no. {id} ({name}, {quarter}) missed its deadline of {date} "
+             "(cl. 21): {step}. Votes cast now still count, and the protocol records the "
+             "delay; please complete the session.").format(
+        id=calib.id, name=escape(sheet.evaluatee_name),
+        quarter=quarter_name(sheet.campaign.quarter), date=format_date(calib.session_due),
+        step=step), None
+
+
 async def calibration_protocol_due(ctx: Context, message: Notice) -> Rendered:
     found = await _calibration(ctx, message)
     due = found.calibration.protocol_due if found else None
@@ -71,8 +98,27 @@ async def calibration_request(ctx: Context, message: Notice) -> Rendered:
 
 
 async def calibration_member(ctx: Context, message: Notice) -> Rendered:
+    """The invitation: the materials now, the vote once it opens (cl. 23)."""
     found = await _calibration(ctx, message)
     if found is None or found.calibration.status != CalibrationStatus.VOTING:
+        return None
+    if calibration.voting_open(ctx, found.calibration):
+        return await calibration_voting_open(ctx, message)
+    calib, sheet = found.calibration, found.sheet
+    opens_on = calibration.voting_opens_on(ctx, calib)
+    assert opens_on is not None
+    return _("You are a member of the calibration session on {name}'s evaluation for "
+             "{quarter}. Read the materials; voting opens once the evaluator and the servant "
+             "have both argued in writing, or on {date} at the latest, and I will tell "
+             "you.").format(
+        name=escape(sheet.evaluatee_name), quarter=quarter_name(sheet.campaign.quarter),
+        date=format_date(opens_on)), inline([[
+            (_("Materials"), CalibrationCb(id=calib.id, action=CalibrationAction.MATERIALS))]])
+
+
+async def calibration_voting_open(ctx: Context, message: Notice) -> Rendered:
+    found = await _calibration(ctx, message)
+    if found is None or not calibration.voting_open(ctx, found.calibration):
         return None
     calib, sheet = found.calibration, found.sheet
     return _("You are a member of the calibration session on {name}'s evaluation for "
@@ -160,6 +206,21 @@ async def calibration_feedback(ctx: Context, message: Notice) -> Rendered:
                   CalibrationCb(id=calib.id, action=CalibrationAction.FEEDBACK_HELD))]])
 
 
+async def calibration_feedback_overdue(ctx: Context, message: Notice) -> Rendered:
+    """To HR, once: the evaluator has not recorded the meeting; the reminders have stopped."""
+    found = await _calibration(ctx, message)
+    if found is None or not _decided(found) or found.calibration.feedback_held_on:
+        return None
+    calib, sheet = found.calibration, found.sheet
+    if calib.decided_on is None:
+        return None
+    return _("Calibration session no. {id} ({name}, {quarter}) decided on {date}; the "
+             "evaluator has not recorded the feedback meeting yet (cl. 24). I have stopped "
+             "reminding the evaluator: please follow it up.").format(
+        id=calib.id, name=escape(sheet.evaluatee_name),
+        quarter=quarter_name(sheet.campaign.quarter), date=format_date(calib.decided_on)), None
+
+
 async def calibration_decided(ctx: Context, message: Notice) -> Rendered:
     found = await _calibration(ctx, message)
     if found is None or not _decided(found):
@@ -189,14 +250,17 @@ async def calibration_protocol(ctx: Context, message: Notice) -> Rendered:
 NOTICES: dict[NoticeKind, NoticeRenderer] = {
     NoticeKind.CALIBRATION_WINDOW: NoticeRenderer(calibration_window),
     NoticeKind.CALIBRATION_SESSION_DUE: NoticeRenderer(calibration_session_due),
+    NoticeKind.CALIBRATION_OVERDUE: NoticeRenderer(calibration_overdue),
     NoticeKind.CALIBRATION_PROTOCOL_DUE: NoticeRenderer(calibration_protocol_due),
     NoticeKind.CALIBRATION_REQUEST: NoticeRenderer(calibration_request),
     NoticeKind.CALIBRATION_MEMBER: NoticeRenderer(calibration_member),
+    NoticeKind.CALIBRATION_VOTING_OPEN: NoticeRenderer(calibration_voting_open),
     NoticeKind.CALIBRATION_EVALUATOR: NoticeRenderer(calibration_evaluator),
     NoticeKind.CALIBRATION_APPROVED: NoticeRenderer(calibration_approved),
     NoticeKind.CALIBRATION_REVOTE: NoticeRenderer(calibration_revote),
     NoticeKind.CALIBRATION_RESULT: NoticeRenderer(calibration_result),
     NoticeKind.CALIBRATION_FEEDBACK: NoticeRenderer(calibration_feedback),
+    NoticeKind.CALIBRATION_FEEDBACK_OVERDUE: NoticeRenderer(calibration_feedback_overdue),
     NoticeKind.CALIBRATION_DECIDED: NoticeRenderer(calibration_decided),
     NoticeKind.CALIBRATION_PROTOCOL: NoticeRenderer(calibration_protocol),
 }

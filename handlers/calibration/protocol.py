@@ -1,18 +1,21 @@
-"""The calibration session's protocol as a PDF in Kazakh and Russian (cl. 23).
+"""The calibration session's protocol as a PDF in Kazakh and Russian (cl. 23): the body as
+its header, the facts, a table of the votes in each round, the decision and a signature line
+for each member.
 
 fpdf2 lays it out; the DejaVu Sans font that ships with matplotlib has every Kazakh letter.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import matplotlib
-from babel.dates import format_date
 from babel.numbers import format_decimal
 from fpdf import FPDF
 
+from handlers.common.render import DateText
 from services.calibration import ProtocolFacts
 
 FONTS = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
@@ -31,6 +34,10 @@ LABELS = {
         "appellant_argument": "Қызметшінің дәлелдері", "votes": "Дауыс беру",
         "round": "{round}-тур", "final": "Қорытынды баға (басым дауыспен қабылданды)",
         "date": "Хаттамаға қол қойылған күн", "none": "ұсынылмады",
+        "documents": "Өтінішке қоса берілген құжаттар", "member": "Мүше",
+        "score": "Ұсынылған баға", "signatures": "Калибрлеу сессиясы мүшелерінің қолдары",
+        "signature": "(қолы)", "session_due": "Сессияны өткізу мерзімі (21-т.)",
+        "late": "мерзімі бұзылды",
     },
     "ru": {
         "title": "Протокол калибровочной сессии",
@@ -42,6 +49,10 @@ LABELS = {
         "appellant_argument": "Аргументы служащего", "votes": "Голосование",
         "round": "Тур {round}", "final": "Итоговая оценка (принята большинством голосов)",
         "date": "Дата подписания протокола", "none": "не представлены",
+        "documents": "Документы, приложенные к обращению", "member": "Член сессии",
+        "score": "Предложенная оценка", "signatures": "Подписи членов калибровочной сессии",
+        "signature": "(подпись)", "session_due": "Срок проведения сессии (п. 21)",
+        "late": "срок нарушен",
     },
 }
 SHORT = 700  # "arguments in short"
@@ -66,36 +77,67 @@ def new_pdf() -> FPDF:
 def render_protocol(facts: ProtocolFacts) -> bytes:
     pdf = new_pdf()
     for language in ("kk", "ru"):
-        labels = LABELS[language]
-        pdf.add_page()
-        pdf.set_font("DejaVu", "B", 14)
-        pdf.multi_cell(0, 8, labels["title"], align="C", new_x="LMARGIN", new_y="NEXT")
-        pdf.ln(3)
-        def score(value: Decimal, language: str = language) -> str:
-            return format_decimal(value, format="0.00", locale=language)
-
-        year, number = facts.quarter
-        rows = [
-            (labels["body"], facts.body),
-            (labels["servant"], f"{facts.servant}, {facts.position}"),
-            (labels["period"], labels["quarter"].format(year=year, number=number)),
-            (labels["requested"], format_date(facts.requested_on, "d MMMM y", locale=language)),
-            (labels["evaluator"], facts.evaluator),
-            (labels["original"], score(facts.original)),
-            (labels["members"], "; ".join(facts.members)),
-            (labels["statement"], _short(facts.statement, labels["none"])),
-            (labels["evaluator_argument"], _short(facts.evaluator_argument, labels["none"])),
-            (labels["appellant_argument"], _short(facts.appellant_argument, labels["none"])),
-        ]
-        for round_number, votes in facts.rounds:
-            rows.append((f"{labels['votes']}, {labels['round'].format(round=round_number)}",
-                         "; ".join(f"{name}: {score(value)}" for name, value in votes)))
-        rows += [(labels["final"], score(facts.final)),
-                 (labels["date"], format_date(facts.decided_on, "d MMMM y", locale=language))]
-        for label, value in rows:
-            pdf.set_font("DejaVu", "B", 10)
-            pdf.multi_cell(0, 6, label, new_x="LMARGIN", new_y="NEXT")
-            pdf.set_font("DejaVu", "", 10)
-            pdf.multi_cell(0, 6, value, new_x="LMARGIN", new_y="NEXT")
-            pdf.ln(1)
+        _page(pdf, facts, LABELS[language], language)
     return bytes(pdf.output())
+
+
+def _page(pdf: FPDF, facts: ProtocolFacts, labels: dict[str, str], language: str) -> None:
+    def score(value: Decimal) -> str:
+        return format_decimal(value, format="0.00", locale=language)
+
+    def day(value: date) -> str:
+        return str(DateText(value, language))  # 2026 жылғы 30 наурыз / 30 марта 2026
+
+    pdf.add_page()
+    pdf.set_font("DejaVu", "B", 11)
+    pdf.multi_cell(0, 6, facts.body, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+    pdf.set_font("DejaVu", "B", 14)
+    pdf.multi_cell(0, 8, labels["title"], align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+    year, number = facts.quarter
+    _rows(pdf, [
+        (labels["servant"], f"{facts.servant}, {facts.position}"),
+        (labels["period"], labels["quarter"].format(year=year, number=number)),
+        (labels["requested"], day(facts.requested_on)),
+        (labels["evaluator"], facts.evaluator),
+        (labels["original"], score(facts.original)),
+        (labels["members"], "; ".join(facts.members)),
+        (labels["statement"], _short(facts.statement, labels["none"])),
+        (labels["documents"], "; ".join(facts.documents) or labels["none"]),
+        (labels["evaluator_argument"], _short(facts.evaluator_argument, labels["none"])),
+        (labels["appellant_argument"], _short(facts.appellant_argument, labels["none"])),
+    ])
+    for round_number, votes in facts.rounds:
+        pdf.set_font("DejaVu", "B", 10)
+        pdf.multi_cell(0, 6, f"{labels['votes']}, {labels['round'].format(round=round_number)}",
+                       new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("DejaVu", "", 10)
+        with pdf.table(col_widths=(3, 1), text_align=("LEFT", "CENTER"),
+                       first_row_as_headings=True) as table:
+            table.row((labels["member"], labels["score"]))
+            for name, value in votes:
+                table.row((name, score(value)))
+        pdf.ln(2)
+    closing = [(labels["final"], score(facts.final)), (labels["date"], day(facts.decided_on))]
+    if facts.session_due is not None:
+        late = f" — {labels['late']}" if facts.decided_on > facts.session_due else ""
+        closing.append((labels["session_due"], day(facts.session_due) + late))
+    _rows(pdf, closing)
+    pdf.set_font("DejaVu", "B", 10)
+    pdf.multi_cell(0, 6, labels["signatures"], new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("DejaVu", "", 10)
+    for member in facts.members:
+        pdf.ln(4)
+        pdf.cell(95, 6, member)
+        pdf.cell(0, 6, f"____________________ {labels['signature']}", new_x="LMARGIN",
+                 new_y="NEXT")
+
+
+def _rows(pdf: FPDF, rows: list[tuple[str, str]]) -> None:
+    for label, value in rows:
+        pdf.set_font("DejaVu", "B", 10)
+        pdf.multi_cell(0, 6, label, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("DejaVu", "", 10)
+        pdf.multi_cell(0, 6, value, new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(1)

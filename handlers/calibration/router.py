@@ -6,9 +6,12 @@ draws the answer with ``views``."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from contextlib import suppress
+from html import escape
 from typing import Any
 
 from aiogram import F, Router
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InaccessibleMessage, Message
@@ -33,6 +36,32 @@ def _chat(callback: CallbackQuery) -> Message | InaccessibleMessage:
     return callback.message
 
 
+async def _settle(callback: CallbackQuery, done: str) -> None:
+    """A one-time button was used: its message says what was done and loses its buttons."""
+    message = callback.message
+    if not isinstance(message, Message):
+        return
+    addition = f"\n\n✓ {escape(done)}"
+    with suppress(TelegramBadRequest):  # already settled by a double tap
+        if message.text is not None and len(message.text) + len(addition) <= 4096:
+            await message.edit_text(message.html_text + addition, reply_markup=None)
+        elif message.caption is not None and len(message.caption) + len(addition) <= 1024:
+            await message.edit_caption(caption=message.html_text + addition, reply_markup=None)
+        else:
+            await message.edit_reply_markup(reply_markup=None)
+
+
+async def _drop_buttons(callback: CallbackQuery, message_ids: tuple[int, ...]) -> None:
+    """Other copies of a one-time button (each "Attached" reply repeats it) go too."""
+    if not isinstance(callback.message, Message) or callback.bot is None:
+        return
+    for message_id in message_ids:
+        if message_id != callback.message.message_id:
+            with suppress(TelegramBadRequest):
+                await callback.bot.edit_message_reply_markup(
+                    chat_id=callback.message.chat.id, message_id=message_id, reply_markup=None)
+
+
 # ------------------------------------------------------------------ the servant's request
 async def start_request(callback: CallbackQuery, callback_data: ResultCb, context: Context,
                         servant: Servant, state: FSMContext) -> None:
@@ -47,10 +76,10 @@ async def statement(message: Message, state: FSMContext) -> None:
     if request is None:
         await state.clear()
         raise Refusal(out_of_date())
-    await Request(request.sheet, request.documents, text).begin(
-        state, CalibrationInput.documents)
     prompt, markup = views.attach_prompt(request.sheet)
-    await message.answer(prompt, reply_markup=markup)
+    sent = await message.answer(prompt, reply_markup=markup)
+    await Request(request.sheet, request.documents, text, (sent.message_id,)).begin(
+        state, CalibrationInput.documents)
 
 
 async def document(message: Message, state: FSMContext) -> None:
@@ -58,10 +87,12 @@ async def document(message: Message, state: FSMContext) -> None:
     if request is None or message.document is None:
         await state.clear()
         raise Refusal(out_of_date())
-    documents = calibration.attach_document(request.documents, message.document.file_id)
-    await Request(request.sheet, documents, request.statement).save(state)
+    documents = calibration.attach_document(request.documents, message.document.file_id,
+                                            message.document.file_name or "")
     text, markup = views.attached(message.document.file_name, request.sheet)
-    await message.answer(text, reply_markup=markup)
+    sent = await message.answer(text, reply_markup=markup)
+    await Request(request.sheet, documents, request.statement,
+                  (*request.prompts, sent.message_id)).save(state)
 
 
 async def send_request(callback: CallbackQuery, callback_data: ResultCb, context: Context,
@@ -72,16 +103,30 @@ async def send_request(callback: CallbackQuery, callback_data: ResultCb, context
     await state.clear()
     filed = await calibration.file_request(context, servant, request.sheet, request.statement,
                                            request.documents)
+    await _settle(callback, views.request_sent())
+    await _drop_buttons(callback, request.prompts)
     await _chat(callback).answer(views.filed(filed))
 
 
 # ------------------------------------------------------------------ the official's decision
+async def _send_documents(callback: CallbackQuery, found: calibration.Session) -> None:
+    """The files the servant attached, to a reader entitled to the materials; one that
+    cannot be sent is named, never dropped in silence."""
+    chat = _chat(callback)
+    for document in found.calibration.documents:
+        try:
+            await chat.answer_document(document.file_id, caption=document.name or None)
+        except TelegramBadRequest:
+            await chat.answer(views.document_failed(document.name))
+
+
 async def review(callback: CallbackQuery, callback_data: CalibrationCb, context: Context,
                  roles: frozenset[str], state: FSMContext) -> None:
     found = await calibration.review(context, roles, callback_data.id)
     await PanelDraft(callback_data.id, found.panel).begin(state, None)
     text, markup = views.review(found)
     await _chat(callback).answer(text, reply_markup=markup)
+    await _send_documents(callback, found.session)
 
 
 async def change(callback: CallbackQuery, callback_data: CalibrationCb, roles: frozenset[str],
@@ -90,6 +135,9 @@ async def change(callback: CallbackQuery, callback_data: CalibrationCb, roles: f
     draft = await PanelDraft.of(state)
     panel = draft.panel if draft is not None and draft.calibration == callback_data.id else ()
     await PanelDraft(callback_data.id, panel).begin(state, CalibrationInput.panel)
+    if isinstance(callback.message, Message):  # the typed panel comes as a new review
+        with suppress(TelegramBadRequest):
+            await callback.message.edit_reply_markup(reply_markup=None)
     await _chat(callback).answer(views.panel_prompt())
 
 
@@ -121,6 +169,7 @@ async def approve(callback: CallbackQuery, callback_data: CalibrationCb, context
         raise Refusal(views.panel_refused(invalid.problems, typed=False)) from None
     await state.clear()
     callback_answer.text = views.approved_toast(approval.approved)
+    await _settle(callback, views.approved_toast(approval.approved))
     if approval.approved:
         await _chat(callback).answer(views.approved(approval.calibration))
 
@@ -129,8 +178,10 @@ async def approve(callback: CallbackQuery, callback_data: CalibrationCb, context
 async def materials(callback: CallbackQuery, callback_data: CalibrationCb, context: Context,
                     servant: Servant, roles: frozenset[str]) -> None:
     found = await calibration.materials(context, servant, roles, callback_data.id)
-    text, markup = views.materials(found)
-    await _chat(callback).answer(text, reply_markup=markup)
+    texts, markup = views.materials(found)
+    for number, text in enumerate(texts, start=1):
+        await _chat(callback).answer(text, reply_markup=markup if number == len(texts) else None)
+    await _send_documents(callback, found.session)
 
 
 async def ask_argument(callback: CallbackQuery, callback_data: CalibrationCb, context: Context,
@@ -156,7 +207,7 @@ async def typed_argument(message: Message, context: Context, servant: Servant,
 async def ask_vote(callback: CallbackQuery, callback_data: CalibrationCb, context: Context,
                    servant: Servant) -> None:
     found = await calibration.open_ballot(context, servant, callback_data.id)
-    text, markup = views.ballot(found)
+    text, markup = views.ballot(found, context.clock.today())
     await _chat(callback).answer(text, reply_markup=markup)
 
 
@@ -198,6 +249,7 @@ async def protocol_posted(callback: CallbackQuery, callback_data: CalibrationCb,
                           callback_answer: CallbackAnswer) -> None:
     done = await calibration.post_protocol(context, servant, roles, callback_data.id)
     callback_answer.text, callback_answer.show_alert = views.protocol_posted(done), True
+    await _settle(callback, views.protocol_posted(done))
 
 
 async def feedback_held(callback: CallbackQuery, callback_data: CalibrationCb,
@@ -206,6 +258,7 @@ async def feedback_held(callback: CallbackQuery, callback_data: CalibrationCb,
     held = await calibration.hold_feedback(context, servant, callback_data.id)
     callback_answer.text = views.feedback_held(held.done, held.held_on)
     callback_answer.show_alert = True
+    await _settle(callback, views.feedback_held(held.done, held.held_on))
 
 
 ACTIONS: dict[CalibrationAction, Callable[..., Awaitable[Any]]] = {

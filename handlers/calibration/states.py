@@ -1,7 +1,8 @@
 """What is being typed in a calibration session, kept in the persistent FSM between messages.
 
 The stored keys are the ones the chat has always used ("sheet", "documents", "statement",
-"calibration", "panel", "side", "round"), so a conversation under way survives an upgrade.
+"calibration", "panel", "side", "round"; "prompts" is new and optional), so a conversation
+under way survives an upgrade.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Self
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 
-from services.calibration import Side
+from services.calibration import Attachment, Side
 
 
 class CalibrationInput(StatesGroup):
@@ -51,11 +52,14 @@ class Request(_Stored):
     """The servant's request as he writes it: the result, then the statement, then files."""
 
     sheet: int
-    documents: tuple[str, ...] = ()
+    documents: tuple[Attachment, ...] = ()
     statement: str | None = None
+    prompts: tuple[int, ...] = ()  # the messages with the "Send the request" button
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "documents", tuple(self.documents))  # a list in JSON
+        object.__setattr__(self, "documents", tuple(  # a list of objects (or ids) in JSON
+            d if isinstance(d, Attachment) else Attachment.stored(d) for d in self.documents))
+        object.__setattr__(self, "prompts", tuple(self.prompts))
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import date
-from html import escape
+from html import escape, unescape
 
 from aiogram.types import InlineKeyboardMarkup
 from aiogram.utils.i18n import gettext as _
@@ -38,6 +39,10 @@ def attached(file_name: str | None, sheet_id: int) -> View:
     return _("Attached: {name}.").format(name=escape(file_name or "")), _send_request(sheet_id)
 
 
+def request_sent() -> str:
+    return _("The request is sent.")
+
+
 def filed(calibration: Calibration) -> str:
     return _("Your request is filed. The official decides and approves the panel by "
              "{decision}; the session is held by {session}.").format(
@@ -53,9 +58,12 @@ def review(found: Review) -> View:
         .format(name=escape(sheet.evaluatee_name), quarter=quarter_name(sheet.campaign.quarter),
                 score=format_score(calibration.original_score)),
         _("Statement: {text}").format(text=escape(calibration.statement)),
-        _("Decide and approve the panel by {date} (cl. 20).").format(
-            date=format_date(calibration.decision_due)),
     ]
+    documents = documents_line(calibration)
+    if documents:
+        lines.append(documents)
+    lines.append(_("Decide and approve the panel by {date} (cl. 20).").format(
+        date=format_date(calibration.decision_due)))
     if found.panel:
         lines.append(_("Proposed panel: {names}.").format(names=", ".join(
             escape(found.names[m]) for m in found.panel)))
@@ -107,7 +115,10 @@ def approved(calibration: Calibration) -> str:
 
 
 # ------------------------------------------------------------------ materials and arguments
-def materials(found: Materials) -> View:
+def materials(found: Materials) -> tuple[list[str], InlineKeyboardMarkup | None]:
+    """The materials as messages that each fit Telegram's limit (a long statement, both
+    arguments and the comments together do not), split between lines; the vote button goes
+    under the last one."""
     calibration, sheet = found.session.calibration, found.session.sheet
     lines = [_("<b>Calibration materials</b>: {name}, {position} · {quarter}").format(
         name=escape(sheet.evaluatee_name), position=escape(sheet.evaluatee_position),
@@ -122,6 +133,11 @@ def materials(found: Materials) -> View:
         _("Evaluator's score: <b>{score}</b>").format(
             score=format_score(calibration.original_score)),
         _("Statement: {text}").format(text=escape(calibration.statement)),
+    ]
+    documents = documents_line(calibration)
+    if documents:
+        lines.append(documents)
+    lines += [
         _("Evaluator's argumentation: {text}").format(
             text=escape(calibration.evaluator_argument or "—")),
         _("The servant's argument: {text}").format(
@@ -131,7 +147,40 @@ def materials(found: Materials) -> View:
     markup = inline([[(_("Vote"), CalibrationCb(id=calibration.id,
                                                 action=CalibrationAction.VOTE))]]) \
         if found.may_vote else None
-    return "\n".join(lines), markup
+    return pages(lines), markup
+
+
+def documents_line(calibration: Calibration) -> str | None:
+    """The files attached to the request, which follow as documents."""
+    if not calibration.documents:
+        return None
+    return _("Documents attached to the request (sent below): {names}.").format(
+        names=", ".join(escape(d.name or "—") for d in calibration.documents))
+
+
+def document_failed(name: str) -> str:
+    return _("I could not send the attached document “{name}”; ask the HR service for "
+             "it.").format(name=escape(name or "—"))
+
+
+TEXT_LIMIT = 4096  # characters in a Telegram message, after its HTML is parsed
+
+
+def pages(lines: Sequence[str], limit: int = TEXT_LIMIT) -> list[str]:
+    """HTML lines joined into messages of at most ``limit`` visible characters, split only
+    between lines (every line of the materials is shorter than the limit)."""
+    result: list[str] = []
+    page: list[str] = []
+    length = 0
+    for line in lines:
+        size = len(unescape(re.sub(r"<[^>]+>", "", line))) + 1
+        if page and length + size > limit:
+            result.append("\n".join(page))
+            page, length = [], 0
+        page.append(line)
+        length += size
+    result.append("\n".join(page))
+    return result
 
 
 def argument_prompt(limit: int) -> str:
@@ -144,11 +193,17 @@ def argument_saved() -> str:
 
 
 # ------------------------------------------------------------------ voting
-def ballot(calibration: Calibration) -> View:
+def ballot(calibration: Calibration, today: date) -> View:
+    """The round's choice; past the session's deadline, what a late vote means."""
     score = format_score(calibration.original_score)
     round_no = str(calibration.round)
-    return _("Round {round}: keep the evaluator's score {score}, or propose another score (up "
-             "or down).").format(round=calibration.round, score=score), inline([[
+    text = _("Round {round}: keep the evaluator's score {score}, or propose another score (up "
+             "or down).").format(round=calibration.round, score=score)
+    if today > calibration.session_due:
+        text += "\n" + _("⚠ The session was due by {date} (cl. 21). Your vote still counts; the "
+                         "protocol records that the session was late.").format(
+            date=format_date(calibration.session_due))
+    return text, inline([[
                  (_("Keep {score}").format(score=score),
                   CalibrationCb(id=calibration.id, action=CalibrationAction.KEEP,
                                 value=round_no)),

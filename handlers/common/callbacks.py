@@ -26,6 +26,7 @@ class MenuAction(StrEnum):
     SURVEYS_HR = "surveys_hr"
     ACTUALS = "actuals"
     LANGUAGE = "language"
+    HANDOVER = "handover"  # the evaluator's sheets to hand over (cl. 18)
 
 
 class MenuCb(CallbackData, prefix="m1"):

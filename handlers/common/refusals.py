@@ -52,6 +52,18 @@ TEXTS: dict[Reason, Callable[[Mapping[str, Any]], str]] = {
     Reason.COMMENT_TOO_LONG: lambda detail: _(
         "The comment is {length} characters long; the limit is {limit}. Nothing was "
         "saved: shorten it and send it again.").format(**detail),
+    Reason.SCORE_SIGNED: lambda detail: _(
+        "Type the score without a sign, like {example}. Nothing was saved.").format(
+        example=format_number(detail["example"])),
+    Reason.SCORE_DECIMALS: lambda detail: _(
+        "Use at most two decimals, like {example}. Nothing was saved.").format(
+        example=format_number(detail["example"])),
+    Reason.SCORE_UNREADABLE: lambda detail: _(
+        "I could not read a score there. Type a number from {low} to {high} with at most "
+        "two decimals after a comma or a point, like {example}; to write a comment, press "
+        "“💬 Comment” first. Nothing was saved.").format(
+        low=format_number(detail["low"]), high=format_number(detail["high"]),
+        example=format_number(detail["example"])),
     # calibration
     Reason.CALIBRATION_REQUESTED: lambda detail: _(
         "You have already requested a calibration session for this result."),
@@ -72,6 +84,9 @@ TEXTS: dict[Reason, Callable[[Mapping[str, Any]], str]] = {
         "These materials are not available to you."),
     Reason.CALIBRATION_MEMBERS_ONLY: lambda detail: _("Only the members of this panel vote."),
     Reason.CALIBRATION_VOTING_CLOSED: lambda detail: _("Voting is closed."),
+    Reason.CALIBRATION_VOTING_NOT_OPEN: lambda detail: _(
+        "Voting opens once both written arguments are in, or on {date} at the latest; I will "
+        "tell you.").format(date=format_date(detail["date"])),
     Reason.CALIBRATION_ROUND_CLOSED: lambda detail: _(
         "This round is closed; your vote was not counted."),
     Reason.CALIBRATION_HR_ONLY: lambda detail: _("Only the HR service posts the protocol."),

@@ -9,18 +9,20 @@ from aiogram.fsm.state import State, StatesGroup
 
 
 class SheetInput(StatesGroup):
-    value = State()
+    value = State()  # an item is on screen: a typed message is its score
     comment = State()
     colleague = State()
 
 
 @dataclass(frozen=True, slots=True)
 class Typing:
-    """The sheet and item a typed message answers, and the sheet message to replace."""
+    """The sheet and item a typed message answers, the sheet message to replace, and a
+    comment written before the item's score (saved with it)."""
 
     sheet: int
     message_id: int
     index: int = 0
+    comment: str | None = None
 
     async def begin(self, state: FSMContext, step: State) -> None:
         await state.set_state(step)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from html import escape
 
 from aiogram.types import InlineKeyboardMarkup
@@ -19,6 +20,7 @@ from handlers.common.render import (
     quarter_name,
 )
 from scoring import Methodology, Text
+from services.calibration import Calibration, CalibrationStatus
 from services.evaluation import Sheet
 from services.results import Result
 
@@ -74,9 +76,17 @@ def result_view(result: Result, methodology: Methodology) -> View:
 
 
 def _window_text(result: Result) -> str | None:
-    """Until when a calibration session can be requested (cl. 11), if the window started."""
-    if result.window_days is None or result.requested or result.sheet.final_average is not None:
+    """Where his calibration request stands, or until when he may make one (cl. 11)."""
+    if result.sheet.final_average is not None:
         return None
+    if result.calibration is not None:
+        return _request_status(result.calibration, result.today)
+    if result.window_days is None:
+        return None
+    if result.window_closed:
+        assert result.deadline is not None
+        return _("The time to request a calibration session ended on {date}.").format(
+            date=format_date(result.deadline))
     if result.deadline is None:
         return _("If you disagree, you may request a calibration session within {days} working "
                  "days of confirming that you have read the result.").format(
@@ -84,3 +94,22 @@ def _window_text(result: Result) -> str | None:
     return _("If you disagree, you may request a calibration session until {date} inclusive "
              "({days} working days, cl. 11).").format(date=format_date(result.deadline),
                                                       days=result.window_days)
+
+
+def _request_status(calibration: Calibration, today: date) -> str:
+    """His request as it stands: with the official, with the panel, or past its deadline."""
+    if today > calibration.session_due:
+        return _("You requested a calibration session on {requested}. It was due by {date}, "
+                 "but no decision has been taken yet; the HR service has been told.").format(
+            requested=format_date(calibration.requested_on),
+            date=format_date(calibration.session_due))
+    if calibration.status is CalibrationStatus.REQUESTED:
+        return _("You requested a calibration session on {requested}. The official approves "
+                 "the panel by {decision}; the session is held by {session}.").format(
+            requested=format_date(calibration.requested_on),
+            decision=format_date(calibration.decision_due),
+            session=format_date(calibration.session_due))
+    return _("You requested a calibration session on {requested}. The panel is approved; "
+             "the session is held by {session}.").format(
+        requested=format_date(calibration.requested_on),
+        session=format_date(calibration.session_due))

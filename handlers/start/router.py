@@ -18,6 +18,7 @@ from services.accounts import Binding, BindOutcome, Role, Servant
 from services.context import Context
 
 from . import views
+from .help import help_text
 
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
@@ -60,6 +61,16 @@ async def start(message: Message, bot: Bot, context: Context, servant: Servant |
     await show_menu(message, bot, context, servant, roles)
 
 
+async def help_command(message: Message, servant: Servant | None, roles: frozenset[Role],
+                       state: FSMContext) -> None:
+    """What each of his roles does here; a stranger is told how to begin."""
+    await state.clear()
+    if servant is None:
+        await message.answer(views.greeting(), reply_markup=keyboards.share_contact())
+        return
+    await message.answer(help_text(roles))
+
+
 async def contact(message: Message, bot: Bot, context: Context, servant: Servant | None,
                   roles: frozenset[Role]) -> None:
     if servant is not None:
@@ -96,7 +107,7 @@ def create_router() -> Router:
     router = Router(name="start")
     router.message.register(start_with_invite, CommandStart(deep_link=True))
     router.message.register(start, CommandStart())
-    router.message.register(start, Command("help"))
+    router.message.register(help_command, Command("help"))
     router.message.register(contact, F.contact)
     router.callback_query.register(home, MenuCb.filter(F.action == MenuAction.HOME))
     router.message.register(cancel, Command("cancel"))

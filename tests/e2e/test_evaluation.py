@@ -68,7 +68,6 @@ async def _submitted_sheet_of_kim(director: FakeUser) -> None:
     await director.press("Ким Дмитрий — 0/5")
     await director.press("Начать ▶")
     await director.press("3")
-    await director.press("✏ Точное значение")
     await director.send("4,75")
     await director.expect("Параметр 3 из 5")
     for _ in range(3):
@@ -88,7 +87,6 @@ async def _capped_sheet_of_dana(director: FakeUser) -> None:
     for _ in range(4):
         await director.press("4")
     await director.expect("Параметр 5 из 5", "не более 2,99")
-    await director.press("✏ Точное значение")
     await director.send("2.99")
     await director.expect("Средняя оценка: 3,80")
 
@@ -108,7 +106,7 @@ async def test_hr_opens_the_quarter_and_evaluators_are_told(telegram, bot) -> No
     await hr.send("/campaign")
     await hr.press("Ашу: 2026 жылғы 1-тоқсан")
     opened = await hr.expect("ашылды: 7 парақ")
-    assert "2026 жылғы 1-тоқсан ашылды: 7 парақ, мерзімі 20 сәуір 2026" in opened.text
+    assert "2026 жылғы 1-тоқсан ашылды: 7 парақ, мерзімі 2026 жылғы 20 сәуір" in opened.text
     assert "2 қызметші бағаланбайды" in opened.text  # the newcomer 206; 300 has no evaluator
     director = person(telegram, "200")
     notice = await director.wait_for(lambda m: "оценочных листа" in m.text)
@@ -143,7 +141,6 @@ async def test_a_managerial_sheet_with_a_decimal_comma_an_edit_and_submit(telegr
     assert await director.press("4") == "Сохранено: 4"
     second = await director.expect("Параметр 2 из 5")
     assert second.message_id == sheet_message.message_id  # edited in place
-    await director.press("✏ Точное значение")
     await director.send("4,75")
     await director.expect("Параметр 3 из 5", "Лидерство и навыки принятия решений")
     await director.press("5")
@@ -182,7 +179,7 @@ async def test_a_managerial_sheet_with_a_decimal_comma_an_edit_and_submit(telegr
     assert "до 13 апреля 2026 включительно" in result.text  # 5 working days from 6 April
     await bot.app.notifier.wait_idle()
     assert (await _sheet_of(bot, "201")).delivered_at is not None
-    await kim.press("Я ознакомился", message=result)
+    await kim.press("Подтверждаю ознакомление", message=result)
     assert (await _sheet_of(bot, "201")).acknowledged_at is not None
     # a submitted sheet cannot be changed, even by a stale button
     stale = await director.press_data(f"e1:{sheet.id}:score:0:5", sheet_message)
@@ -201,12 +198,12 @@ async def test_a_sanction_caps_parameter_five(telegram, bot) -> None:
         await director.press("4")
     capped = await director.expect("Параметр 5 из 5")
     assert "не более 2,99" in capped.text
-    assert capped.button_labels()[:4] == ["0", "1", "2", "✏ Точное значение"]
+    assert capped.button_labels()[:5] == ["0", "1", "2", "2,99", "💬 Комментарий"]
     forged = await director.press_data(f"e1:{sheet.id}:score:4:5", capped)
     assert "не может превышать 2,99" in forged
-    await director.press("✏ Точное значение")
-    for typed, reply in (("2,995", "не более двух знаков"), ("3", "не может превышать 2,99"),
-                         ("отлично", "Это не число"), ("-1", "от 0 до 2,99")):
+    for typed, reply in (("2,995", "не более двух знаков после запятой, например 1,75"),
+                         ("3", "не может превышать 2,99"),
+                         ("отлично", "Не удалось прочитать оценку"), ("-1", "без знака")):
         await director.send(typed)
         await director.expect(reply)
     assert "no_sanctions" not in await _answers(bot, sheet.id)

@@ -148,12 +148,10 @@ async def test_actuals_and_scores_within_the_allowed_ranges(telegram, bot):
         ":4.25", ":4.5"), first)
     assert refused == "При таком выполнении оценка должна быть от 4,25 до 4,49. Ничего не " \
                       "сохранено."
-    await director.press("✏ Точное значение")
     await director.send("4,3")
     second = await director.expect("100% достигнуто")
     assert second.button_labels()[0] == "5"  # 100 %: only 5
     await director.press("5")
-    await director.press("✏ Точное значение")
     await director.send("2")  # 45 %: 2.25–2.49
     await director.expect("от 2,25 до 2,49")
     await director.send("2,4")

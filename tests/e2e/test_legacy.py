@@ -311,7 +311,7 @@ async def test_a_member_votes_once_and_the_servant_reads_the_decision(telegram, 
     servant = person(telegram, 22)
     result = await servant.wait_for(lambda m: "Комиссия рассмотрела" in m.text)
     assert "эффективно" in result.text and "пересмотрела" not in result.text
-    assert await servant.press("Я ознакомился", message=result) == \
+    assert await servant.press("Подтверждаю ознакомление", message=result) == \
         "Спасибо: отмечено, что вы ознакомились."
     assert await servant.press("Отказываюсь подписать", message=result) == "Уже отмечено."
     assert await boss.press("Утвердить", message=ballot) == "Это голосование вам недоступно."

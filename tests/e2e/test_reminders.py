@@ -116,9 +116,9 @@ async def test_a_blocked_user_is_marked_unreachable_and_listed_for_hr(telegram, 
     # Nauryz 2026: 21–25 March are days off; the overdue digest waits for Thursday the 26th
     for day in (21, 23, 24, 25):
         await _move(bot, at(2026, 3, day, 11))
-    assert not [t for t in _texts(telegram, HR) if "мерзімі 20 қаңтар 2026 өтті" in t]
+    assert not [t for t in _texts(telegram, HR) if "мерзімі 2026 жылғы 20 қаңтарда өтті" in t]
     await _move(bot, at(2026, 3, 26, 11))
-    digests = [t for t in _texts(telegram, HR) if "мерзімі 20 қаңтар 2026 өтті" in t]
+    digests = [t for t in _texts(telegram, HR) if "мерзімі 2026 жылғы 20 қаңтарда өтті" in t]
     assert len(digests) == 1
     assert "Иванов Алексей (202)" in digests[0]
     assert "Telegram-да қолжетімсіз" in digests[0]
@@ -176,7 +176,7 @@ async def test_the_annual_notice(telegram, bot):
                                 at=app.clock.now(), actor="test")
     await _move(bot, at(2027, 1, 29, 11))  # the working day before the deadline (30 Jan)
     missing = [t for t in _texts(telegram, HR) if "2026 жылғы қорытынды бағалар" in t]
-    assert len(missing) == 1 and "30 қаңтар 2027" in missing[0]
+    assert len(missing) == 1 and "2027 жылғы 30 қаңтарда" in missing[0]
     # 30 January 2027 is a Saturday: formed that day («не позднее», cl. 5), told on Monday
     await _move(bot, at(2027, 1, 30, 11))
     async with app.db.reading() as conn:

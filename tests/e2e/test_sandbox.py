@@ -97,7 +97,7 @@ async def test_the_clock_control_brings_the_deadline_reminder(sandbox, browser):
     await hr.goto(sandbox.url + f"?user={HR}")
     await hr.click("#after")
     await hr.wait_for_selector("#now:has-text('2026-10-21')")
-    await hr.wait_for_selector("text=мерзімі 20 қазан 2026 өтті")
+    await hr.wait_for_selector("text=мерзімі 2026 жылғы 20 қазанда өтті")
     ARTIFACTS.mkdir(exist_ok=True)
     await hr.screenshot(path=str(ARTIFACTS / "sandbox-hr-overdue.png"))
 

@@ -84,6 +84,28 @@ def test_feedback_meeting_topics_cl_24(typical):
     ]
 
 
+@pytest.mark.parametrize(("approved", "opens"), [
+    (date(2026, 3, 30), date(2026, 4, 2)),  # Mon: 31 Mar, 1, 2 Apr
+    (date(2026, 3, 20), date(2026, 3, 30)),  # across Nauryz: 26, 27, 30 Mar
+])
+def test_the_vote_waits_for_the_arguments_at_most_three_working_days_cl_23(typical, cal,
+                                                                            approved, opens):
+    assert typical.calibration.voting_opens_on(approved, cal) == opens
+
+
+@pytest.mark.parametrize(("day", "step"), [
+    (date(2026, 3, 30), None),  # the decision day: the decision notice asks for the meeting
+    (date(2026, 3, 31), None),
+    (date(2026, 4, 6), "remind"),  # 5 working days later (31 Mar, 1, 2, 3, 6 Apr)
+    (date(2026, 4, 7), None),
+    (date(2026, 4, 13), "escalate"),  # 10 working days later
+    (date(2026, 4, 14), None),
+    (date(2026, 6, 1), None),  # months later: nobody, ever again
+])
+def test_the_feedback_meeting_is_followed_up_twice_then_never_cl_24(typical, cal, day, step):
+    assert typical.calibration.feedback_follow_up(date(2026, 3, 30), day, cal) == step
+
+
 def test_a_proposed_panel_is_valid_and_small(typical):
     from scoring.calibration import propose_panel
 

@@ -103,6 +103,9 @@ def _broken(tmp_path, old, new, count=1):
         ('allowed_range_table = "corps_a_allowed_range"', 'allowed_range_table = "nope"',
          "corps_a.allowed_range_table", "no table 'nope'"),
         ("schema = 1", "schema = 2", "schema", "schema 1"),
+        ("protocol_posting_working_days = 3", "protocol_posting_working_days = 3\n"
+         "feedback_reminder_working_days = 5\nfeedback_escalation_working_days = 5",
+         "calibration.feedback_escalation_working_days", "must be later than"),
         ('official_languages = ["ru", "kk"]', 'official_languages = ["de"]',
          "official_languages", "must be among"),
     ],
