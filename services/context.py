@@ -14,6 +14,7 @@ import aiosqlite
 from scoring import Methodology, WorkCalendar
 from storage import outbox, updates
 from storage.db import Database
+from storage.sealing import SurveyKeys
 
 from .clock import Clock
 from .notices import NoticeKind
@@ -53,14 +54,16 @@ class Tx:
 
 @dataclass(frozen=True, slots=True)
 class Context:
-    """The body's database, clock, calendar and methodology, and a way to wake the outbox
-    worker after a transaction that enqueued something has committed."""
+    """The body's database, clock, calendar and methodology, a way to wake the outbox worker
+    after a transaction that enqueued something has committed, and the survey keys (kept
+    outside the database; None where nothing runs surveys, e.g. the CLI)."""
 
     db: Database
     clock: Clock
     calendar: WorkCalendar
     methodology: Methodology
     wake_outbox: Callable[[], None] = field(default=_nothing)
+    survey_keys: SurveyKeys | None = None
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Tx]:
