@@ -129,6 +129,9 @@ class Survey360Rules:
                 return option.points
         raise KeyError(option_code)
 
+    def _points_by_code(self) -> dict[str, int]:
+        return {option.code: option.points for option in self.options}
+
     def released(self, responses: int, *, reader_answered: bool = False) -> bool:
         """The report is shown once this many colleagues other than the reader answered (the
         self-assessment never counts)."""
@@ -149,7 +152,8 @@ class Survey360Rules:
     def tally(self, answers: Mapping[str, str]) -> Tally:
         """Per statement, the points of the chosen frequency option (decision 18), added to the
         statement's own total."""
-        return {item: (item, self.points(option)) for item, option in answers.items()}
+        points = self._points_by_code()
+        return {item: (item, points[option]) for item, option in answers.items()}
 
     def closes_on(self, year: int, calendar: WorkCalendar) -> date:
         """The year's survey closes on ``deadline_day`` of the next month, moved off days off
@@ -194,6 +198,19 @@ def add_up(tallies: Iterable[Tally]) -> dict[str, tuple[int, int]]:
             points[key] = points.get(key, 0) + value
             answers[key] = answers.get(key, 0) + 1
     return {key: (points[key], answers[key]) for key in points}
+
+
+def add_up_counted(tallied: Mapping[tuple[str, str], Iterable[tuple[str, int]]],
+                   counted: Mapping[tuple[str, str], int]) -> dict[str, tuple[int, int]]:
+    """The same totals as ``add_up`` from how many questionnaires chose each option of each
+    item (``counted``: (item, option) -> questionnaires); ``tallied``: what the survey's tally
+    makes of each single (item, option) answer."""
+    totals: dict[str, tuple[int, int]] = {}
+    for pair, n in counted.items():
+        for key, value in tallied[pair]:
+            points, answers = totals.get(key, (0, 0))
+            totals[key] = (points + value * n, answers + n)
+    return totals
 
 
 def _average(competency: Competency, totals: Totals) -> Decimal | None:

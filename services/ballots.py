@@ -1,39 +1,50 @@
 """What a survey seals (docs/anonymity.md): a respondent's draft, his submitted ballot and a
-target's aggregate. Each is compact JSON padded to a width fixed by the questionnaire alone, so
-the sealed length says nothing about what or how much was answered; each is bound to where it
-is stored (the invitation, the survey, the target), so a value copied elsewhere does not open.
+target's aggregate. Answers are written as one character per item of the questionnaire (the
+option's place, "-" for none yet), so every draft and every ballot of a questionnaire has the
+same length whatever and however much was answered; an aggregate is padded to a width fixed by
+the questionnaire alone. Each is bound to where it is stored (the invitation, the survey, the
+target), so a value copied elsewhere does not open.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import cast
 
 from storage.sealing import Sealer, compact, padded, unpadded
 
 Layout = Mapping[str, Sequence[str]]
-"""A questionnaire as sealing needs it: per item, the option codes it offers."""
+"""A questionnaire as sealing needs it: per item, in order, the option codes it offers."""
 
 Totals = dict[str, tuple[int, int]]
 
-_LARGEST_ID = 10**18  # wider than any row id, for the fixed width of a ballot
+_NONE = "-"  # an item not answered yet
 _LARGEST_COUNT = 10**7  # wider than any sum of points or answers of one target
 
 
-def _answers_width(layout: Layout) -> int:
-    longest = {item: max(options, key=len) for item, options in layout.items()}
-    return len(compact(longest))
+def _encoded(answers: Mapping[str, str], layout: Layout) -> str:
+    if any(len(options) > 10 for options in layout.values()):
+        raise ValueError("an item offers more than ten options")
+    return "".join(str(options.index(answers[item])) if item in answers else _NONE
+                   for item, options in layout.items())
+
+
+def _decoded(code: str, layout: Layout) -> dict[str, str]:
+    return {item: options[int(c)] for (item, options), c in zip(layout.items(), code,
+                                                                 strict=True) if c != _NONE}
 
 
 def seal_draft(sealer: Sealer, invitation_id: int, answers: Mapping[str, str],
                layout: Layout) -> bytes:
-    return sealer.seal(padded(dict(answers), _answers_width(layout)),
-                       b"draft:%d" % invitation_id)
+    return sealer.seal(_encoded(answers, layout).encode(), b"draft:%d" % invitation_id)
 
 
-def open_draft(sealer: Sealer, invitation_id: int, sealed: bytes) -> dict[str, str]:
-    return cast("dict[str, str]", unpadded(sealer.open(sealed, b"draft:%d" % invitation_id)))
+def open_draft(sealer: Sealer, invitation_id: int, sealed: bytes,
+               layout: Layout) -> dict[str, str]:
+    return _decoded(sealer.open(sealed, b"draft:%d" % invitation_id).decode(), layout)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,22 +57,36 @@ class Ballot:
     answers: dict[str, str]
 
 
-def _ballot_width(layout: Layout) -> int:
-    return _answers_width(layout) + len(compact({"a": {}, "s": 1, "t": _LARGEST_ID}))
+_TARGET_DIGITS = 18  # a target id, zero-padded to one width
 
 
 def seal_ballot(sealer: Sealer, survey_id: int, ballot: Ballot, layout: Layout) -> bytes:
-    value = {"a": ballot.answers, "s": int(ballot.is_self), "t": ballot.target_id}
-    return sealer.seal(padded(value, _ballot_width(layout)), b"ballot:%d" % survey_id)
+    """Self flag, target and answers as one fixed-width line of digits."""
+    line = f"{int(ballot.is_self)}{ballot.target_id:0{_TARGET_DIGITS}d}" + \
+        _encoded(ballot.answers, layout)
+    return sealer.seal(line.encode(), b"ballot:%d" % survey_id)
 
 
-def open_ballot(sealer: Sealer, survey_id: int, sealed: bytes) -> Ballot:
-    value = cast("dict[str, object]", unpadded(sealer.open(sealed, b"ballot:%d" % survey_id)))
-    return Ballot(cast("int", value["t"]), bool(value["s"]),
-                  cast("dict[str, str]", value["a"]))
+def open_ballot(sealer: Sealer, survey_id: int, sealed: bytes) -> tuple[int, bool, str]:
+    """The target, whether it is the self-assessment, and the answers still encoded (see
+    ``counted``)."""
+    line = sealer.open(sealed, b"ballot:%d" % survey_id).decode()
+    return int(line[1:1 + _TARGET_DIGITS]), line[0] == "1", line[1 + _TARGET_DIGITS:]
 
 
-def _result_width(keys: Iterable[str]) -> int:
+def counted(encoded: Iterable[str], layout: Layout) -> dict[tuple[str, str], int]:
+    """How many of these ballots chose each option of each item: (item, option) -> count."""
+    found: dict[tuple[str, str], int] = {}
+    for (item, options), column in zip(layout.items(), zip(*encoded, strict=True),
+                                       strict=False):
+        for c, n in Counter(column).items():
+            if c != _NONE:
+                found[(item, options[int(c)])] = n
+    return found
+
+
+@cache
+def _result_width(keys: tuple[str, ...]) -> int:
     largest = {key: [_LARGEST_COUNT, _LARGEST_COUNT] for key in keys}
     return len(compact({"o": largest, "s": largest}))
 
@@ -72,7 +97,7 @@ def seal_result(sealer: Sealer, target_id: int, others: Totals, own: Totals,
     (``keys``: every key the questionnaire's tally can produce)."""
     value = {"o": {k: list(v) for k, v in others.items()},
              "s": {k: list(v) for k, v in own.items()}}
-    return sealer.seal(padded(value, _result_width(keys)), b"result:%d" % target_id)
+    return sealer.seal(padded(value, _result_width(tuple(keys))), b"result:%d" % target_id)
 
 
 def open_result(sealer: Sealer, target_id: int, sealed: bytes) -> tuple[Totals, Totals]:
@@ -80,3 +105,5 @@ def open_result(sealer: Sealer, target_id: int, sealed: bytes) -> tuple[Totals, 
                  unpadded(sealer.open(sealed, b"result:%d" % target_id)))
     return ({k: (v[0], v[1]) for k, v in value["o"].items()},
             {k: (v[0], v[1]) for k, v in value["s"].items()})
+
+

@@ -28,9 +28,8 @@ from scoring.survey import (
     Report360,
     RespondentRole,
     Survey360Rules,
-    Tally,
     WorkingConditionsSurvey,
-    add_up,
+    add_up_counted,
     chosen_respondents,
     organisation_weakest,
     propose_respondents,
@@ -66,12 +65,17 @@ class Question:
 
 def questions(methodology: Methodology, invitation: Invitation) -> tuple[Question, ...]:
     """What the invitation asks, in order."""
-    if invitation.survey.kind == SurveyKind.SURVEY_360:
+    return _questionnaire(methodology, invitation.survey.kind, invitation.question_set)
+
+
+def _questionnaire(methodology: Methodology, kind: SurveyKind, question_set: str
+                   ) -> tuple[Question, ...]:
+    if kind == SurveyKind.SURVEY_360:
         rules = methodology.survey360
         assert rules is not None
         options = tuple((o.code, o.label) for o in rules.options)
         return tuple(Question(s.key, c.title, s.text, options)
-                     for c in rules.sets[invitation.question_set].competencies
+                     for c in rules.sets[question_set].competencies
                      for s in c.statements)
     survey = methodology.working_conditions
     assert survey is not None
@@ -155,7 +159,8 @@ async def _draft(ctx: Context, conn: Connection, invitation: Invitation) -> dict
     sealed = await surveys.sealed_draft(conn, invitation.id)
     if sealed is None:
         return {}
-    return ballots.open_draft(_ballot_key(ctx, invitation.survey), invitation.id, sealed)
+    return ballots.open_draft(_ballot_key(ctx, invitation.survey), invitation.id, sealed,
+                              _layout(questions(ctx.methodology, invitation)))
 
 
 def _instructions(methodology: Methodology, invitation: Invitation) -> Text | None:
@@ -487,11 +492,21 @@ async def _aggregate(ctx: Context, tx: Tx, survey: Survey,
     of the released targets only (the others' answers are never added up anywhere)."""
     rules = _rules(ctx.methodology, survey.kind)
     key, results_key = _ballot_key(ctx, survey), _result_key(ctx, survey)
-    tallies: dict[tuple[int, bool], list[Tally]] = {}
+    by_set = {name: _layout(_questionnaire(ctx.methodology, survey.kind, name))
+              for name in {t.question_set for t in targets}}
+    layouts = {t.target_id: by_set[t.question_set] for t in targets}
+    tallied = {(item, option): tuple(rules.tally({item: option}).values())
+               for layout in by_set.values() for item, options in layout.items()
+               for option in options}
+    encoded: dict[tuple[int, bool], list[str]] = {}
     for sealed in await surveys.ballots(tx.conn, survey.id):
-        ballot = ballots.open_ballot(key, survey.id, sealed)
-        tallies.setdefault((ballot.target_id, ballot.is_self), []).append(
-            rules.tally(ballot.answers))
+        target, is_self, answers = ballots.open_ballot(key, survey.id, sealed)
+        encoded.setdefault((target, is_self), []).append(answers)
+
+    def added(target: int, is_self: bool) -> Totals:
+        return add_up_counted(tallied, ballots.counted(encoded.get((target, is_self), []),
+                                                           layouts[target]))
+
     carried = await surveys.results(tx.conn, survey.id)
     found: dict[int, bytes] = {}
     for t in targets:
@@ -500,8 +515,8 @@ async def _aggregate(ctx: Context, tx: Tx, survey: Survey,
         before: tuple[Totals, Totals] = ({}, {})
         if t.target_id in carried:
             before = ballots.open_result(results_key, t.target_id, carried[t.target_id])
-        others = _merge(add_up(tallies.get((t.target_id, False), [])), before[0])
-        own = _merge(add_up(tallies.get((t.target_id, True), [])), before[1])
+        others = _merge(added(t.target_id, False), before[0])
+        own = _merge(added(t.target_id, True), before[1])
         found[t.target_id] = ballots.seal_result(
             results_key, t.target_id, others, own,
             _total_keys(ctx.methodology, survey.kind, t.question_set))

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from scoring import report_360
-from scoring.survey import HrReaders, ReportCircle
+from scoring.survey import HrReaders, ReportCircle, add_up, add_up_counted
 
 
 def test_competency_sets_match_cl_40(justice):
@@ -224,3 +224,18 @@ def test_the_organisations_weakest_average_the_released_reports(justice):
     weakest = organisation_weakest(reports, 2)  # first 4.50, second 2.50, third 4.00
     assert [(c.id, mean) for mean, c in weakest] == [(second.id, Decimal("2.50")),
                                                       (third.id, Decimal("4.00"))]
+
+
+def test_counted_answers_add_up_like_the_questionnaires(justice):
+    """The close adds up how many chose each option; the totals equal adding up every
+    questionnaire's tally one by one."""
+    rules = justice.survey360
+    sheets = [{"a.1": "always", "a.2": "rarely"}, {"a.1": "half", "a.2": "rarely"},
+              {"a.1": "always"}]
+    counted: dict[tuple[str, str], int] = {}
+    for sheet in sheets:
+        for pair in sheet.items():
+            counted[pair] = counted.get(pair, 0) + 1
+    tallied = {pair: tuple(rules.tally(dict([pair])).values()) for pair in counted}
+    assert add_up_counted(tallied, counted) == add_up(rules.tally(s) for s in sheets) == {
+        "a.1": (13, 3), "a.2": (4, 2)}

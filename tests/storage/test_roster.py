@@ -143,3 +143,12 @@ async def test_apply_is_idempotent_and_counts(db):
     assert "Департамент торговой политики" in units
     assert "Департамент торговой политики / Управление внутренней торговли" in units
     assert updates[0]["before"] == '{"category": "C-4"}'
+
+
+def test_the_head_of_the_personnel_service_is_hr_too():
+    """Role hr_head: he reads the 360 reports where the methodology says so (justice cl. 26)."""
+    parsed = parse(csv("1,A,P,C-4,U,2020-01-01,no,no,,,,,hr_head", "2,B,P,C-4,U,2020-01-01,no,"
+                       "no,,,,,hr"), "roster.csv")
+    head, officer = parsed.servants
+    assert head.is_hr and head.is_hr_head
+    assert officer.is_hr and not officer.is_hr_head
