@@ -164,7 +164,7 @@ async def _draft(ctx: Context, conn: Connection, invitation: Invitation) -> dict
 
 
 def _instructions(methodology: Methodology, invitation: Invitation) -> Text | None:
-    """The 360 form's address, for a colleague (the self-assessment form has none)."""
+    """The 360 form's address to the respondent (app. 5, 6), shown before the first statement."""
     rules = methodology.survey360
     if invitation.survey.kind != SurveyKind.SURVEY_360 or rules is None:
         return None
@@ -537,9 +537,9 @@ _SURVEY_NOTICES = (NoticeKind.SURVEY_INVITATION, NoticeKind.SURVEY_REMINDER)
 async def close_survey(ctx: Context, survey_id: int, *, actor: str,
                        reader: Servant | None = None, hr: bool = False) -> Closed | None:
     """Close it: add all its ballots up at once into sealed aggregates of the released
-    targets, destroy the ballots, the unfinished drafts, its invitations and reminders in the
-    outbox and then the ballot key, and checkpoint the write-ahead log so that no copy of
-    the files keeps them (docs/anonymity.md); tell each evaluatee whose report is released.
+    targets, destroy the ballots, the unfinished drafts and then the ballot key, drop its
+    unsent invitations and reminders, and checkpoint the write-ahead log so that no copy of the
+    files keeps them (docs/anonymity.md); tell each evaluatee whose report is released.
     None if it is unknown or was already closed (a double tap). ``reader``: whom the results
     are for (None: nobody, as at the automatic close)."""
     async with ctx.transaction() as tx:
@@ -586,7 +586,7 @@ async def results(ctx: Context, survey: Survey, reader: Servant, *, hr: bool
     totals = {t: ballots.open_result(results_key, t, s)[0] for t, s in sealed.items()}
     if survey.kind != SurveyKind.SURVEY_360:
         conditions = ctx.methodology.working_conditions
-        assert conditions is not None and hr
+        assert conditions is not None
         responses = targets[0].others_done if targets else 0
         answered = bool(targets) and targets[0].target_id in mine
         if not targets or targets[0].target_id not in totals \
