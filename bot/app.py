@@ -22,12 +22,13 @@ from handlers.common.commands import set_default_commands
 from handlers.common.notices import Notices
 from handlers.common.refusals import answer_callbacks
 from scoring import Methodology, WorkCalendar, load_methodology, shipped_zone
-from services import jobs, updates
+from services import jobs, surveys, updates
 from services.clock import Clock
 from services.context import Context
 from services.reminders import Schedule
 from storage import org
 from storage.db import Database, loose_files
+from storage.sealing import SurveyKeys
 
 from .fsm_storage import SQLiteStorage
 from .i18n import UserLanguageMiddleware, create_i18n, user_language
@@ -120,7 +121,10 @@ async def create_app(settings: Settings, *, clock: Clock | None = None,
         await org.ensure_body(conn, settings.body_name, methodology.id)
     i18n = create_i18n(settings.default_language)
     bot = create_bot(settings)
-    context = Context(db, clock, calendar, methodology, wake_outbox=lambda: notifier.wake())
+    context = Context(db, clock, calendar, methodology, wake_outbox=lambda: notifier.wake(),
+                      survey_keys=SurveyKeys.open(settings.survey_keys_file))
+    await surveys.seal_unsealed(context)
+    await surveys.forget_closed_keys(context)
     notices = Notices(context, i18n, get_notice_registries())
     metrics = Metrics()
     notifier = Notifier(bot, db, clock, notices.render, notices.on_sent,

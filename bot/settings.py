@@ -23,6 +23,9 @@ class Settings(BaseSettings):
 
     bot_token: SecretStr | None = None
     database_path: Path = Path("data/bagalau.sqlite3")
+    # The survey key file (docs/anonymity.md): never in the database nor in its backups.
+    # Default: beside the database, <name>.survey-keys; better on a volume the backups skip.
+    survey_keys_path: Path | None = None
     telegram_api_base: str | None = None  # a self-hosted Bot API server, or the tests' fake one
     telegram_proxy: str | None = None  # http://, https:// or socks5://[user:password@]host:port
     log_level: str = "INFO"  # DEBUG adds tracebacks and aiogram's own detail
@@ -41,6 +44,11 @@ class Settings(BaseSettings):
     webhook_port: int = 8080
     metrics_port: int | None = None  # /healthz and /metrics when polling (webhook: its port)
     metrics_host: str = "127.0.0.1"
+
+    @property
+    def survey_keys_file(self) -> Path:
+        return self.survey_keys_path or self.database_path.with_name(
+            f"{self.database_path.stem}.survey-keys")
 
     @field_validator("quiet_hours")
     @classmethod

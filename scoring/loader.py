@@ -50,6 +50,7 @@ from .survey import (
     Competency,
     CompetencySet,
     FrequencyOption,
+    HrReaders,
     Statement,
     Survey360Rules,
     SurveyOption,
@@ -607,10 +608,13 @@ def _survey360(node: _Node) -> Survey360Rules:
         deadline_day=node.int("deadline_day", low=1, high=31),
         min_respondents=node.int("min_respondents", low=1, high=100),
         max_respondents=node.int("max_respondents", low=1, high=100),
-        release_threshold=node.int("release_threshold", low=1, high=100),
+        release_threshold=node.int("release_threshold", 3, low=1, high=100),
         respondent_roles=roles,
         options=tuple(options),
         sets=sets,
+        hr_readers=HrReaders(node.str("hr_readers", HrReaders.HEAD.value,
+                                      choices=tuple(r.value for r in HrReaders))),
+        instructions=node.opt_text("instructions"),
     )
     if rules.min_respondents > rules.max_respondents:
         node.fail("min_respondents", "must not exceed max_respondents")
@@ -628,7 +632,8 @@ def _working_conditions(node: _Node) -> WorkingConditionsSurvey:
         questions.append(SurveyQuestion(q.ident("id"), q.text("text"), tuple(options),
                                         q.bool("demographic", False)))
         q.done()
-    return WorkingConditionsSurvey(node.str("clause"), node.int("release_threshold", low=1),
+    return WorkingConditionsSurvey(node.str("clause"),
+                                   node.int("release_threshold", 3, low=1, high=100),
                                    node.text("intro"), tuple(questions))
 
 

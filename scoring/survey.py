@@ -1,7 +1,9 @@
 """Anonymous surveys: the 360 method (justice ch. 4) and the corps "A" working-conditions survey.
 
-Aggregation works on totals only — for each statement the sum of points and the number of
-answers — so the storage never needs to keep who answered what.
+Reports are made of totals only — for each statement the sum of points and the number of
+answers — added up once, when the survey closes (docs/anonymity.md). Every release rule here
+counts against the reader: what he answered himself is no secret to him, so it never counts
+towards the threshold that protects the others.
 """
 
 from __future__ import annotations
@@ -35,6 +37,13 @@ class RespondentRole(StrEnum):
     SUBORDINATE = "subordinate"
     PEER = "peer"
     STAFF = "staff"  # the working-conditions survey: every active servant of the body
+
+
+class HrReaders(StrEnum):
+    """Who in the personnel service reads every 360 report (``survey360.hr_readers``)."""
+
+    HEAD = "head"  # its head only (justice cl. 26)
+    SERVICE = "service"  # every HR officer
 
 
 class QuestionSet(StrEnum):
@@ -86,6 +95,21 @@ class CompetencySet:
         return tuple(s for c in self.competencies for s in c.statements)
 
 
+def released_to(threshold: int, responses: int, reader_answered: bool) -> bool:
+    """At least ``threshold`` answers from people other than the reader: a supervisor who
+    answered and then reads the report could subtract his own answers from the totals."""
+    return responses - int(reader_answered) >= threshold
+
+
+@dataclass(frozen=True, slots=True)
+class ReportCircle:
+    """The people around one evaluatee's 360 report (justice cl. 26)."""
+
+    evaluatee: int
+    evaluators: frozenset[int]  # his direct supervisor and whoever evaluates him in the year
+    calibration: frozenset[int]  # the members of his calibration panels of the year
+
+
 @dataclass(frozen=True, slots=True)
 class Survey360Rules:
     clause: str
@@ -96,6 +120,8 @@ class Survey360Rules:
     respondent_roles: tuple[str, ...]
     options: tuple[FrequencyOption, ...]
     sets: Mapping[str, CompetencySet]
+    hr_readers: HrReaders = HrReaders.HEAD
+    instructions: Text | None = None  # the form's address to the respondent (app. 5, 6)
 
     def points(self, option_code: str) -> int:
         for option in self.options:
@@ -103,14 +129,31 @@ class Survey360Rules:
                 return option.points
         raise KeyError(option_code)
 
-    def released(self, responses: int) -> bool:
-        """The evaluatee's report is shown once this many non-self answers are in."""
-        return responses >= self.release_threshold
+    def _points_by_code(self) -> dict[str, int]:
+        return {option.code: option.points for option in self.options}
+
+    def released(self, responses: int, *, reader_answered: bool = False) -> bool:
+        """The report is shown once this many colleagues other than the reader answered (the
+        self-assessment never counts)."""
+        return released_to(self.release_threshold, responses, reader_answered)
+
+    def may_read(self, reader: int, circle: ReportCircle, *, hr: bool, hr_head: bool) -> bool:
+        """Cl. 26: the results are known only to the evaluatee, his evaluator, the head of the
+        personnel service and the participants of calibration sessions (``hr_readers`` may
+        widen the head to the whole service)."""
+        personnel = hr_head or (hr and self.hr_readers == HrReaders.SERVICE)
+        return personnel or reader == circle.evaluatee or reader in circle.evaluators \
+            or reader in circle.calibration
+
+    def hr_may_read(self, *, hr: bool, hr_head: bool) -> bool:
+        """Whether someone of the personnel service reads every report of a survey."""
+        return hr_head or (hr and self.hr_readers == HrReaders.SERVICE)
 
     def tally(self, answers: Mapping[str, str]) -> Tally:
         """Per statement, the points of the chosen frequency option (decision 18), added to the
         statement's own total."""
-        return {item: (item, self.points(option)) for item, option in answers.items()}
+        points = self._points_by_code()
+        return {item: (item, points[option]) for item, option in answers.items()}
 
     def closes_on(self, year: int, calendar: WorkCalendar) -> date:
         """The year's survey closes on ``deadline_day`` of the next month, moved off days off
@@ -144,6 +187,30 @@ class Report360:
         """The ``n`` competencies with the lowest average (training needs, cl. 42)."""
         rated = [(s.average, s) for s in self.scores if s.average is not None]
         return tuple(s for _, s in sorted(rated, key=lambda pair: pair[0])[:n])
+
+
+def add_up(tallies: Iterable[Tally]) -> dict[str, tuple[int, int]]:
+    """Totals of many questionnaires: per key, (sum of points, number of answers)."""
+    points: dict[str, int] = {}
+    answers: dict[str, int] = {}
+    for tally in tallies:
+        for key, value in tally.values():
+            points[key] = points.get(key, 0) + value
+            answers[key] = answers.get(key, 0) + 1
+    return {key: (points[key], answers[key]) for key in points}
+
+
+def add_up_counted(tallied: Mapping[tuple[str, str], Iterable[tuple[str, int]]],
+                   counted: Mapping[tuple[str, str], int]) -> dict[str, tuple[int, int]]:
+    """The same totals as ``add_up`` from how many questionnaires chose each option of each
+    item (``counted``: (item, option) -> questionnaires); ``tallied``: what the survey's tally
+    makes of each single (item, option) answer."""
+    totals: dict[str, tuple[int, int]] = {}
+    for pair, n in counted.items():
+        for key, value in tallied[pair]:
+            points, answers = totals.get(key, (0, 0))
+            totals[key] = (points + value * n, answers + n)
+    return totals
 
 
 def _average(competency: Competency, totals: Totals) -> Decimal | None:
@@ -187,8 +254,8 @@ class WorkingConditionsSurvey:
     intro: Text
     questions: tuple[SurveyQuestion, ...]
 
-    def released(self, responses: int) -> bool:
-        return responses >= self.release_threshold
+    def released(self, responses: int, *, reader_answered: bool = False) -> bool:
+        return released_to(self.release_threshold, responses, reader_answered)
 
     def tally(self, answers: Mapping[str, str]) -> Tally:
         """One answer counted under "<question>=<option>": a distribution, no points."""
@@ -202,10 +269,17 @@ class WorkingConditionsSurvey:
             counts.setdefault(question, {})[option] = answers
         return counts
 
-    def hidden(self, question: SurveyQuestion, answers: int) -> bool:
-        """A demographic option chosen by fewer than the threshold is shown as "<threshold", so
-        that it never narrows a group down to a few people (decision 47)."""
-        return question.demographic and 0 < answers < self.release_threshold
+    def shown(self, question: SurveyQuestion, counts: Mapping[str, int], *,
+              reader_answered: bool = False) -> bool:
+        """Whether a question's distribution may be shown. A demographic question is a split
+        of the respondents into groups; it is shown only if every group is empty or holds at
+        least the threshold of people other than the reader. Hiding just the small group is not
+        enough: the total minus the groups shown would give it back, and whatever group is
+        hidden next, the rule that hid it tells it apart (decision 47, docs/anonymity.md)."""
+        if not question.demographic:
+            return True
+        return all(n == 0 or released_to(self.release_threshold, n, reader_answered)
+                   for n in counts.values())
 
     def closes_on(self, opened: date, calendar: WorkCalendar) -> date:
         return calendar.add_working_days(opened, WORKING_CONDITIONS_OPEN_WORKING_DAYS)

@@ -14,6 +14,7 @@ import aiosqlite
 from scoring import Methodology, WorkCalendar
 from storage import outbox, updates
 from storage.db import Database
+from storage.sealing import SurveyKeys
 
 from .clock import Clock
 from .jobs import Jobs
@@ -55,9 +56,9 @@ class Tx:
 
 @dataclass(frozen=True, slots=True)
 class Context:
-    """The body's database, clock, calendar and methodology, a way to wake the outbox
-    worker after a transaction that enqueued something has committed, and HR's background
-    jobs."""
+    """The body's database, clock, calendar and methodology, a way to wake the outbox worker
+    after a transaction that enqueued something has committed, HR's background jobs and the
+    survey keys (kept outside the database; None where nothing runs surveys, e.g. the CLI)."""
 
     db: Database
     clock: Clock
@@ -65,6 +66,7 @@ class Context:
     methodology: Methodology
     wake_outbox: Callable[[], None] = field(default=_nothing)
     jobs: Jobs = field(default_factory=Jobs)
+    survey_keys: SurveyKeys | None = None
 
     @asynccontextmanager
     async def transaction(self, *, aside: bool = False) -> AsyncIterator[Tx]:

@@ -68,6 +68,7 @@ class Reason(StrEnum):
     SURVEY_INCOMPLETE = "survey_incomplete"
     REPORT_NOT_YOURS = "report_not_yours"
     REPORT_WITHHELD = "report_withheld"
+    REPORT_WITHHELD_FROM_RESPONDENT = "report_withheld_from_respondent"
     UNKNOWN_PERSONNEL_NUMBERS = "unknown_personnel_numbers"
     RESPONDENTS_OUT_OF_RANGE = "respondents_out_of_range"
     RESPONDENTS_FIXED = "respondents_fixed"

@@ -42,6 +42,7 @@ class NoticeKind(StrEnum):
     SURVEY_INVITATION = "survey_invitation"
     SURVEY_REMINDER = "survey_reminder"
     SURVEY_REPORT = "survey_report"
+    SURVEY_RESULTS = "survey_results"
     # KPI work plans
     KPI_ACTUALS = "kpi_actuals"
     KPI_PLAN_SUBMITTED = "kpi_plan_submitted"

@@ -49,6 +49,9 @@ class Database:
         await conn.execute(f"PRAGMA synchronous = {synchronous}")
         await conn.execute("PRAGMA foreign_keys = ON")
         await conn.execute("PRAGMA busy_timeout = 5000")
+        # Deleted survey drafts and ballots are overwritten, not just unlinked, whatever the
+        # SQLite build's default (docs/anonymity.md).
+        await conn.execute("PRAGMA secure_delete = ON")
         db = cls(conn, path)
         await db.migrate()
         if str(path) != ":memory:":
@@ -136,6 +139,13 @@ class Database:
                     raise
                 current = version
             return current
+
+    async def checkpoint(self) -> bool:
+        """Copy the write-ahead log into the database file and truncate it to nothing, so that
+        deleted rows survive in neither; False if a reader elsewhere kept it from finishing."""
+        async with self._lock:
+            busy = (await query(self.conn, "PRAGMA wal_checkpoint(TRUNCATE)"))[0][0]
+        return not busy
 
     async def backup(self, target: str | Path) -> None:
         """Copy the live database to ``target`` with SQLite's online backup API."""

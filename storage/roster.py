@@ -16,7 +16,7 @@ from .roster_file import Roster, ServantRow
 
 _FIELDS = ("full_name", "position", "category", "managerial", "unit_head", "unit_id",
            "supervisor_id", "appointed_on", "dismissed_on", "phone", "language", "is_hr",
-           "is_appointing", "public_services")
+           "is_appointing", "public_services", "is_hr_head")
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +138,7 @@ def _values(servant: ServantRow, units: dict[str, int], ids: dict[str, int]) -> 
         "phone": servant.phone, "language": servant.language, "is_hr": int(servant.is_hr),
         "is_appointing": int(servant.is_appointing),
         "public_services": int(servant.public_services),
+        "is_hr_head": int(servant.is_hr_head),
     }
 
 

@@ -34,7 +34,7 @@ ABSENCE_COLUMNS = ("personnel_no", "kind", "starts_on", "ends_on", "substitute")
 _TRUE = {"1", "yes", "y", "true", "да", "иә", "ия", "+", "x"}
 _FALSE = {"", "0", "no", "n", "false", "нет", "жоқ", "-"}
 _ROLES = {"hr": "hr", "кадры": "hr", "appointing": "appointing", "appointing_official":
-          "appointing"}
+          "appointing", "hr_head": "hr_head"}  # hr_head: heads the personnel service
 _SANCTIONS = {
     "remark": "remark", "замечание": "remark", "ескерту": "remark",
     "reprimand": "reprimand", "выговор": "reprimand", "сөгіс": "reprimand",
@@ -79,6 +79,7 @@ class ServantRow:
     is_hr: bool
     is_appointing: bool
     public_services: bool
+    is_hr_head: bool = False  # heads the personnel service (also HR; justice cl. 26)
 
 
 @dataclass(frozen=True, slots=True)
@@ -363,7 +364,8 @@ def _servant(row: _Row, categories: frozenset[str]) -> ServantRow | None:
         row=row.number, personnel_no=personnel_no, full_name=" ".join(full_name.split()),
         position=position, category=category, unit=unit_path, appointed_on=appointed_on,
         managerial=managerial, unit_head=unit_head, supervisor=row.text("supervisor"),
-        dismissed_on=dismissed_on, phone=phone, language=language, is_hr="hr" in roles,
+        dismissed_on=dismissed_on, phone=phone, language=language,
+        is_hr=bool(roles & {"hr", "hr_head"}), is_hr_head="hr_head" in roles,
         is_appointing="appointing" in roles, public_services=public_services,
     )
 

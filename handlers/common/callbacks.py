@@ -120,6 +120,7 @@ class SurveyAction(StrEnum):
     CLOSE = "close"
     NEW_360 = "new360"
     NEW_WC = "new_wc"
+    RESULTS = "results"
 
 
 class SurveyCb(CallbackData, prefix="v1"):

@@ -149,6 +149,10 @@ TEXTS: dict[Reason, Callable[[Mapping[str, Any]], str]] = {
     Reason.REPORT_WITHHELD: lambda detail: _(
         "The report is withheld: it appears when the survey is closed with at least {n} "
         "answers from colleagues (so that no answer can be singled out).").format(**detail),
+    Reason.REPORT_WITHHELD_FROM_RESPONDENT: lambda detail: _(
+        "The report is withheld from you: you answered about this colleague yourself, and "
+        "fewer than {n} others did, so your own answers would let you work out theirs."
+    ).format(**detail),
     Reason.UNKNOWN_PERSONNEL_NUMBERS: lambda detail: _(
         "Unknown personnel numbers: {numbers}. Send the list again.").format(
         numbers=", ".join(detail["unknown"]) or "—"),  # type: ignore[arg-type]

@@ -57,8 +57,17 @@ async def survey_report(ctx: Context, message: Notice) -> Rendered:
                                                action=SurveyAction.REPORT))]])
 
 
+async def survey_results(ctx: Context, message: Notice) -> Rendered:
+    """To the personnel service, when a survey closed by itself on its date."""
+    return _("A survey closed on its date; its counts (and results, for whom the methodology "
+             "lets read them) are in /surveys."), \
+        inline([[(_("Results"), SurveyCb(id=message.payload["survey"],
+                                         action=SurveyAction.RESULTS))]])
+
+
 NOTICES: dict[NoticeKind, NoticeRenderer] = {
     NoticeKind.SURVEY_INVITATION: NoticeRenderer(survey_invitation),
     NoticeKind.SURVEY_REMINDER: NoticeRenderer(survey_reminder),
     NoticeKind.SURVEY_REPORT: NoticeRenderer(survey_report),
+    NoticeKind.SURVEY_RESULTS: NoticeRenderer(survey_results),
 }

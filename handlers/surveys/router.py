@@ -49,6 +49,10 @@ def _numbers(text: str) -> list[str]:
     return text.replace(",", " ").split()
 
 
+def _actor(servant: Servant) -> str:
+    return f"servant:{servant.id}"
+
+
 def _chat(callback: CallbackQuery) -> Message | InaccessibleMessage:
     """The message the button is under (always there: the bot has no inline mode)."""
     assert callback.message is not None
@@ -113,7 +117,8 @@ async def hr_menu(callback: CallbackQuery, context: Context, roles: frozenset[st
         await _chat(callback).answer(_("Only the HR service runs surveys."))
         return
     text, markup = views.hr_menu(context.methodology, context.clock.today().year,
-                                 await surveys.open_surveys(context))
+                                 await surveys.open_surveys(context),
+                                 await surveys.closed_surveys(context))
     await _chat(callback).answer(text, reply_markup=markup)
 
 
@@ -124,10 +129,12 @@ async def new_360(callback: CallbackQuery, state: FSMContext, roles: frozenset[s
     await _chat(callback).answer(views.ask_evaluatees())
 
 
-async def typed_evaluatees(message: Message, state: FSMContext, context: Context) -> None:
+async def typed_evaluatees(message: Message, state: FSMContext, context: Context,
+                           servant: Servant) -> None:
     typed = message.text or ""
     wanted = None if typed.strip().lower() in ALL else _numbers(typed)
-    created = await surveys.create_360(context, wanted)  # unknown numbers: he sends them again
+    # unknown numbers: he sends them again
+    created = await surveys.create_360(context, wanted, actor=_actor(servant))
     await state.clear()
     text, markup = views.created_360(created)
     await message.answer(text, reply_markup=markup)
@@ -143,11 +150,13 @@ async def adjust(callback: CallbackQuery, callback_data: SurveyCb, state: FSMCon
     await _chat(callback).answer(views.ask_respondents(rules))
 
 
-async def typed_respondents(message: Message, state: FSMContext, context: Context) -> None:
+async def typed_respondents(message: Message, state: FSMContext, context: Context,
+                            servant: Servant) -> None:
     choosing = await Choosing.of(state)
     try:
         count = await surveys.choose_respondents(context, choosing.target,
-                                                 _numbers(message.text or ""))
+                                                 _numbers(message.text or ""),
+                                                 actor=_actor(servant))
     except Rejected as rejected:
         if rejected.reason is Reason.RESPONDENTS_FIXED:  # nothing left to choose
             await state.clear()
@@ -157,20 +166,20 @@ async def typed_respondents(message: Message, state: FSMContext, context: Contex
 
 
 async def new_working_conditions(callback: CallbackQuery, context: Context,
-                                 roles: frozenset[str]) -> None:
-    """The corps "A" survey about the chief of staff, for all active staff of the body."""
+                                 servant: Servant, roles: frozenset[str]) -> None:
+    """The corps "A" survey about the chief of staff, for the staff of the apparatus."""
     if not _is_hr(roles):
         return
     text, markup = views.created_working_conditions(
-        await surveys.create_working_conditions(context))
+        await surveys.create_working_conditions(context, actor=_actor(servant)))
     await _chat(callback).answer(text, reply_markup=markup)
 
 
 # ------------------------------------------------------------------ HR: running
 async def start(callback: CallbackQuery, callback_data: SurveyCb, context: Context,
-                roles: frozenset[str]) -> None:
+                servant: Servant, roles: frozenset[str]) -> None:
     _hr_only(roles)
-    started = await surveys.start_survey(context, callback_data.id)
+    started = await surveys.start_survey(context, callback_data.id, actor=_actor(servant))
     await _chat(callback).answer(views.started(started.invitations))
 
 
@@ -182,15 +191,32 @@ async def progress(callback: CallbackQuery, callback_data: SurveyCb, context: Co
 
 
 async def close(callback: CallbackQuery, callback_data: SurveyCb, context: Context,
-                roles: frozenset[str]) -> None:
+                servant: Servant, roles: frozenset[str]) -> None:
     _hr_only(roles)
-    closed = await surveys.close_survey(context, callback_data.id)
-    message = _chat(callback)
+    closed = await surveys.close_survey(context, callback_data.id, actor=_actor(servant),
+                                        reader=servant, hr=True)
     if closed is None:
-        await message.answer(_("This survey is already closed."))
+        await _chat(callback).answer(_("This survey is already closed."))
         return
+    await _show_closed(_chat(callback), context, closed)
+
+
+async def results(callback: CallbackQuery, callback_data: SurveyCb, context: Context,
+                  servant: Servant, roles: frozenset[str]) -> None:
+    """A closed survey's counts and, for whom the methodology lets read them, its results."""
+    _hr_only(roles)
+    closed = await surveys.closed_results(context, callback_data.id, servant, hr=True)
+    if closed is None:
+        raise Refusal(_("This survey is not closed yet."))
+    await _show_closed(_chat(callback), context, closed)
+
+
+async def _show_closed(message: Message | InaccessibleMessage, context: Context,
+                       closed: surveys.Closed) -> None:
     await message.answer(views.closed(closed))
     results = closed.results
+    if results is None:
+        return
     if not isinstance(results, Results360):
         conditions = context.methodology.working_conditions
         assert conditions is not None
@@ -217,7 +243,7 @@ def create_router() -> Router:
         SurveyAction.REPORT: report, SurveyAction.NEW_360: new_360,
         SurveyAction.ADJUST: adjust, SurveyAction.START: start,
         SurveyAction.PROGRESS: progress, SurveyAction.CLOSE: close,
-        SurveyAction.NEW_WC: new_working_conditions,
+        SurveyAction.NEW_WC: new_working_conditions, SurveyAction.RESULTS: results,
     }
     for action, handler in actions.items():
         router.callback_query.register(handler, SurveyCb.filter(F.action == action))

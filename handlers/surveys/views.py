@@ -50,6 +50,8 @@ def my_surveys(mine: MySurveys, *, hr: bool) -> tuple[str, InlineKeyboardMarkup 
                        for i in mine.invitations]
     rows += [[(_("My 360 report"), SurveyCb(id=t.target_id, action=SurveyAction.REPORT))]
              for t in mine.reports]
+    rows += [[(_("360 report: {name}").format(name=t.subject_name),
+               SurveyCb(id=t.target_id, action=SurveyAction.REPORT))] for t in mine.subordinates]
     if hr:
         rows.append([(_("Surveys: HR"), MenuCb(action=MenuAction.SURVEYS_HR))])
     text = _("Surveys waiting for your answers:") if rows else _("No surveys are waiting for "
@@ -73,8 +75,10 @@ def question(state: Answering) -> View:
             name=escape(invitation.subject_name))
     else:
         about = _("Your 360 self-assessment")
-    lines = [f"<b>{about}</b>",
-             _("{number} of {total}").format(number=index + 1, total=len(state.questions))]
+    lines = [f"<b>{about}</b>"]
+    if index == 0 and state.instructions is not None:  # the form's address (app. 5, 6)
+        lines.append(escape(official(state.instructions)))
+    lines.append(_("{number} of {total}").format(number=index + 1, total=len(state.questions)))
     if asked.heading is not None:
         lines.append(f"<i>{escape(official(asked.heading))}</i>")
     lines.append(escape(official(asked.text)))
@@ -95,8 +99,9 @@ def review(state: Answering) -> View:
     lines = [_("You answered {answered} of {total}.").format(answered=answered, total=total)]
     rows: list[Row] = []
     if answered == total:
-        lines.append(_("Submit? Your answers join the totals at once: they cannot be changed "
-                       "afterwards, and nobody can see what you answered."))
+        lines.append(_("Submit? Your answers are sealed at once and counted only together with "
+                       "the others when the survey closes: they cannot be changed afterwards, "
+                       "and nobody can see what you answered."))
         rows.append([(_("Submit"), SurveyCb(id=invitation.id, action=SurveyAction.SUBMIT))])
     rows.append([(_("Change my answers"), SurveyCb(id=invitation.id, action=SurveyAction.GO,
                                                    index=0))])
@@ -104,8 +109,8 @@ def review(state: Answering) -> View:
 
 
 def submitted() -> str:
-    return _("Submitted. Thank you: your answers are now part of the totals and cannot be "
-             "traced back to you.")
+    return _("Submitted. Thank you: your answers are sealed, counted only together with the "
+             "others when the survey closes, and cannot be traced back to you.")
 
 
 # ------------------------------------------------------------------ the 360 report
@@ -140,7 +145,14 @@ def report_chart(report: Report) -> bytes:
 
 
 # ------------------------------------------------------------------ HR
-def hr_menu(methodology: Methodology, year: int, surveys: list[Survey]) -> View:
+def _survey_name(survey: Survey) -> str:
+    return _("360 survey {year}").format(year=survey.year) \
+        if survey.kind == SurveyKind.SURVEY_360 \
+        else _("Working-conditions survey {year}").format(year=survey.year)
+
+
+def hr_menu(methodology: Methodology, year: int, surveys: list[Survey],
+            closed: list[Survey]) -> View:
     rows: list[Row] = []
     if methodology.survey360 is not None:
         rows.append([(_("New 360 survey for {year}").format(year=year),
@@ -149,9 +161,7 @@ def hr_menu(methodology: Methodology, year: int, surveys: list[Survey]) -> View:
         rows.append([(_("Working-conditions survey"), SurveyCb(id=year,
                                                                action=SurveyAction.NEW_WC))])
     for survey in surveys:
-        label = _("360 survey {year}").format(year=survey.year) \
-            if survey.kind == SurveyKind.SURVEY_360 \
-            else _("Working-conditions survey {year}").format(year=survey.year)
+        label = _survey_name(survey)
         rows.append([(_("{survey}: progress").format(survey=label),
                       SurveyCb(id=survey.id, action=SurveyAction.PROGRESS))])
         if not survey.started:
@@ -159,6 +169,9 @@ def hr_menu(methodology: Methodology, year: int, surveys: list[Survey]) -> View:
                           SurveyCb(id=survey.id, action=SurveyAction.START))])
         rows.append([(_("{survey}: close").format(survey=label),
                       SurveyCb(id=survey.id, action=SurveyAction.CLOSE))])
+    for survey in closed:
+        rows.append([(_("{survey}: results").format(survey=_survey_name(survey)),
+                      SurveyCb(id=survey.id, action=SurveyAction.RESULTS))])
     return _("Surveys:"), inline(rows)
 
 
@@ -214,7 +227,10 @@ def progress(targets: list[TargetCount]) -> str:
 
 
 def closed(outcome: Closed) -> str:
-    return _("The survey is closed.") + "\n" + "\n".join(
+    heading = _("The survey is closed.") if outcome.results is not None else _(
+        "The survey is closed. Its results are for the head of the personnel service (the "
+        "methodology's rule); here are the counts.")
+    return heading + "\n" + "\n".join(
         _("{name}: {done} answers — report {state}").format(
             name=_target_name(t.count), done=t.count.others_done,
             state=_("released") if t.released else _("withheld"))
@@ -244,21 +260,20 @@ def weakest_360(results: Results360) -> str | None:
 
 def working_conditions(survey: WorkingConditionsSurvey,
                        results: WorkingConditionsResults) -> str:
-    """Each question's distribution once enough have answered; a demographic option chosen by
-    too few shown as "<threshold"; no cross-tabulation (decision 47)."""
+    """Each question's distribution once enough have answered; a demographic split with a group
+    too small is hidden whole, since the total minus the groups shown would give the small one
+    back; no cross-tabulation (decision 47, docs/anonymity.md)."""
     if not results.released:
         return _("Working conditions: {n} answers — fewer than {low}, so the results stay "
                  "hidden.").format(n=results.responses, low=survey.release_threshold)
     lines = [_("<b>Working conditions</b>: {n} answers").format(n=results.responses)]
     for question in survey.questions:
         given = results.counts.get(question.id, {})
-        parts = []
-        for option in question.options:
-            n = given.get(option.code, 0)
-            if survey.hidden(question, n):
-                parts.append(f"{official(option.label)}: <{survey.release_threshold}")
-            else:
-                parts.append(f"{official(option.label)}: {n}")
+        if not survey.shown(question, given, reader_answered=results.reader_answered):
+            lines.append(escape(official(question.text)) + " — " + _(
+                "hidden: a group has fewer than {n} people").format(n=survey.release_threshold))
+            continue
+        parts = [f"{official(o.label)}: {given.get(o.code, 0)}" for o in question.options]
         lines.append(f"{escape(official(question.text))} — " + "; ".join(escape(p)
                                                                          for p in parts))
     share = survey.favourable_share(results.counts)

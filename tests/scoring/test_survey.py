@@ -1,10 +1,12 @@
 """360 aggregation (justice cl. 40–42) and the working-conditions survey (004 app. 1 app. 7)."""
 
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
 
 from scoring import report_360
+from scoring.survey import HrReaders, ReportCircle, add_up, add_up_counted
 
 
 def test_competency_sets_match_cl_40(justice):
@@ -111,12 +113,80 @@ def test_a_working_conditions_answer_counts_once_under_question_and_option(typic
     assert survey.distribution(totals) == {"overtime": {"never": 3}, "sex": {"female": 3}}
 
 
-def test_few_demographic_answers_are_hidden(typical):
+def _attacker_learns(survey, question, counts, total):
+    """What someone reading the report works out about the groups of a split: the groups shown,
+    and the total minus them (the hidden remainder)."""
+    if not survey.shown(question, counts):
+        return {}
+    learned = {option: n for option, n in counts.items()}
+    learned["remainder"] = total - sum(counts.values())
+    return learned
+
+
+@pytest.mark.parametrize(("counts", "shown"), [
+    ({"female": 1, "male": 5}, False),  # total − 5 = 1 would single the woman out
+    ({"female": 2, "male": 4}, False),
+    ({"female": 0, "male": 6}, True),  # an empty group says nothing about anyone
+    ({"female": 3, "male": 3}, True),
+    ({"female": 3, "male": 5}, True),
+])
+def test_a_demographic_split_is_shown_only_if_no_group_can_be_computed_small(
+        typical, counts, shown):
     survey = typical.working_conditions
-    sex = next(q for q in survey.questions if q.demographic)
+    sex = next(q for q in survey.questions if q.id == "sex")
+    total = sum(counts.values())
+    learned = _attacker_learns(survey, sex, counts, total)
+    assert bool(learned) == shown
+    # whatever he can compute — a group shown or the remainder — is empty or at the threshold
+    assert all(n == 0 or n >= survey.release_threshold for n in learned.values())
+
+
+def test_every_demographic_dimension_resists_subtraction(typical):
+    """Position group and length of service too: one small group hides the whole split."""
+    survey = typical.working_conditions
+    for question in (q for q in survey.questions if q.demographic):
+        options = [o.code for o in question.options]
+        counts = {code: 4 for code in options}
+        counts[options[-1]] = 1
+        assert not survey.shown(question, counts), question.id
+        assert survey.shown(question, {code: 4 for code in options}), question.id
     overtime = survey.questions[0]
-    assert [survey.hidden(sex, n) for n in (0, 1, 2, 3)] == [False, True, True, False]
-    assert not survey.hidden(overtime, 1)
+    assert survey.shown(overtime, {"never": 1})  # an opinion, not a group of people
+
+
+@pytest.mark.parametrize(("responses", "reader_answered", "released"), [
+    (2, False, False), (3, False, True), (3, True, False), (4, True, True)])
+def test_the_threshold_counts_colleagues_other_than_the_reader(
+        justice, responses, reader_answered, released):
+    """A supervisor who answered and reads the report needs three others (docs/anonymity.md)."""
+    assert justice.survey360.released(responses, reader_answered=reader_answered) == released
+
+
+@pytest.mark.parametrize(("reader", "hr", "hr_head", "allowed"), [
+    (1, False, False, True),  # the evaluatee
+    (2, False, False, True),  # his evaluator
+    (3, False, False, True),  # a member of his calibration panel
+    (9, True, False, False),  # an ordinary HR officer (justice cl. 26)
+    (9, True, True, True),  # the head of the personnel service
+    (8, False, False, False),  # anyone else
+])
+def test_who_reads_a_360_report_in_justice(justice, reader, hr, hr_head, allowed):
+    circle = ReportCircle(1, frozenset({2}), frozenset({3}))
+    assert justice.survey360.may_read(reader, circle, hr=hr, hr_head=hr_head) == allowed
+
+
+def test_the_typical_methodology_opens_reports_to_the_personnel_service(justice):
+    widened = replace(justice.survey360, hr_readers=HrReaders.SERVICE)
+    circle = ReportCircle(1, frozenset(), frozenset())
+    assert widened.may_read(9, circle, hr=True, hr_head=False)
+
+
+def test_the_360_instructions_are_the_acts_words(justice):
+    """App. 5 and 6 open with this address to the respondent (kk verbatim)."""
+    text = justice.survey360.instructions
+    assert text.kk.startswith("Құрметті респондент!")
+    assert "Жасырындылыққа кепілдік беріледі." in text.kk
+    assert text.ru.startswith("Уважаемый респондент!") and "Анонимность гарантируется" in text.ru
 
 
 def test_the_360_closes_on_the_10th_of_january_on_a_working_day(justice, cal):
@@ -154,3 +224,18 @@ def test_the_organisations_weakest_average_the_released_reports(justice):
     weakest = organisation_weakest(reports, 2)  # first 4.50, second 2.50, third 4.00
     assert [(c.id, mean) for mean, c in weakest] == [(second.id, Decimal("2.50")),
                                                       (third.id, Decimal("4.00"))]
+
+
+def test_counted_answers_add_up_like_the_questionnaires(justice):
+    """The close adds up how many chose each option; the totals equal adding up every
+    questionnaire's tally one by one."""
+    rules = justice.survey360
+    sheets = [{"a.1": "always", "a.2": "rarely"}, {"a.1": "half", "a.2": "rarely"},
+              {"a.1": "always"}]
+    counted: dict[tuple[str, str], int] = {}
+    for sheet in sheets:
+        for pair in sheet.items():
+            counted[pair] = counted.get(pair, 0) + 1
+    tallied = {pair: tuple(rules.tally(dict([pair])).values()) for pair in counted}
+    assert add_up_counted(tallied, counted) == add_up(rules.tally(s) for s in sheets) == {
+        "a.1": (13, 3), "a.2": (4, 2)}

@@ -165,3 +165,17 @@ async def test_a_quarter_is_kept_three_years_from_its_last_calibration(db):
     async with db.reading() as conn:
         left = await conn.execute_fetchall("SELECT year, quarter FROM campaign ORDER BY year")
     assert [tuple(r) for r in left] == [(2021, 4), (2022, 1)]
+
+
+async def test_secure_delete_is_on_and_the_wal_truncates(db, tmp_path):
+    """Deleted survey rows are overwritten, not just unlinked, whatever the SQLite build's
+    default; a checkpoint leaves the write-ahead log empty (docs/anonymity.md)."""
+    assert (await db.fetch("PRAGMA secure_delete"))[0][0] == 1
+    async with db.transaction() as conn:
+        await conn.execute("CREATE TABLE scratch (v BLOB)")
+        await conn.execute("INSERT INTO scratch VALUES (?)", (b"secret-ballot" * 20,))
+    async with db.transaction() as conn:
+        await conn.execute("DELETE FROM scratch")
+    assert await db.checkpoint()
+    assert (tmp_path / "test.sqlite3-wal").stat().st_size == 0
+    assert b"secret-ballot" not in (tmp_path / "test.sqlite3").read_bytes()

@@ -208,3 +208,12 @@ async def test_the_report_counts_sanctions_and_absences(db):
     async with db.transaction() as conn:
         report = await roster.apply(conn, parsed, at=NOW, actor="cli")
     assert (report.unchanged, report.sanctions_added, report.absences_changed) == (9, 1, 0)
+
+
+def test_the_head_of_the_personnel_service_is_hr_too():
+    """Role hr_head: he reads the 360 reports where the methodology says so (justice cl. 26)."""
+    parsed = parse(csv("1,A,P,C-4,U,2020-01-01,no,no,,,,,hr_head", "2,B,P,C-4,U,2020-01-01,no,"
+                       "no,,,,,hr"), "roster.csv")
+    head, officer = parsed.servants
+    assert head.is_hr and head.is_hr_head
+    assert officer.is_hr and not officer.is_hr_head
