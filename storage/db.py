@@ -27,7 +27,8 @@ class Database:
     ``transaction()`` is ``BEGIN IMMEDIATE … COMMIT`` (rolled back on any exception), so a state
     change is all or nothing; ``reading()`` is for queries. SQLite has one writer anyway: the lock
     keeps two coroutines from interleaving statements on the shared connection.
-    ``peek()`` reads committed data on a second connection without leaving the event loop.
+    ``peek()`` reads committed data on a second connection without leaving the event loop;
+    ``change_lightly()`` writes conversation state on a third one without its own fsync.
     """
 
     def __init__(self, conn: aiosqlite.Connection, path: Path,
@@ -36,6 +37,7 @@ class Database:
         self.path = path
         self._lock = asyncio.Lock()
         self._reader = reader
+        self._light: aiosqlite.Connection | None = None
 
     @classmethod
     async def open(cls, path: str | Path, *, synchronous: str = "FULL") -> Database:
@@ -56,13 +58,29 @@ class Database:
         await db.migrate()
         if str(path) != ":memory:":
             db._reader = _reader(path)
+            db._light = await aiosqlite.connect(path, isolation_level=None)
+            await db._light.execute("PRAGMA synchronous = NORMAL")
+            await db._light.execute("PRAGMA busy_timeout = 5000")
         return db
 
     async def close(self) -> None:
         async with self._lock:
             if self._reader is not None:
                 self._reader.close()
+            if self._light is not None:
+                await self._light.close()
             await self.conn.close()
+
+    async def change_lightly(self, sql: str, params: tuple = ()) -> None:
+        """One statement that need not be on disk before the user sees its effect: which
+        screen a conversation is on and what it waits for (the FSM). WAL with
+        ``synchronous=NORMAL`` keeps it through a crash of the bot; only a power loss before
+        the next ordinary commit (which writes the log out with it) can take the latest such
+        change back — never a score or any other state change."""
+        if self._light is None:
+            await self.change(sql, params)
+            return
+        await self._light.execute(sql, params)
 
     async def peek(self, sql: str, params: tuple = ()) -> list[sqlite3.Row]:
         """A lookup by key of what is committed, run on the event loop's own thread: no hop to

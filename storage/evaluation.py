@@ -198,8 +198,9 @@ async def sheet(conn: aiosqlite.Connection, sheet_id: int) -> Sheet | None:
 
 
 async def load_sheet(db: Database, sheet_id: int) -> Sheet | None:
-    """One sheet with its answers, in one round trip."""
-    rows = await db.fetch(_SHEET + "WHERE sh.id = ?", (sheet_id,))
+    """One sheet with its answers as committed, read by key on every tap (``Database.peek``:
+    no hop to the database thread)."""
+    rows = await db.peek(_SHEET + "WHERE sh.id = ?", (sheet_id,))
     return _sheet(rows[0]) if rows else None
 
 

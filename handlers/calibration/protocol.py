@@ -3,22 +3,24 @@ its header, the facts, a table of the votes in each round, the decision and a si
 for each member.
 
 fpdf2 lays it out; the DejaVu Sans font that ships with matplotlib has every Kazakh letter.
+Both are imported only when a protocol is drawn, not at every start of the bot.
 """
 
 from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from importlib.util import find_spec
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import matplotlib
 from babel.numbers import format_decimal
-from fpdf import FPDF
 
 from handlers.common.render import DateText
 from services.calibration import ProtocolFacts
 
-FONTS = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 __all__ = ["ProtocolFacts", "new_pdf", "render_protocol"]
 
@@ -67,11 +69,21 @@ def _short(text: str | None, none: str) -> str:
 
 def new_pdf() -> FPDF:
     """An A4 document with DejaVu Sans (regular and bold) registered as "DejaVu"."""
+    from fpdf import FPDF
+
+    fonts = _fonts()
     pdf = FPDF(format="A4")
     pdf.set_auto_page_break(auto=True, margin=15)
-    pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
-    pdf.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+    pdf.add_font("DejaVu", "", str(fonts / "DejaVuSans.ttf"))
+    pdf.add_font("DejaVu", "B", str(fonts / "DejaVuSans-Bold.ttf"))
     return pdf
+
+
+def _fonts() -> Path:
+    """matplotlib's font folder, found without importing matplotlib."""
+    spec = find_spec("matplotlib")
+    assert spec is not None and spec.submodule_search_locations, "matplotlib is a dependency"
+    return Path(next(iter(spec.submodule_search_locations))) / "mpl-data" / "fonts" / "ttf"
 
 
 def render_protocol(facts: ProtocolFacts) -> bytes:

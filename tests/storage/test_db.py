@@ -179,3 +179,27 @@ async def test_secure_delete_is_on_and_the_wal_truncates(db, tmp_path):
     assert await db.checkpoint()
     assert (tmp_path / "test.sqlite3-wal").stat().st_size == 0
     assert b"secret-ballot" not in (tmp_path / "test.sqlite3").read_bytes()
+
+
+async def test_an_outbox_id_is_never_given_again(db):
+    """The worker settles a message by its id: a deleted row's id must not come back for a
+    newer message (a closed survey's reminders are deleted while the worker may hold them)."""
+    from datetime import date
+
+    from storage import outbox, roster
+    from storage.roster_file import parse
+
+    from .test_roster import SAMPLE
+
+    async with db.transaction() as conn:
+        await roster.apply(conn, parse(SAMPLE.read_bytes(), "s.csv"), at=NOW, actor="cli")
+        servant = (await conn.execute_fetchall("SELECT min(id) FROM servant"))[0][0]
+        for subject in ("a", "b"):
+            await outbox.enqueue(conn, "survey_reminder", subject, servant,
+                                 due_on=date(2026, 4, 6), not_before=NOW, at=NOW)
+        newest = (await conn.execute_fetchall("SELECT max(id) FROM outbox"))[0][0]
+        await conn.execute("DELETE FROM outbox WHERE id = ?", (newest,))
+        await outbox.enqueue(conn, "result", "sheet:1", servant, due_on=date(2026, 4, 6),
+                             not_before=NOW, at=NOW)
+        ids = [r[0] for r in await conn.execute_fetchall("SELECT id FROM outbox ORDER BY id")]
+    assert ids == [newest - 1, newest + 1]
