@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, Update
-from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.exposition import generate_latest
 
 from services.clock import Clock
 from storage import outbox
 from storage.db import Database
+
+if TYPE_CHECKING:  # the web server is imported only where one is served
+    from aiohttp import web
 
 
 class Metrics:
@@ -72,6 +74,7 @@ class MeasureUpdates(BaseMiddleware):
 
 def add_routes(web_app: web.Application, metrics: Metrics, db: Database, clock: Clock) -> None:
     """``/healthz`` (the database answers: 200, else 503) and ``/metrics``."""
+    from aiohttp import web
 
     async def healthz(request: web.Request) -> web.Response:
         try:

@@ -7,13 +7,14 @@ import hashlib
 import hmac
 import logging
 import signal
-
-from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
-from aiohttp import web
+from typing import TYPE_CHECKING
 
 from .app import App
 from .metrics import add_routes
 from .settings import Settings
+
+if TYPE_CHECKING:  # aiohttp's web server is imported only when one is served
+    from aiohttp import web
 
 log = logging.getLogger("bagalau")
 WEBHOOK_PATH = "/telegram/webhook"
@@ -24,6 +25,8 @@ async def run_polling(app: App, *, handle_as_tasks: bool = True) -> None:
     METRICS_PORT set, /healthz and /metrics are served meanwhile."""
     runner = None
     if app.settings.metrics_port is not None:
+        from aiohttp import web
+
         web_app = web.Application()
         add_routes(web_app, app.metrics, app.db, app.clock)
         runner = web.AppRunner(web_app, access_log=None)
@@ -54,6 +57,9 @@ def webhook_secret(settings: Settings) -> str:
 def create_webhook_app(app: App) -> web.Application:
     """An aiohttp application serving the dispatcher at ``WEBHOOK_PATH``; requests without the
     secret token (``X-Telegram-Bot-Api-Secret-Token``) are refused with 401."""
+    from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+    from aiohttp import web
+
     web_app = web.Application()
     SimpleRequestHandler(
         dispatcher=app.dispatcher, bot=app.bot, secret_token=webhook_secret(app.settings),
@@ -74,6 +80,8 @@ async def register_webhook(app: App) -> str:
 
 async def run_webhook(app: App) -> None:
     """Serve the webhook on WEBHOOK_HOST:WEBHOOK_PORT until SIGINT/SIGTERM."""
+    from aiohttp import web
+
     settings = app.settings
     runner = web.AppRunner(create_webhook_app(app), access_log=None)
     await runner.setup()
