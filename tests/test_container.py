@@ -23,7 +23,8 @@ def test_the_image_copies_every_package_it_installs() -> None:
     for name in re.findall(r'"(\w+)\*"', packages):
         assert name in _copied(), f"the Dockerfile does not copy {name}/"
     assert re.search(r"^USER (?!root)\w+", DOCKERFILE, re.M), "the image must not run as root"
-    assert 'VOLUME ["/data"]' in DOCKERFILE and "DATABASE_PATH=/data/" in DOCKERFILE
+    assert 'VOLUME ["/data", "/keys"]' in DOCKERFILE and "DATABASE_PATH=/data/" in DOCKERFILE
+    assert "SURVEY_KEYS_PATH=/keys/" in DOCKERFILE  # the keys apart from the data
     assert 'CMD ["python", "-m", "bot", "check"]' in DOCKERFILE  # the health check
 
 
