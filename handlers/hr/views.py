@@ -82,7 +82,7 @@ def row_reason(error: RowError) -> str:
         "bad_date": _("“{value}” is not a date; write 2024-03-15 or 15.03.2024"),
         "bad_phone": _("“{value}” is not a Kazakhstan phone number like +7 701 234 56 78"),
         "bad_language": _("“{value}” should be kk, ru or en"),
-        "bad_role": _("“{value}” should be hr or appointing"),
+        "bad_role": _("“{value}” should be hr, hr_head or appointing"),
         "bad_sanction": _("“{value}” should be remark, reprimand, severe_reprimand or other"),
         "duplicate": _("“{value}” appears twice"),
         "duplicate_phone": _("the phone {value} belongs to another servant in the file"),
