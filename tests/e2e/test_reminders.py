@@ -195,7 +195,7 @@ async def test_the_digest_is_not_repeated_when_nothing_new_can_be_done(telegram,
     await _quarter_opened(bot)
 
     def digests() -> list[str]:
-        return [t for t in _texts(telegram, HR) if "мерзімі 20 қаңтар 2026 өтті" in t]
+        return [t for t in _texts(telegram, HR) if "мерзімі 2026 жылғы 20 қаңтарда өтті" in t]
 
     await _move(bot, at(2026, 1, 21, 11))  # Wednesday, the first working day past the deadline
     assert len(digests()) == 1
