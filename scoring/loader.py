@@ -483,7 +483,7 @@ def _confidentiality(root: _Node) -> Confidentiality:
     node = root.opt_child("confidentiality")
     if node is None:
         return Confidentiality() if old is None else \
-            Confidentiality("justice cl. 26", HrReaders(old))
+            Confidentiality("cl. 26", HrReaders(old))
     found = Confidentiality(node.str("clause"),
                             HrReaders(node.str("hr_readers", HrReaders.SERVICE.value,
                                                choices=choices)))
