@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Final, NoReturn, TypeGuard, TypeVar
 
 from .calibration import CalibrationRules
+from .confidentiality import Confidentiality, HrReaders
 from .eligibility import EligibilityRules
 from .errors import MethodologyError, ScoreError
 from .kpi import KpiRow, KpiTable, validate_rows
@@ -50,7 +51,6 @@ from .survey import (
     Competency,
     CompetencySet,
     FrequencyOption,
-    HrReaders,
     Statement,
     Survey360Rules,
     SurveyOption,
@@ -342,6 +342,7 @@ def _build(file: str, data: Table) -> Methodology:
         eligibility_rules=_eligibility(root.child("eligibility")),
         deadlines=_deadlines(root.child("deadlines")),
         retention_years=_retention(root.child("retention")),
+        confidentiality=_confidentiality(root),
         sanctions=sanctions,
         calibration=_optional(root, "calibration", _calibration),
         kpi_tables=kpi_tables,
@@ -468,6 +469,29 @@ def _deadlines(node: _Node) -> Deadlines:
     )
     node.done()
     return deadlines
+
+
+def _confidentiality(root: _Node) -> Confidentiality:
+    """``[confidentiality]``: who in HR reads results (Typical cl. 14, justice cl. 26); absent,
+    the personnel service. ``survey360.hr_readers``, where the setting was first kept, is
+    still read, and must agree."""
+    choices = tuple(r.value for r in HrReaders)
+    old_table = root.data.get("survey360")
+    old = old_table.get("hr_readers") if isinstance(old_table, dict) else None
+    if old is not None and old not in choices:
+        root.child("survey360").fail("hr_readers", f"must be one of {', '.join(choices)}")
+    node = root.opt_child("confidentiality")
+    if node is None:
+        return Confidentiality() if old is None else \
+            Confidentiality("cl. 26", HrReaders(old))
+    found = Confidentiality(node.str("clause"),
+                            HrReaders(node.str("hr_readers", HrReaders.SERVICE.value,
+                                               choices=choices)))
+    node.done()
+    if old is not None and old != found.hr_readers:
+        root.child("survey360").fail(
+            "hr_readers", f"disagrees with confidentiality.hr_readers = {found.hr_readers!r}")
+    return found
 
 
 def _retention(node: _Node) -> int:
@@ -603,6 +627,7 @@ def _survey360(node: _Node) -> Survey360Rules:
     if unknown:
         node.fail("respondent_roles",
                   f"unknown role {unknown[0]!r} (use {', '.join(RESPONDENT_ROLES)})")
+    node.used.add("hr_readers")  # the key before [confidentiality]: read there
     rules = Survey360Rules(
         clause=node.str("clause"),
         deadline_day=node.int("deadline_day", low=1, high=31),
@@ -612,8 +637,6 @@ def _survey360(node: _Node) -> Survey360Rules:
         respondent_roles=roles,
         options=tuple(options),
         sets=sets,
-        hr_readers=HrReaders(node.str("hr_readers", HrReaders.HEAD.value,
-                                      choices=tuple(r.value for r in HrReaders))),
         instructions=node.opt_text("instructions"),
     )
     if rules.min_respondents > rules.max_respondents:

@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from .calibration import CalibrationRules
+from .confidentiality import Confidentiality
 from .decimals import format_plain, parse_decimal, round_score
 from .eligibility import Eligibility, EligibilityRules, check_eligibility
 from .errors import ScoreError
@@ -193,6 +194,7 @@ class Methodology:
     eligibility_rules: EligibilityRules
     deadlines: Deadlines
     retention_years: int
+    confidentiality: Confidentiality
     sanctions: Sanctions | None
     calibration: CalibrationRules | None
     kpi_tables: Mapping[str, KpiTable]

@@ -39,13 +39,6 @@ class RespondentRole(StrEnum):
     STAFF = "staff"  # the working-conditions survey: every active servant of the body
 
 
-class HrReaders(StrEnum):
-    """Who in the personnel service reads every 360 report (``survey360.hr_readers``)."""
-
-    HEAD = "head"  # its head only (justice cl. 26)
-    SERVICE = "service"  # every HR officer
-
-
 class QuestionSet(StrEnum):
     """Which questionnaire a target answers: a 360 competency set, or the working conditions."""
 
@@ -120,7 +113,6 @@ class Survey360Rules:
     respondent_roles: tuple[str, ...]
     options: tuple[FrequencyOption, ...]
     sets: Mapping[str, CompetencySet]
-    hr_readers: HrReaders = HrReaders.HEAD
     instructions: Text | None = None  # the form's address to the respondent (app. 5, 6)
 
     def points(self, option_code: str) -> int:
@@ -137,17 +129,12 @@ class Survey360Rules:
         self-assessment never counts)."""
         return released_to(self.release_threshold, responses, reader_answered)
 
-    def may_read(self, reader: int, circle: ReportCircle, *, hr: bool, hr_head: bool) -> bool:
+    def may_read(self, reader: int, circle: ReportCircle, *, personnel: bool) -> bool:
         """Cl. 26: the results are known only to the evaluatee, his evaluator, the head of the
-        personnel service and the participants of calibration sessions (``hr_readers`` may
-        widen the head to the whole service)."""
-        personnel = hr_head or (hr and self.hr_readers == HrReaders.SERVICE)
+        personnel service and the participants of calibration sessions; ``personnel``: the
+        reader is in the methodology's HR circle (``Confidentiality.hr_reads``)."""
         return personnel or reader == circle.evaluatee or reader in circle.evaluators \
             or reader in circle.calibration
-
-    def hr_may_read(self, *, hr: bool, hr_head: bool) -> bool:
-        """Whether someone of the personnel service reads every report of a survey."""
-        return hr_head or (hr and self.hr_readers == HrReaders.SERVICE)
 
     def tally(self, answers: Mapping[str, str]) -> Tally:
         """Per statement, the points of the chosen frequency option (decision 18), added to the

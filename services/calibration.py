@@ -17,11 +17,12 @@ from enum import StrEnum
 from scoring import CalibrationRules, PanelMember, Parameter, majority_score, panel_problems
 from scoring.calibration import corrected_score, propose_panel
 from storage import calibration as calibrations
-from storage import evaluation, org, reports
+from storage import evaluation, org
 from storage.calibration import Attachment, Calibration, CalibrationStatus, Candidate, Side
 from storage.evaluation import Sheet
 from storage.models import Servant
 
+from .confidentiality import hr_readers, hr_reads
 from .context import Context
 from .errors import Reason, Rejected
 from .notices import NoticeKind
@@ -349,18 +350,22 @@ async def approve_panel(ctx: Context, official: Servant, roles: frozenset[str],
 
 
 # ------------------------------------------------------------------ materials and arguments
-def _may_read(found: Session, servant: Servant, roles: frozenset[str]) -> bool:
-    """Results are confidential (cl. 14): the panel, the servant, his evaluators, HR and the
-    appointing official only."""
+def _may_read(found: Session, servant: Servant, roles: frozenset[str], *,
+              hr_circle: bool) -> bool:
+    """Results are confidential (cl. 14): the panel, the servant, his evaluators, the
+    appointing official and HR only — HR as far as the methodology's circle goes (justice
+    cl. 26: the head of the personnel service)."""
     calibration = found.calibration
     return (servant.id in calibration.members or servant.id == calibration.appellant_id
-            or servant.id in found.evaluators or bool({HR, APPOINTING} & roles))
+            or servant.id in found.evaluators or APPOINTING in roles or hr_circle)
 
 
 async def materials(ctx: Context, servant: Servant, roles: frozenset[str],
                     calibration_id: int) -> Materials:
     found = await _session(ctx, calibration_id)
-    if not _may_read(found, servant, roles):
+    async with ctx.reading() as conn:
+        hr_circle = await hr_reads(ctx, conn, servant.id, hr=HR in roles)
+    if not _may_read(found, servant, roles, hr_circle=hr_circle):
         raise Rejected(Reason.CALIBRATION_MATERIALS_CLOSED)
     calibration = found.calibration
     form = ctx.methodology.forms[found.sheet.form]
@@ -484,7 +489,7 @@ async def cast_vote(ctx: Context, member: Servant, calibration_id: int, round_te
                 await tx.notify(NoticeKind.CALIBRATION_FEEDBACK, subject, sheet.evaluator_id,
                                 payload=payload)
                 await tx.notify(NoticeKind.CALIBRATION_PROTOCOL, subject,
-                                await reports.active_hr(tx.conn, tx.today), payload=payload)
+                                await hr_readers(ctx, tx.conn, tx.today), payload=payload)
                 await tx.notify(NoticeKind.CALIBRATION_DECIDED, subject, current.members,
                                 payload=payload)
                 outcome = VoteOutcome.DECIDED

@@ -18,6 +18,7 @@ from storage.jobs import JobKind, JobStatus
 from storage.models import Servant
 from storage.reports import AnnualRow, LateEvaluator, UnitProgress
 
+from .confidentiality import hr_reads, require_hr_reader
 from .context import Context
 from .errors import Reason, Rejected
 from .notices import NoticeKind
@@ -49,6 +50,7 @@ __all__ = [
     "open_quarter",
     "progress",
     "quarters_opened",
+    "reads_results",
     "request_exports",
     "run_export",
 ]
@@ -65,6 +67,13 @@ async def quarters_opened(ctx: Context) -> dict[Quarter, bool]:
     """Every quarter that has a campaign, and whether it is closed (for HR's menu)."""
     async with ctx.reading() as conn:
         return await reports.quarters_opened(conn)
+
+
+async def reads_results(ctx: Context, hr: Servant) -> bool:
+    """Whether this HR officer is in the methodology's circle of results (cl. 14, 26): the
+    menu offers the export and the annual workbook only to him."""
+    async with ctx.reading() as conn:
+        return await hr_reads(ctx, conn, hr.id, hr=hr.is_hr)
 
 
 async def earliest_open_deadline(ctx: Context) -> date | None:
@@ -114,8 +123,10 @@ Builder = Callable[[ExportRequest], tuple[str, bytes]]  # -> (file name, content
 
 
 async def request_exports(ctx: Context, hr: Servant, language: str) -> list[tuple[int, Campaign]]:
-    """Record one export job per open quarter (built in the background by ``run_export``)."""
+    """Record one export job per open quarter (built in the background by ``run_export``):
+    everyone's scores and grades, so only for the methodology's HR circle (cl. 14, 26)."""
     async with ctx.transaction() as tx:
+        await require_hr_reader(ctx, tx.conn, hr.id)
         found = await evaluation.open_campaigns(tx.conn)
         return [(await jobs.record(tx.conn, JobKind.EXPORT, hr.id, language=language,
                                    subject=str(c.id), at=tx.now), c) for c in found]
@@ -127,7 +138,14 @@ async def run_export(ctx: Context, job_id: int, build: Builder) -> None:
     async with ctx.reading() as conn:
         job = await jobs.get(conn, job_id)
         hr = await org.servant(conn, job.servant_id) if job else None
+        reads = hr is not None and await hr_reads(ctx, conn, hr.id, hr=hr.is_hr)
     if job is None or job.status != JobStatus.RECEIVED or hr is None:
+        return
+    if not reads:  # he left the circle before a restart resumed the job: no file
+        async with ctx.transaction() as tx:
+            await jobs.finish(tx.conn, job_id, JobStatus.FAILED, at=tx.now)
+            await tx.notify(NoticeKind.HR_JOB, f"job:{job_id}", job.servant_id,
+                            payload={"job": job_id})
         return
     now = ctx.clock.now()
 
@@ -183,8 +201,10 @@ async def close_quarter(ctx: Context, hr: Servant, campaign_id: int) -> Campaign
 
 async def form_annual(ctx: Context, hr: Servant, year: int) -> list[AnnualRow]:
     """Cl. 5: each servant's annual score, the average of the year's evaluated quarters (a
-    calibrated score replaces the quarter's); each servant is told his."""
+    calibrated score replaces the quarter's); each servant is told his. The answer is
+    everyone's score: only for the HR circle (cl. 14, 26)."""
     async with ctx.transaction() as tx:
+        await require_hr_reader(ctx, tx.conn, hr.id)
         formed, _missing = await reports.form_annual(tx.conn, ctx.methodology, year,
                                                      at=tx.now, actor=f"servant:{hr.id}")
         await notify_annual(tx, year, [r.servant_id for r in formed], ctx.clock.now())

@@ -33,6 +33,8 @@ class Reason(StrEnum):
     CALIBRATION_ROUND_CLOSED = "calibration_round_closed"
     CALIBRATION_HR_ONLY = "calibration_hr_only"
     CALIBRATION_EVALUATOR_ONLY = "calibration_evaluator_only"
+    # who in HR reads results (Typical cl. 14, justice cl. 26)
+    RESULTS_HR_HEAD_ONLY = "results_hr_head_only"
     # accounts (HR's unlinking)
     NO_SUCH_SERVANT = "no_such_servant"
     # KPI work plans

@@ -31,6 +31,7 @@ from storage.kpi import Plan
 from storage.legacy import Commission, Person, Review, ReviewStatus
 from storage.models import Servant
 
+from .confidentiality import hr_reads
 from .context import Context
 from .errors import Reason, Rejected
 from .notices import NoticeKind
@@ -203,10 +204,12 @@ def _clerk(found: Commission, servant: Servant) -> bool:
     return servant.id in (found.chair_id, found.secretary_id)
 
 
-def _keeps_protocol(found: Commission, servant: Servant, roles: frozenset[str]) -> bool:
-    """The chair and the secretary keep it; HR prepares it and the authorised person approves
-    the results in it (cl. 36, 39)."""
-    return _clerk(found, servant) or bool(OPENS_YEAR & roles)
+def _keeps_protocol(found: Commission, servant: Servant, roles: frozenset[str], *,
+                    hr_circle: bool) -> bool:
+    """The chair and the secretary keep it; HR prepares it (as far as the methodology's HR
+    circle goes, ``confidentiality``) and the authorised person approves the results in it
+    (cl. 36, 39)."""
+    return _clerk(found, servant) or "appointing" in roles or hr_circle
 
 
 def _state(rules: Rules, review: Review, plan: Plan | None, managerial: bool) -> ReviewState:
@@ -259,6 +262,7 @@ async def annual_menu(ctx: Context, servant: Servant, roles: frozenset[str]) -> 
     years = (year - 1, year)
     commissions = []
     async with ctx.reading() as conn:
+        hr_circle = await hr_reads(ctx, conn, servant.id, hr="hr" in roles)
         own = await store.reviews(conn, year, evaluator=servant.id) + \
             await store.reviews(conn, year - 1, evaluator=servant.id)
         pending = [r for y in years for r in await store.reviews(conn, y)
@@ -268,7 +272,8 @@ async def annual_menu(ctx: Context, servant: Servant, roles: frozenset[str]) -> 
             if found is not None:
                 commissions.append(CommissionAccess(
                     y, _clerk(found, servant),
-                    found.met_on is not None and _keeps_protocol(found, servant, roles)))
+                    found.met_on is not None and _keeps_protocol(found, servant, roles,
+                                                             hr_circle=hr_circle)))
     return Menu(years, bool(OPENS_YEAR & roles), SETS_UP_COMMISSION in roles,
                 tuple(commissions), tuple(own + pending))
 
@@ -549,7 +554,8 @@ async def commission_protocol(ctx: Context, servant: Servant, roles: frozenset[s
     """The protocol of the year's meeting, once the commission decided a result."""
     async with ctx.reading() as conn:
         found = await store.commission(conn, year)
-        if found is None or not _keeps_protocol(found, servant, roles):
+        hr_circle = await hr_reads(ctx, conn, servant.id, hr="hr" in roles)
+        if found is None or not _keeps_protocol(found, servant, roles, hr_circle=hr_circle):
             raise Rejected(Reason.LEGACY_PROTOCOL_NOT_YOURS)
         decided = await store.reviews(conn, year, status=ReviewStatus.DECIDED)
         pending = len(await store.reviews(conn, year, status=ReviewStatus.AGREED))

@@ -21,6 +21,7 @@ from storage.calibration import Calibration
 from storage.evaluation import Campaign
 
 from .calibration import voting_opens_on
+from .confidentiality import hr_readers
 from .context import Context, Tx
 from .notices import NoticeKind
 
@@ -239,7 +240,8 @@ class _Today:
             await self.feedback(found, hr)
             if not found.protocol_posted and found.protocol_due is not None and \
                     day in (self.eve(found.protocol_due), found.protocol_due):
-                await self.send(NoticeKind.CALIBRATION_PROTOCOL_DUE, subject, hr, payload)
+                await self.send(NoticeKind.CALIBRATION_PROTOCOL_DUE, subject,
+                                await hr_readers(self.ctx, self.conn, day), payload)
 
     async def session_overdue(self, found: Calibration, hr: list[int]) -> None:
         """The first working day after an undecided session's deadline (cl. 21), everyone it
@@ -324,7 +326,7 @@ class _Today:
                                                        at=self.now, actor="system")
             await notify_annual(self.tx, year, [r.servant_id for r in rows], self.window())
             await self.send(NoticeKind.ANNUAL_FORMED, f"year:{year}",
-                            await reports.active_hr(self.conn, self.day),
+                            await hr_readers(self.ctx, self.conn, self.day),
                             {"year": year, "formed_on": self.day.isoformat(),
                              "unopened": await self.unopened(year),
                              "calibrating": await self.calibrating(year),

@@ -275,7 +275,9 @@ async def report(ctx: Context, servant: Servant, target_id: int, *, hr: bool) ->
         answered = await surveys.answered(conn, target_id, servant.id)
         sealed = await surveys.result(conn, target_id)
     if target is None or circle is None or target.survey.kind != SurveyKind.SURVEY_360 \
-            or not rules.may_read(servant.id, circle, hr=hr, hr_head=hr_head):
+            or not rules.may_read(
+                servant.id, circle,
+                personnel=ctx.methodology.confidentiality.hr_reads(hr=hr, hr_head=hr_head)):
         raise Rejected(Reason.REPORT_NOT_YOURS)
     if not target.survey.closed or sealed is None or not rules.released(target.others_done):
         raise Rejected(Reason.REPORT_WITHHELD, n=rules.release_threshold)
@@ -596,7 +598,7 @@ async def results(ctx: Context, survey: Survey, reader: Servant, *, hr: bool
             responses, True, conditions.distribution(totals[targets[0].target_id]), answered)
     rules = ctx.methodology.survey360
     assert rules is not None
-    if not rules.hr_may_read(hr=hr, hr_head=hr_head):
+    if not ctx.methodology.confidentiality.hr_reads(hr=hr, hr_head=hr_head):
         return None
     found = []
     for t in targets:

@@ -32,19 +32,22 @@ def _chat(callback: CallbackQuery) -> Message:
     return callback.message
 
 
-async def campaign_command(message: Message, context: Context) -> None:
-    text, markup = await _menu(context)
+async def campaign_command(message: Message, context: Context, servant: Servant) -> None:
+    text, markup = await _menu(context, servant)
     await message.answer(text, reply_markup=markup)
 
 
-async def campaign_from_menu(callback: CallbackQuery, context: Context) -> None:
-    text, markup = await _menu(context)
+async def campaign_from_menu(callback: CallbackQuery, context: Context,
+                             servant: Servant) -> None:
+    text, markup = await _menu(context, servant)
     await _chat(callback).answer(text, reply_markup=markup)
 
 
-async def _menu(context: Context) -> views.View:
-    """The campaign menu, with the reading of the sanction caps the methodology uses."""
-    text, markup = views.menu(context.clock.today(), await campaigns.quarters_opened(context))
+async def _menu(context: Context, servant: Servant) -> views.View:
+    """The campaign menu, with the reading of the sanction caps the methodology uses; the
+    results (export, annual workbook) only for the HR circle of the methodology."""
+    text, markup = views.menu(context.clock.today(), await campaigns.quarters_opened(context),
+                              results=await campaigns.reads_results(context, servant))
     reading = views.sanction_reading(context.methodology)
     return (f"{text}\n\n{reading}" if reading else text), markup
 

@@ -40,9 +40,10 @@ View = tuple[str, InlineKeyboardMarkup]
 LIMIT = 3900  # Telegram allows 4096 characters per message
 
 
-def menu(today: date, opened: Mapping[Quarter, bool]) -> View:
+def menu(today: date, opened: Mapping[Quarter, bool], *, results: bool) -> View:
     """``opened``: the quarters with a campaign, True when closed. A quarter not opened yet
-    is offered to open, an open one to take in servants new in the roster."""
+    is offered to open, an open one to take in servants new in the roster. ``results``: he
+    reads results (cl. 14, 26), so the export and the annual scores are offered."""
     builder = InlineKeyboardBuilder()
     last = Quarter.containing(today).previous()
     offered = 0
@@ -57,13 +58,19 @@ def menu(today: date, opened: Mapping[Quarter, bool]) -> View:
                        callback_data=CampaignCb(action=Do.OPEN, period=str(quarter)))
         offered += 1
     builder.button(text=_("Progress"), callback_data=CampaignCb(action=Do.PROGRESS))
-    builder.button(text=_("Export results (XLSX)"), callback_data=CampaignCb(action=Do.EXPORT))
-    for year in (today.year - 1, today.year):
-        builder.button(text=_("Annual score {year}").format(year=year),
-                       callback_data=CampaignCb(action=Do.ANNUAL, period=str(year)))
+    if results:
+        builder.button(text=_("Export results (XLSX)"),
+                       callback_data=CampaignCb(action=Do.EXPORT))
+        for year in (today.year - 1, today.year):
+            builder.button(text=_("Annual score {year}").format(year=year),
+                           callback_data=CampaignCb(action=Do.ANNUAL, period=str(year)))
     builder.button(text=_("Close a quarter"), callback_data=CampaignCb(action=Do.CLOSE))
-    builder.adjust(*([offered] if offered else []), 2, 2, 1)
-    return _("Evaluation campaigns: what would you like to do?"), builder.as_markup()
+    builder.adjust(*([offered] if offered else []), *((2, 2, 1) if results else (2,)))
+    text = _("Evaluation campaigns: what would you like to do?")
+    if not results:
+        text += "\n" + _("Under this body's methodology, only the head of the personnel "
+                         "service reads evaluation results and scores.")
+    return text, builder.as_markup()
 
 
 def sanction_reading(methodology: Methodology) -> str | None:

@@ -136,6 +136,10 @@ TEXTS: dict[Reason, Callable[[Mapping[str, Any]], str]] = {
     Reason.LEGACY_RECOMMENDATION_TOO_LONG: lambda detail: _(
         "That is {length} characters; the protocol takes up to {n}. Please shorten it and "
         "send it again.").format(**detail),
+    Reason.RESULTS_HR_HEAD_ONLY: lambda detail: _(
+        "Under this body's methodology ({clause}), only the head of the personnel service "
+        "reads evaluation results and scores. Ask the head; the progress without scores is "
+        "still under Progress.").format(clause=escape(str(detail["clause"]))),
     Reason.LEGACY_PROTOCOL_NOT_YOURS: lambda detail: _("The protocol is not available to you."),
     Reason.LEGACY_NOTHING_DECIDED: lambda detail: _(
         "The commission has not decided any result yet."),

@@ -6,7 +6,8 @@ from decimal import Decimal
 import pytest
 
 from scoring import report_360
-from scoring.survey import HrReaders, ReportCircle, add_up, add_up_counted
+from scoring.confidentiality import HrReaders
+from scoring.survey import ReportCircle, add_up, add_up_counted
 
 
 def test_competency_sets_match_cl_40(justice):
@@ -172,13 +173,15 @@ def test_the_threshold_counts_colleagues_other_than_the_reader(
 ])
 def test_who_reads_a_360_report_in_justice(justice, reader, hr, hr_head, allowed):
     circle = ReportCircle(1, frozenset({2}), frozenset({3}))
-    assert justice.survey360.may_read(reader, circle, hr=hr, hr_head=hr_head) == allowed
+    personnel = justice.confidentiality.hr_reads(hr=hr, hr_head=hr_head)
+    assert justice.survey360.may_read(reader, circle, personnel=personnel) == allowed
 
 
 def test_the_typical_methodology_opens_reports_to_the_personnel_service(justice):
-    widened = replace(justice.survey360, hr_readers=HrReaders.SERVICE)
+    widened = replace(justice.confidentiality, hr_readers=HrReaders.SERVICE)
     circle = ReportCircle(1, frozenset(), frozenset())
-    assert widened.may_read(9, circle, hr=True, hr_head=False)
+    assert justice.survey360.may_read(
+        9, circle, personnel=widened.hr_reads(hr=True, hr_head=False))
 
 
 def test_the_360_instructions_are_the_acts_words(justice):
