@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from dataclasses import dataclass
+from contextlib import suppress
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -61,6 +63,7 @@ class App:
     reminders: Reminders
     context: Context
     metrics: Metrics
+    ticking: asyncio.Lock = field(default_factory=asyncio.Lock)  # held while a tick runs
 
     @property
     def default_language(self) -> str:
@@ -69,8 +72,9 @@ class App:
     async def tick(self) -> int:
         """Enqueue what is due now (the scheduler does this every few minutes) and forget
         handled update ids too old to come back."""
-        added = await self.reminders.tick()
-        await updates.forget_old(self.context)
+        async with self.ticking:
+            added = await self.reminders.tick()
+            await updates.forget_old(self.context)
         self.metrics.ticks.inc()
         self.metrics.enqueued.inc(added)
         return added
@@ -156,6 +160,9 @@ async def create_app(settings: Settings, *, clock: Clock | None = None,
     async def on_shutdown() -> None:
         if scheduler is not None and scheduler.running:
             scheduler.shutdown(wait=False)
+        with suppress(TimeoutError):  # a tick under way finishes its transactions first
+            async with asyncio.timeout(30), app.ticking:
+                pass
         await notifier.stop()
 
     dispatcher.startup.register(on_startup)
