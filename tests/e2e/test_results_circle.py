@@ -20,7 +20,7 @@ from handlers.common.callbacks import CampaignAction, CampaignCb
 from scoring import ALMATY, Quarter
 from services.clock import Clock
 from storage import evaluation
-from tests.harness import FakeTelegram
+from tests.harness import ChatMessage, FakeTelegram, FakeUser
 
 from . import org
 from .bots import RunningBot
@@ -149,10 +149,16 @@ async def test_calibration_materials_reach_hr_as_far_as_the_circle_goes(
             calibration_id = cursor.lastrowid
         data = f"k1:{calibration_id}:materials:"
         officer, head = person(telegram, OFFICER), person(telegram, "100", "kk")
-        answer = await officer.press_data(data, officer.bot_messages[-1])
+        answer = await officer.press_data(data, await _carrier(officer))
         if officer_reads:
             await officer.expect("Материалы калибровки")
         else:
             assert answer == "Эти материалы вам недоступны."
-        await head.press_data(data, head.bot_messages[-1])
+        await head.press_data(data, await _carrier(head))
         await head.expect("Калибрлеу материалдары")
+
+
+async def _carrier(user: FakeUser) -> ChatMessage:
+    """A message of the bot's in his chat to carry a forged button: the first one (the reply
+    to /start), whatever notices arrive meanwhile."""
+    return await user.wait_for(lambda message: True)
