@@ -29,8 +29,9 @@ from services.clock import Clock
 from services.context import Context
 from services.reminders import Schedule
 from storage import org
-from storage.db import Database, loose_files
+from storage.db import Database
 from storage.sealing import SurveyKeys
+from storage.sqlite import loose_files
 
 from .fsm_storage import SQLiteStorage
 from .i18n import UserLanguageMiddleware, create_i18n, user_language

@@ -17,7 +17,8 @@ from aiogram.exceptions import TelegramNetworkError, TelegramUnauthorizedError
 
 from scoring import MethodologyError, WorkCalendar, load_methodology, shipped_zone
 from scoring.workdays import Unsettled
-from storage.db import Database, available_migrations, create_private, loose_files
+from storage.db import Database, available_migrations
+from storage.sqlite import create_private, loose_files
 
 from .network import explain
 from .settings import Settings, token_problem

@@ -150,7 +150,7 @@ async def run_export(ctx: Context, job_id: int, build: Builder) -> None:
     now = ctx.clock.now()
 
     def work() -> tuple[dict[str, object], str, bytes]:
-        with exports.snapshot(ctx.db.path) as snapshot:
+        with ctx.db.snapshot() as snapshot:
             data = exports.quarter_export(snapshot, int(job.subject))
         found = {"quarter": str(data.quarter), "rows": len(data.rows)}
         return found, *build(ExportRequest(data, now, hr.full_name, ctx.clock.tz))

@@ -9,11 +9,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-import aiosqlite
-
 from scoring import Methodology, WorkCalendar
 from storage import outbox, updates
-from storage.db import Database
+from storage.db import Connection, Database
 from storage.sealing import SurveyKeys
 
 from .clock import Clock
@@ -33,7 +31,7 @@ class Tx:
     """One open transaction: its connection, the moment it started, and the notices it
     enqueues (sent only if it commits)."""
 
-    conn: aiosqlite.Connection
+    conn: Connection
     now: datetime
     today: date
     enqueued: int = 0
@@ -82,7 +80,7 @@ class Context:
             self.wake_outbox()
 
     @asynccontextmanager
-    async def reading(self) -> AsyncIterator[aiosqlite.Connection]:
+    async def reading(self) -> AsyncIterator[Connection]:
         """A consistent read (no change)."""
         async with self.db.reading() as conn:
             yield conn

@@ -7,7 +7,6 @@ item index, so a double tap or a duplicate update repeats the same change instea
 
 from __future__ import annotations
 
-import sqlite3
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ from scoring import (
 )
 from scoring.methodology import KpiResult, ScoreResult
 from storage import accounts, evaluation, kpi, org, reports
+from storage.db import IntegrityError
 from storage.evaluation import Campaign, Sheet
 from storage.models import Servant
 
@@ -338,7 +338,7 @@ async def record_score(ctx: Context, evaluator: Servant, sheet_id: int, index: i
         else:
             saved = await evaluation.record_answer(ctx.db, state.sheet, index, item.id, score,
                                                    at=ctx.clock.now(), actor=actor)
-    except sqlite3.IntegrityError:  # submitted in the meantime: the trigger refused it
+    except IntegrityError:  # submitted in the meantime: the trigger refused it
         raise Rejected(Reason.ALREADY_SUBMITTED) from None
     return Scored(SheetState(saved, state.items, None, state.methodology), score,
                   comment_saved=bool(comment))

@@ -12,11 +12,10 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-import aiosqlite
-
 from scoring import Quarter, parse_decimal
 from scoring.kpi_plans import PlanRules, evaluated_by_kpi, plan_rules
 from storage import calibration, evaluation, kpi, org
+from storage.db import Connection
 from storage.kpi import Item, Plan, PlanStatus
 from storage.models import Servant
 
@@ -141,7 +140,7 @@ async def overview(ctx: Context, supervisor: Servant) -> Overview:
     return Overview(today.year, tuple(found))
 
 
-async def _existing(conn: aiosqlite.Connection, plan_id: int) -> Plan:
+async def _existing(conn: Connection, plan_id: int) -> Plan:
     found = await kpi.plan(conn, plan_id)
     if found is None:
         raise Rejected(Reason.OUT_OF_DATE)
@@ -158,7 +157,7 @@ async def view(ctx: Context, viewer: Servant, plan_id: int, *, hr: bool) -> Plan
     return _screen(found, found_rules, viewer.id)
 
 
-async def _drafting(conn: aiosqlite.Connection, drafter: Servant, plan_id: int) -> Plan:
+async def _drafting(conn: Connection, drafter: Servant, plan_id: int) -> Plan:
     found = await _existing(conn, plan_id)
     if drafter.id != found.drafter_id:
         raise Rejected(Reason.PLAN_NOT_YOURS_TO_DRAFT)
@@ -173,7 +172,7 @@ async def editable(ctx: Context, drafter: Servant, plan_id: int) -> Plan:
         return await _drafting(conn, drafter, plan_id)
 
 
-async def _awaiting(conn: aiosqlite.Connection, approver: Servant, plan_id: int) -> Plan:
+async def _awaiting(conn: Connection, approver: Servant, plan_id: int) -> Plan:
     found = await _existing(conn, plan_id)
     if approver.id != found.approver_id or found.status is not PlanStatus.SUBMITTED:
         raise Rejected(Reason.PLAN_NOT_AWAITING_YOU)
@@ -187,7 +186,7 @@ async def awaiting(ctx: Context, approver: Servant, plan_id: int) -> Plan:
 
 
 # ------------------------------------------------------------------ drafting
-async def _approver(conn: aiosqlite.Connection, drafter: Servant, today: date) -> int | None:
+async def _approver(conn: Connection, drafter: Servant, today: date) -> int | None:
     """Decision 50: the drafter's own supervisor; without one, the appointing official."""
     if drafter.supervisor_id is not None:
         return drafter.supervisor_id

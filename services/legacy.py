@@ -13,8 +13,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-import aiosqlite
-
 from scoring import Methodology, Text
 from scoring.campaign import Absence, worked_days
 from scoring.legacy import (
@@ -27,6 +25,7 @@ from scoring.legacy import (
 from scoring.legacy import ballot as legacy_ballot
 from storage import kpi, org
 from storage import legacy as store
+from storage.db import Connection
 from storage.kpi import Plan
 from storage.legacy import Commission, Person, Review, ReviewStatus
 from storage.models import Servant
@@ -224,7 +223,7 @@ def _state(rules: Rules, review: Review, plan: Plan | None, managerial: bool) ->
     return ReviewState(review, plan, managerial, tuple(assessed), rules)
 
 
-async def _load(ctx: Context, conn: aiosqlite.Connection, review_id: int) -> ReviewState:
+async def _load(ctx: Context, conn: Connection, review_id: int) -> ReviewState:
     """The review with its plan and its servant's indicator group; a review that is gone is an
     out-of-date button."""
     found = await store.review(conn, review_id)

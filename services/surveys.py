@@ -17,8 +17,6 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from aiosqlite import Connection
-
 from scoring import Methodology, Text, report_360
 from scoring.survey import (
     Colleague,
@@ -36,6 +34,7 @@ from scoring.survey import (
     question_set_for,
 )
 from storage import audit, surveys
+from storage.db import Connection
 from storage.models import Servant
 from storage.sealing import Sealer, SurveyKeys
 from storage.surveys import Invitation, Survey, SurveyKind, TargetCount

@@ -6,10 +6,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-import aiosqlite
-
 from . import audit
-from .db import Database, query
+from .db import Connection, Database, query
 from .models import Account, Role, Servant
 
 
@@ -28,7 +26,7 @@ class BindOutcome(StrEnum):
     NOT_OWN = "not_own"  # someone else's contact was shared
 
 
-async def get(conn: aiosqlite.Connection, telegram_id: int) -> Account | None:
+async def get(conn: Connection, telegram_id: int) -> Account | None:
     rows = await query(
         conn, "SELECT telegram_id, servant_id, language, unreachable_at FROM account "
         "WHERE telegram_id = ?", (telegram_id,))
@@ -39,18 +37,18 @@ async def get(conn: aiosqlite.Connection, telegram_id: int) -> Account | None:
                    row["unreachable_at"] is not None)
 
 
-async def servant_of(conn: aiosqlite.Connection, telegram_id: int) -> Servant | None:
+async def servant_of(conn: Connection, telegram_id: int) -> Servant | None:
     rows = await query(conn, "SELECT s.* FROM servant s JOIN account a ON a.servant_id = s.id "
         "WHERE a.telegram_id = ?", (telegram_id,))
     return Servant.from_row(rows[0]) if rows else None
 
 
-async def telegram_id_of(conn: aiosqlite.Connection, servant_id: int) -> int | None:
+async def telegram_id_of(conn: Connection, servant_id: int) -> int | None:
     rows = await query(conn, "SELECT telegram_id FROM account WHERE servant_id = ?", (servant_id,))
     return rows[0]["telegram_id"] if rows else None
 
 
-async def set_language(conn: aiosqlite.Connection, telegram_id: int, language: str,
+async def set_language(conn: Connection, telegram_id: int, language: str,
                        *, at: datetime) -> None:
     await conn.execute(
         "INSERT INTO account (telegram_id, language) VALUES (?, ?) "
@@ -60,7 +58,7 @@ async def set_language(conn: aiosqlite.Connection, telegram_id: int, language: s
                        after=language)
 
 
-async def bind(conn: aiosqlite.Connection, telegram_id: int, servant_id: int, *,
+async def bind(conn: Connection, telegram_id: int, servant_id: int, *,
                at: datetime, how: str) -> None:
     """Bind an account to a servant (callers have checked both are free)."""
     await conn.execute(
@@ -72,7 +70,7 @@ async def bind(conn: aiosqlite.Connection, telegram_id: int, servant_id: int, *,
                        subject=f"servant:{servant_id}", after=how)
 
 
-async def unbind(conn: aiosqlite.Connection, servant_id: int, *, at: datetime,
+async def unbind(conn: Connection, servant_id: int, *, at: datetime,
                  actor: str) -> int | None:
     """HR's rebinding: free the servant's account; returns the Telegram id that was bound."""
     telegram_id = await telegram_id_of(conn, servant_id)
@@ -86,14 +84,14 @@ async def unbind(conn: aiosqlite.Connection, servant_id: int, *, at: datetime,
     return telegram_id
 
 
-async def mark_unreachable(conn: aiosqlite.Connection, telegram_id: int, *,
+async def mark_unreachable(conn: Connection, telegram_id: int, *,
                            at: datetime) -> None:
     await conn.execute(
         "UPDATE account SET unreachable_at = ? WHERE telegram_id = ? AND unreachable_at IS NULL",
         (at.isoformat(timespec="seconds"), telegram_id))
 
 
-async def mark_reachable(conn: aiosqlite.Connection, telegram_id: int) -> None:
+async def mark_reachable(conn: Connection, telegram_id: int) -> None:
     await conn.execute("UPDATE account SET unreachable_at = NULL WHERE telegram_id = ?",
                        (telegram_id,))
 
@@ -104,7 +102,7 @@ async def remember_telegram_language(db: Database, telegram_id: int, language: s
                     (language, telegram_id))
 
 
-async def language_of(conn: aiosqlite.Connection, servant_id: int) -> str | None:
+async def language_of(conn: Connection, servant_id: int) -> str | None:
     """The language to write to a servant in: his choice, else the roster's, else his
     Telegram app's."""
     rows = await query(

@@ -6,9 +6,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-import aiosqlite
-
-from .db import query
+from .db import Connection, query
 
 
 def _json(value: Any) -> str | None:
@@ -25,14 +23,14 @@ def entry(*, at: str, actor: str, action: str, subject: str | None = None, befor
     return (at, actor, action, subject, _json(before), _json(after))
 
 
-async def record_many(conn: aiosqlite.Connection, entries: list[Entry]) -> None:
+async def record_many(conn: Connection, entries: list[Entry]) -> None:
     """Append many entries in one call to SQLite (a roster of 100,000 rows)."""
     await conn.executemany(
         "INSERT INTO audit (at, actor, action, subject, before, after) VALUES (?, ?, ?, ?, ?, ?)",
         entries)
 
 
-async def record(conn: aiosqlite.Connection, *, at: datetime, actor: str, action: str,
+async def record(conn: Connection, *, at: datetime, actor: str, action: str,
                  subject: str | None = None, before: Any = None, after: Any = None) -> None:
     """Append one entry; call it inside the transaction that makes the change."""
     await conn.execute(
@@ -41,7 +39,7 @@ async def record(conn: aiosqlite.Connection, *, at: datetime, actor: str, action
     )
 
 
-async def entries(conn: aiosqlite.Connection, *, action: str | None = None) -> list[dict]:
+async def entries(conn: Connection, *, action: str | None = None) -> list[dict]:
     """The log, oldest first (optionally one action only)."""
     sql = "SELECT at, actor, action, subject, before, after FROM audit"
     params: tuple = ()

@@ -9,12 +9,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-import aiosqlite
-
 from scoring import CalibrationRules, WorkCalendar
 
 from . import audit, evaluation
-from .db import query
+from .db import Connection, insert, query
 
 
 class CalibrationStatus(StrEnum):
@@ -74,7 +72,7 @@ def _date(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
-async def get(conn: aiosqlite.Connection, calibration_id: int) -> Calibration | None:
+async def get(conn: Connection, calibration_id: int) -> Calibration | None:
     rows = list(await query(conn, "SELECT * FROM calibration WHERE id = ?",
                                             (calibration_id,)))
     if not rows:
@@ -98,28 +96,27 @@ async def get(conn: aiosqlite.Connection, calibration_id: int) -> Calibration | 
         datetime.fromisoformat(r["approved_at"]) if r["approved_at"] else None)
 
 
-async def by_sheet(conn: aiosqlite.Connection, sheet_id: int) -> Calibration | None:
+async def by_sheet(conn: Connection, sheet_id: int) -> Calibration | None:
     rows = list(await query(conn, "SELECT id FROM calibration WHERE sheet_id = ?",
                                             (sheet_id,)))
     return await get(conn, rows[0][0]) if rows else None
 
 
-async def request(conn: aiosqlite.Connection, sheet: evaluation.Sheet, statement: str,
+async def request(conn: Connection, sheet: evaluation.Sheet, statement: str,
                   documents: list[Attachment], rules: CalibrationRules, calendar: WorkCalendar, *,
                   at: datetime, today: date) -> int:
     """File the servant's request (cl. 11); the decision and session deadlines count from it."""
-    cursor = await conn.execute(
-        "INSERT INTO calibration (sheet_id, appellant_id, statement, documents, requested_at, "
-        "requested_on, decision_due, session_due, original_score) VALUES (?, ?, ?, ?, ?, ?, ?, "
-        "?, ?)",
+    calibration_id = await insert(
+        conn, "INSERT INTO calibration (sheet_id, appellant_id, statement, documents, "
+        "requested_at, requested_on, decision_due, session_due, original_score) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (sheet.id, sheet.evaluatee_id, statement, json.dumps([asdict(d) for d in documents]),
          at.isoformat(timespec="seconds"), today.isoformat(),
          rules.decision_deadline(today, calendar).isoformat(),
          rules.session_deadline(today, calendar).isoformat(), str(sheet.score)))
     await audit.record(conn, at=at, actor=f"servant:{sheet.evaluatee_id}",
                        action="calibration.request", subject=f"sheet:{sheet.id}")
-    assert cursor.lastrowid is not None
-    return cursor.lastrowid
+    return calibration_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +128,7 @@ class Candidate:
     is_evaluator: bool
 
 
-async def candidates(conn: aiosqlite.Connection, campaign_id: int, today: date
+async def candidates(conn: Connection, campaign_id: int, today: date
                      ) -> list[Candidate]:
     """Active servants who may sit on a panel: HR employees and the quarter's evaluators."""
     rows = await query(
@@ -142,7 +139,7 @@ async def candidates(conn: aiosqlite.Connection, campaign_id: int, today: date
     return [Candidate(r[0], r[1], r[2], bool(r[3]), bool(r[4])) for r in rows]
 
 
-async def approve_panel(conn: aiosqlite.Connection, calibration_id: int, official_id: int,
+async def approve_panel(conn: Connection, calibration_id: int, official_id: int,
                         members: list[int], *, at: datetime) -> bool:
     """The official holds the session with this panel (cl. 20); False if already decided."""
     cursor = await conn.execute(
@@ -159,7 +156,7 @@ async def approve_panel(conn: aiosqlite.Connection, calibration_id: int, officia
     return True
 
 
-async def set_argument(conn: aiosqlite.Connection, calibration_id: int, side: Side, text: str,
+async def set_argument(conn: Connection, calibration_id: int, side: Side, text: str,
                        *, at: datetime, actor: str) -> None:
     column = {Side.EVALUATOR: "evaluator_argument", Side.APPELLANT: "appellant_argument"}[side]
     await conn.execute(f"UPDATE calibration SET {column} = ? WHERE id = ?",
@@ -168,12 +165,12 @@ async def set_argument(conn: aiosqlite.Connection, calibration_id: int, side: Si
                        subject=f"calibration:{calibration_id}")
 
 
-async def vote(conn: aiosqlite.Connection, calibration: Calibration, member_id: int,
+async def vote(conn: Connection, calibration: Calibration, member_id: int,
                score: Decimal, *, at: datetime) -> bool:
     """A member's vote in the current round; a second vote in the same round is ignored."""
     cursor = await conn.execute(
-        "INSERT OR IGNORE INTO calibration_vote (calibration_id, round, member_id, score, "
-        "voted_at) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO calibration_vote (calibration_id, round, member_id, score, "
+        "voted_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
         (calibration.id, calibration.round, member_id, str(score),
          at.isoformat(timespec="seconds")))
     if cursor.rowcount:
@@ -182,7 +179,7 @@ async def vote(conn: aiosqlite.Connection, calibration: Calibration, member_id: 
     return bool(cursor.rowcount)
 
 
-async def votes(conn: aiosqlite.Connection, calibration_id: int, round_: int
+async def votes(conn: Connection, calibration_id: int, round_: int
                 ) -> dict[int, Decimal]:
     rows = await query(
         conn, "SELECT member_id, score FROM calibration_vote WHERE calibration_id = ? AND round "
@@ -191,7 +188,7 @@ async def votes(conn: aiosqlite.Connection, calibration_id: int, round_: int
     return {r[0]: Decimal(r[1]) for r in rows}
 
 
-async def all_votes(conn: aiosqlite.Connection, calibration_id: int
+async def all_votes(conn: Connection, calibration_id: int
                     ) -> list[tuple[int, int, Decimal]]:
     rows = await query(
         conn, "SELECT round, member_id, score FROM calibration_vote WHERE calibration_id = ? "
@@ -199,14 +196,14 @@ async def all_votes(conn: aiosqlite.Connection, calibration_id: int
     return [(r[0], r[1], Decimal(r[2])) for r in rows]
 
 
-async def next_round(conn: aiosqlite.Connection, calibration_id: int, *, at: datetime) -> None:
+async def next_round(conn: Connection, calibration_id: int, *, at: datetime) -> None:
     await conn.execute("UPDATE calibration SET round = round + 1 WHERE id = ?",
                        (calibration_id,))
     await audit.record(conn, at=at, actor="system", action="calibration.revote",
                        subject=f"calibration:{calibration_id}")
 
 
-async def decide(conn: aiosqlite.Connection, calibration: Calibration, final: Decimal,
+async def decide(conn: Connection, calibration: Calibration, final: Decimal,
                  grade: str, *, today: date, protocol_due: date, at: datetime) -> None:
     """The final score by majority (cl. 23); it replaces the sheet's everywhere."""
     await conn.execute(
@@ -217,7 +214,7 @@ async def decide(conn: aiosqlite.Connection, calibration: Calibration, final: De
                                actor=f"calibration:{calibration.id}")
 
 
-async def protocol_posted(conn: aiosqlite.Connection, calibration_id: int, *, at: datetime,
+async def protocol_posted(conn: Connection, calibration_id: int, *, at: datetime,
                           actor: str) -> bool:
     cursor = await conn.execute(
         "UPDATE calibration SET protocol_posted_at = ? WHERE id = ? AND protocol_posted_at IS "
@@ -228,7 +225,7 @@ async def protocol_posted(conn: aiosqlite.Connection, calibration_id: int, *, at
     return bool(cursor.rowcount)
 
 
-async def feedback_held(conn: aiosqlite.Connection, calibration_id: int, day: date, *,
+async def feedback_held(conn: Connection, calibration_id: int, day: date, *,
                         at: datetime, actor: str) -> bool:
     cursor = await conn.execute(
         "UPDATE calibration SET feedback_held_on = ? WHERE id = ? AND feedback_held_on IS NULL "
@@ -239,7 +236,7 @@ async def feedback_held(conn: aiosqlite.Connection, calibration_id: int, day: da
     return bool(cursor.rowcount)
 
 
-async def servant_names(conn: aiosqlite.Connection, ids: Iterable[int]) -> dict[int, str]:
+async def servant_names(conn: Connection, ids: Iterable[int]) -> dict[int, str]:
     """The full names of these servants (the panel, the evaluator), by id."""
     wanted = tuple(sorted(set(ids)))
     if not wanted:
@@ -250,14 +247,14 @@ async def servant_names(conn: aiosqlite.Connection, ids: Iterable[int]) -> dict[
     return {r[0]: r[1] for r in rows}
 
 
-async def appointing_officials(conn: aiosqlite.Connection, today: date) -> list[int]:
+async def appointing_officials(conn: Connection, today: date) -> list[int]:
     rows = await query(
         conn, "SELECT id FROM servant WHERE is_appointing = 1 AND (dismissed_on IS NULL OR "
         "dismissed_on >= ?)", (today.isoformat(),))
     return [r[0] for r in rows]
 
 
-async def in_progress(conn: aiosqlite.Connection) -> list[Calibration]:
+async def in_progress(conn: Connection) -> list[Calibration]:
     """Sessions not finished yet: undecided, protocol not posted, or no feedback meeting."""
     rows = await query(
         conn, "SELECT id FROM calibration WHERE status != 'decided' OR protocol_posted_at IS NULL "
@@ -265,7 +262,7 @@ async def in_progress(conn: aiosqlite.Connection) -> list[Calibration]:
     return [found for r in rows if (found := await get(conn, r[0])) is not None]
 
 
-async def open_windows(conn: aiosqlite.Connection) -> list[evaluation.Sheet]:
+async def open_windows(conn: Connection) -> list[evaluation.Sheet]:
     """Delivered results of open quarters with no calibration request (yet)."""
     rows = await query(conn, "SELECT sh.id FROM sheet sh JOIN campaign c ON c.id = sh.campaign_id "
         "WHERE c.closed_at IS NULL AND sh.status = 'submitted' AND sh.delivered_at IS NOT NULL "

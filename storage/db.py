@@ -1,215 +1,153 @@
-"""The SQLite database: one connection, WAL, foreign keys, migrations, a transaction per change."""
+"""The database behind one interface, on SQLite (the embedded default) or on PostgreSQL.
+
+``Database.open(target)`` picks the engine from the target: a path or ``sqlite:///path`` opens
+SQLite (storage/sqlite.py), ``postgresql://…`` a PostgreSQL pool (storage/postgres.py). Both
+give the storage modules the same connection: ``execute``, ``executemany`` and
+``execute_fetchall`` with ``?`` placeholders, rows readable by position and by column name.
+Every write transaction is serialised, as SQLite does by nature, so a use case never sees
+another's half-done change (docs/decisions.md, "One writer at a time on both engines").
+"""
 
 from __future__ import annotations
 
-import asyncio
-import logging
-import os
 import sqlite3
-import stat
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Sequence
+from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from importlib import resources
 from pathlib import Path
+from typing import Any, Protocol
 
-import aiosqlite
-
-MIGRATIONS = "migrations"
-
-# aiosqlite's DEBUG lines print every statement with its parameters — survey answers among
-# them. However verbose the application's logging, they must never reach a log file.
-logging.getLogger("aiosqlite").setLevel(logging.INFO)
+# A constraint or a trigger refused the change; PostgreSQL's refusals are raised as this too.
+IntegrityError = sqlite3.IntegrityError
 
 
-class Database:
-    """A single aiosqlite connection shared by the bot; every use goes through a lock.
+class Row(Protocol):
+    """A result row: ``row[0]`` and ``row["column"]`` (aiosqlite's Row, asyncpg's Record)."""
 
-    ``transaction()`` is ``BEGIN IMMEDIATE … COMMIT`` (rolled back on any exception), so a state
-    change is all or nothing; ``reading()`` is for queries. SQLite has one writer anyway: the lock
-    keeps two coroutines from interleaving statements on the shared connection.
-    ``peek()`` reads committed data on a second connection without leaving the event loop;
-    ``change_lightly()`` writes conversation state on a third one without its own fsync.
-    """
+    def __getitem__(self, key: Any, /) -> Any: ...
+    def keys(self) -> Any: ...
+    def __len__(self) -> int: ...
 
-    def __init__(self, conn: aiosqlite.Connection, path: Path,
-                 reader: sqlite3.Connection | None = None) -> None:
-        self.conn = conn
-        self.path = path
-        self._lock = asyncio.Lock()
-        self._reader = reader
-        self._light: aiosqlite.Connection | None = None
 
-    @classmethod
-    async def open(cls, path: str | Path, *, synchronous: str = "FULL") -> Database:
-        """Open (creating the folder and file if needed) and bring the schema up to date."""
-        path = Path(path)
-        if str(path) != ":memory:":
-            create_private(path)
-        conn = await aiosqlite.connect(path, isolation_level=None)
-        conn.row_factory = aiosqlite.Row
-        await conn.execute("PRAGMA journal_mode = WAL")
-        await conn.execute(f"PRAGMA synchronous = {synchronous}")
-        await conn.execute("PRAGMA foreign_keys = ON")
-        await conn.execute("PRAGMA busy_timeout = 5000")
-        # Deleted survey drafts and ballots are overwritten, not just unlinked, whatever the
-        # SQLite build's default (docs/anonymity.md).
-        await conn.execute("PRAGMA secure_delete = ON")
-        db = cls(conn, path)
-        await db.migrate()
-        if str(path) != ":memory:":
-            db._reader = _reader(path)
-            db._light = await aiosqlite.connect(path, isolation_level=None)
-            await db._light.execute("PRAGMA synchronous = NORMAL")
-            await db._light.execute("PRAGMA busy_timeout = 5000")
-        return db
+class Cursor(Protocol):
+    @property
+    def rowcount(self) -> int: ...
 
-    async def close(self) -> None:
-        async with self._lock:
-            if self._reader is not None:
-                self._reader.close()
-            if self._light is not None:
-                await self._light.close()
-            await self.conn.close()
 
-    async def change_lightly(self, sql: str, params: tuple = ()) -> None:
-        """One statement that need not be on disk before the user sees its effect: which
-        screen a conversation is on and what it waits for (the FSM). WAL with
-        ``synchronous=NORMAL`` keeps it through a crash of the bot; only a power loss before
-        the next ordinary commit (which writes the log out with it) can take the latest such
-        change back — never a score or any other state change."""
-        if self._light is None:
-            await self.change(sql, params)
-            return
-        await self._light.execute(sql, params)
+class Connection(Protocol):
+    """What the storage modules use of a connection, on either engine."""
 
-    async def peek(self, sql: str, params: tuple = ()) -> list[sqlite3.Row]:
-        """A lookup by key of what is committed, run on the event loop's own thread: no hop to
-        the database thread, so the reads every update makes (who is writing, the sheet he
-        taps) cost microseconds. WAL lets it run beside a writer and it always sees the newest
-        commit, from this process or any other. Not for scans (it holds the loop while it
-        runs) nor for what an open transaction has not yet committed."""
-        if self._reader is None:  # an in-memory database has no second connection
-            return await self.fetch(sql, params)
-        return self._reader.execute(sql, params).fetchall()
+    async def execute(self, sql: str, parameters: Iterable[Any] | None = ..., /) -> Any: ...
+    async def executemany(self, sql: str, parameters: Iterable[Iterable[Any]], /) -> Any: ...
+    async def execute_fetchall(self, sql: str, parameters: Iterable[Any] | None = ...,
+                               /) -> Iterable[Any]: ...
 
-    @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        async with self._lock:
-            await self.conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield self.conn
-            except BaseException:
-                await self.conn.execute("ROLLBACK")
-                raise
-            await self.conn.execute("COMMIT")
 
-    @asynccontextmanager
-    async def aside(self) -> AsyncIterator[aiosqlite.Connection]:
-        """A long transaction (a 100,000-row roster) on a connection of its own, so that the
-        bot's connection and its lock stay free: readers go on meanwhile (WAL), other writers
-        wait for its commit (``busy_timeout``)."""
-        conn = await aiosqlite.connect(self.path, isolation_level=None)
-        conn.row_factory = aiosqlite.Row
-        try:
-            await conn.execute("PRAGMA foreign_keys = ON")
-            await conn.execute("PRAGMA busy_timeout = 5000")
-            await conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield conn
-            except BaseException:
-                await conn.execute("ROLLBACK")
-                raise
-            await conn.execute("COMMIT")
-        finally:
-            await conn.close()
+class SyncConnection(Protocol):
+    """A blocking connection for a worker thread (the quarter export)."""
 
-    @asynccontextmanager
-    async def reading(self) -> AsyncIterator[aiosqlite.Connection]:
-        async with self._lock:
-            yield self.conn
+    def execute(self, sql: str, parameters: Sequence[Any] = ..., /) -> Any: ...
 
-    async def change(self, sql: str, params: tuple = ()) -> int:
-        """One statement as its own transaction (SQLite makes a single statement, with its
-        triggers, atomic): the cheapest state change. Returns the number of rows changed."""
-        async with self._lock:
-            cursor = await self.conn.execute(sql, params)
-            return cursor.rowcount
 
-    async def fetch(self, sql: str, params: tuple = ()) -> list[aiosqlite.Row]:
-        """One query, one round trip to the database thread."""
-        async with self._lock:
-            return list(await self.conn.execute_fetchall(sql, params))
+class Database(ABC):
+    """One body's database. ``transaction()`` is all or nothing and has the write lock;
+    ``reading()`` is for queries; ``peek()`` a lookup by key of what is committed;
+    ``change_lightly()`` writes conversation state without waiting for its own fsync."""
 
+    engine: str
+
+    @staticmethod
+    async def open(target: str | Path, *, synchronous: str = "FULL",
+                   pool_size: int = 10) -> Database:
+        """Open (creating an SQLite file if needed) and bring the schema up to date."""
+        url = str(target)
+        if url.startswith(("postgresql://", "postgres://")):
+            from storage.postgres import PostgresDatabase
+            return await PostgresDatabase.open(url, pool_size=pool_size)
+        from storage.sqlite import SqliteDatabase
+        return await SqliteDatabase.open(sqlite_path(url), synchronous=synchronous)
+
+    @property
+    @abstractmethod
+    def path(self) -> Path | None:
+        """The SQLite file; None on PostgreSQL."""
+
+    @abstractmethod
+    async def close(self) -> None: ...
+
+    @abstractmethod
+    def transaction(self) -> AbstractAsyncContextManager[Any]:
+        """``BEGIN … COMMIT`` with the write lock, rolled back on any exception."""
+
+    @abstractmethod
+    def aside(self) -> AbstractAsyncContextManager[Any]:
+        """A long write transaction (a 100,000-row roster) on a connection of its own."""
+
+    @abstractmethod
+    def reading(self) -> AbstractAsyncContextManager[Any]:
+        """A connection for queries that see one committed state."""
+
+    @abstractmethod
+    def snapshot(self) -> AbstractContextManager[SyncConnection]:
+        """For a worker thread: a blocking read-only connection inside one read transaction."""
+
+    @abstractmethod
+    async def change(self, sql: str, params: tuple[Any, ...] = ()) -> int:
+        """One statement as its own transaction; the number of rows changed."""
+
+    @abstractmethod
+    async def fetch(self, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
+        """Every row of one query."""
+
+    @abstractmethod
+    async def peek(self, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
+        """A lookup by key of what is committed, as cheap as the engine allows."""
+
+    @abstractmethod
+    async def change_lightly(self, sql: str, params: tuple[Any, ...] = ()) -> None:
+        """One statement of conversation state (the FSM) that need not wait for its fsync."""
+
+    @abstractmethod
     async def migrate(self) -> int:
-        """Apply every migration newer than the file's ``user_version``; return the version."""
-        async with self._lock:
-            current = (await query(self.conn, "PRAGMA user_version"))[0][0]
-            for version, script in available_migrations():
-                if version <= current:
-                    continue
-                try:
-                    await self.conn.executescript(
-                        f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {version};\nCOMMIT;"
-                    )
-                except Exception:
-                    if self.conn.in_transaction:
-                        await self.conn.execute("ROLLBACK")
-                    raise
-                current = version
-            return current
+        """Apply every migration newer than the database's version; return the version."""
 
+    @abstractmethod
     async def checkpoint(self) -> bool:
-        """Copy the write-ahead log into the database file and truncate it to nothing, so that
-        deleted rows survive in neither; False if a reader elsewhere kept it from finishing."""
-        async with self._lock:
-            busy = (await query(self.conn, "PRAGMA wal_checkpoint(TRUNCATE)"))[0][0]
-        return not busy
+        """Leave no deleted row in a log beside the database; False if that could not finish."""
 
+    @abstractmethod
     async def backup(self, target: str | Path) -> None:
-        """Copy the live database to ``target`` with SQLite's online backup API."""
-        target_path = Path(target)
-        create_private(target_path)
-        async with self._lock, aiosqlite.connect(target_path) as dest:
-            await self.conn.backup(dest)
+        """Copy the live database to ``target`` (SQLite; PostgreSQL has pg_dump)."""
 
 
-def _reader(path: Path) -> sqlite3.Connection:
-    """The second, read-only connection of ``Database.peek``."""
-    reader = sqlite3.connect(path, isolation_level=None)
-    reader.row_factory = sqlite3.Row
-    reader.execute("PRAGMA query_only = ON")
-    reader.execute("PRAGMA busy_timeout = 200")  # a WAL reader waits only for a recovery
-    return reader
+def sqlite_path(target: str) -> str:
+    """The file of an SQLite target: a plain path or ``sqlite:///path``."""
+    return target.removeprefix("sqlite:///") if target.startswith("sqlite:///") else target
 
 
-async def query(conn: aiosqlite.Connection, sql: str,
-                params: tuple[object, ...] = ()) -> list[aiosqlite.Row]:
-    """Every row of one query (aiosqlite types its result as an iterable; it is a list)."""
+def engine_of(conn: Connection) -> str:
+    """"sqlite" or "postgresql": for the few statements the two engines spell differently."""
+    return str(getattr(conn, "engine", "sqlite"))
+
+
+async def query(conn: Connection, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+    """Every row of one query."""
     return list(await conn.execute_fetchall(sql, params))
 
 
-def create_private(path: Path) -> None:
-    """Create the database file (and its folder) readable by its owner only: it holds phone
-    numbers and scores. SQLite gives its -wal and -shm files the same mode."""
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    if not path.exists():
-        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+async def insert(conn: Connection, sql: str, params: Sequence[Any] = ()) -> int:
+    """Run one ``INSERT`` and return the new row's ``id`` (``RETURNING``, on both engines)."""
+    rows = await query(conn, f"{sql} RETURNING id", params)
+    return int(rows[0][0])
 
 
-def loose_files(path: Path) -> list[tuple[Path, int]]:
-    """The database's files that other local users can read or write, with their modes."""
-    found = []
-    for candidate in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
-        if candidate.exists():
-            mode = stat.S_IMODE(candidate.stat().st_mode)
-            if mode & 0o077:
-                found.append((candidate, mode))
-    return found
-
-
-def available_migrations() -> list[tuple[int, str]]:
-    """(version, SQL) for every ``migrations/NNNN_name.sql``, in order."""
-    folder = resources.files("storage") / MIGRATIONS
+def available_migrations(engine: str = "sqlite") -> list[tuple[int, str]]:
+    """(version, SQL) for every ``migrations/NNNN_name.sql`` of the engine, in order:
+    SQLite's in ``migrations/``, PostgreSQL's in ``migrations/postgresql/``."""
+    folder = resources.files("storage") / "migrations"
+    if engine == "postgresql":
+        folder = folder / "postgresql"
     found = []
     for entry in folder.iterdir():
         name = entry.name

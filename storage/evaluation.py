@@ -8,13 +8,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-import aiosqlite
-
 from scoring import Methodology, Quarter, WorkCalendar
 from scoring.campaign import Absence, Person, plan_quarter
 
 from . import audit
-from .db import Database, query
+from .db import Connection, Database, Row, engine_of, insert, query
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +69,7 @@ class Sheet:
         return self.final_average if self.final_average is not None else self.average
 
 
-def _campaign(row: aiosqlite.Row) -> Campaign:
+def _campaign(row: Row) -> Campaign:
     return Campaign(row["id"], Quarter(row["year"], row["quarter"]), row["methodology"],
                     date.fromisoformat(row["deadline"]), row["closed_at"] is not None)
 
@@ -84,19 +82,19 @@ def _dec(value: str | None) -> Decimal | None:
     return Decimal(value) if value is not None else None
 
 
-async def campaign_for(conn: aiosqlite.Connection, quarter: Quarter) -> Campaign | None:
+async def campaign_for(conn: Connection, quarter: Quarter) -> Campaign | None:
     rows = await query(conn, "SELECT * FROM campaign WHERE year = ? AND quarter = ?",
                                        (quarter.year, quarter.number))
     return _campaign(rows[0]) if rows else None
 
 
-async def open_campaigns(conn: aiosqlite.Connection) -> list[Campaign]:
+async def open_campaigns(conn: Connection) -> list[Campaign]:
     rows = await query(
         conn, "SELECT * FROM campaign WHERE closed_at IS NULL ORDER BY year, quarter")
     return [_campaign(r) for r in rows]
 
 
-async def open_campaign(conn: aiosqlite.Connection, methodology: Methodology, quarter: Quarter,
+async def open_campaign(conn: Connection, methodology: Methodology, quarter: Quarter,
                         calendar: WorkCalendar, *, at: datetime, today: date,
                         actor: str) -> OpenReport:
     """Open the quarter (or top it up: servants added to the roster since get their sheets;
@@ -105,12 +103,11 @@ async def open_campaign(conn: aiosqlite.Connection, methodology: Methodology, qu
     created = existing is None
     if created:
         deadline = methodology.evaluation_deadline(quarter, calendar)
-        cursor = await conn.execute(
-            "INSERT INTO campaign (year, quarter, methodology, opened_at, deadline) "
+        campaign_id = await insert(
+            conn, "INSERT INTO campaign (year, quarter, methodology, opened_at, deadline) "
             "VALUES (?, ?, ?, ?, ?)", (quarter.year, quarter.number, methodology.id,
                                        at.isoformat(timespec="seconds"), deadline.isoformat()))
-        assert cursor.lastrowid is not None
-        campaign = Campaign(cursor.lastrowid, quarter, methodology.id, deadline, False)
+        campaign = Campaign(campaign_id, quarter, methodology.id, deadline, False)
     else:
         assert existing is not None
         campaign = existing
@@ -118,20 +115,19 @@ async def open_campaign(conn: aiosqlite.Connection, methodology: Methodology, qu
     assignments, exclusions = plan_quarter(
         methodology, quarter, people, unit_parents=parents, absences=absences,
         sanctions=sanctions, calendar=calendar, opened_on=today)
-    before = conn.total_changes
+    before = await _sheet_count(conn, campaign.id)
     await conn.executemany(
-        "INSERT OR IGNORE INTO sheet (campaign_id, evaluatee_id, evaluator_id, "
+        "INSERT INTO sheet (campaign_id, evaluatee_id, evaluator_id, "
         "routed_evaluator_id, form, route_clause, without_participation, sanctions) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
         [(campaign.id, a.servant_id, a.evaluator_id, a.routed_evaluator_id, a.form, a.clause,
           int(a.without_participation), json.dumps(a.sanctions)) for a in assignments])
-    added = conn.total_changes - before
+    total = await _sheet_count(conn, campaign.id)
+    added = total - before
     await conn.execute("DELETE FROM exclusion WHERE campaign_id = ?", (campaign.id,))
     await conn.executemany(
         "INSERT INTO exclusion (campaign_id, servant_id, reason) VALUES (?, ?, ?)",
         [(campaign.id, e.servant_id, e.reason) for e in exclusions])
-    total = (await query(conn, "SELECT count(*) FROM sheet WHERE campaign_id = ?",
-                                         (campaign.id,)))[0][0]
     report = OpenReport(campaign, created, added, total, len(exclusions))
     await audit.record(conn, at=at, actor=actor, action="campaign.open", subject=str(quarter),
                        after={"created": created, "sheets_added": added,
@@ -139,7 +135,7 @@ async def open_campaign(conn: aiosqlite.Connection, methodology: Methodology, qu
     return report
 
 
-async def _organisation(conn: aiosqlite.Connection, quarter: Quarter):
+async def _organisation(conn: Connection, quarter: Quarter):
     rows = await query(
         conn, "SELECT id, category, managerial, unit_head, unit_id, supervisor_id, appointed_on, "
         "dismissed_on FROM servant WHERE appointed_on <= ? AND "
@@ -161,15 +157,25 @@ async def _organisation(conn: aiosqlite.Connection, quarter: Quarter):
     return people, parents, absences, sanctions
 
 
-_SHEET = (
+_ANSWERS = {  # the sheet's answers as one JSON array of [parameter, score, comment]
+    "sqlite": "json_group_array(json_array(a.parameter, a.score, a.comment))",
+    "postgresql": "coalesce(json_agg(json_build_array(a.parameter, a.score::text, a.comment)), "
+                  "'[]')",
+}
+_SHEETS = {engine: (
     "SELECT sh.*, s.full_name, s.position AS evaluatee_position, c.year, c.quarter, "
-    "c.methodology, c.deadline, c.closed_at, c.id AS cid, (SELECT json_group_array("
-    "json_array(a.parameter, a.score, a.comment)) FROM answer a WHERE a.sheet_id = sh.id) "
+    f"c.methodology, c.deadline, c.closed_at, c.id AS cid, (SELECT {answers} "
+    "FROM answer a WHERE a.sheet_id = sh.id) "
     "AS answers FROM sheet sh JOIN servant s ON s.id = sh.evaluatee_id "
-    "JOIN campaign c ON c.id = sh.campaign_id ")
+    "JOIN campaign c ON c.id = sh.campaign_id ") for engine, answers in _ANSWERS.items()}
 
 
-def _sheet(r: aiosqlite.Row) -> Sheet:
+async def _sheet_count(conn: Connection, campaign_id: int) -> int:
+    return int((await query(conn, "SELECT count(*) FROM sheet WHERE campaign_id = ?",
+                            (campaign_id,)))[0][0])
+
+
+def _sheet(r: Row) -> Sheet:
     answers = {p: Answer(p, Decimal(score), comment)
                for p, score, comment in json.loads(r["answers"])}
     return Sheet(
@@ -188,11 +194,11 @@ def _sheet(r: aiosqlite.Row) -> Sheet:
     )
 
 
-async def _sheets(conn: aiosqlite.Connection, where: str, params: tuple) -> list[Sheet]:
-    return [_sheet(r) for r in await query(conn, _SHEET + where, params)]
+async def _sheets(conn: Connection, where: str, params: tuple) -> list[Sheet]:
+    return [_sheet(r) for r in await query(conn, _SHEETS[engine_of(conn)] + where, params)]
 
 
-async def sheet(conn: aiosqlite.Connection, sheet_id: int) -> Sheet | None:
+async def sheet(conn: Connection, sheet_id: int) -> Sheet | None:
     found = await _sheets(conn, "WHERE sh.id = ?", (sheet_id,))
     return found[0] if found else None
 
@@ -200,24 +206,24 @@ async def sheet(conn: aiosqlite.Connection, sheet_id: int) -> Sheet | None:
 async def load_sheet(db: Database, sheet_id: int) -> Sheet | None:
     """One sheet with its answers as committed, read by key on every tap (``Database.peek``:
     no hop to the database thread)."""
-    rows = await db.peek(_SHEET + "WHERE sh.id = ?", (sheet_id,))
+    rows = await db.peek(_SHEETS[db.engine] + "WHERE sh.id = ?", (sheet_id,))
     return _sheet(rows[0]) if rows else None
 
 
-async def evaluator_sheets(conn: aiosqlite.Connection, evaluator_id: int) -> list[Sheet]:
+async def evaluator_sheets(conn: Connection, evaluator_id: int) -> list[Sheet]:
     """The evaluator's sheets in open campaigns, pending first, then by name."""
     return await _sheets(
         conn, "WHERE sh.evaluator_id = ? AND c.closed_at IS NULL "
         "ORDER BY sh.status = 'submitted', s.full_name", (evaluator_id,))
 
 
-async def pending_sheets(conn: aiosqlite.Connection, campaign_id: int) -> list[Sheet]:
+async def pending_sheets(conn: Connection, campaign_id: int) -> list[Sheet]:
     """The campaign's sheets not submitted yet."""
     return await _sheets(conn, "WHERE sh.campaign_id = ? AND sh.status = 'pending' "
                          "ORDER BY sh.id", (campaign_id,))
 
 
-async def evaluatee_sheets(conn: aiosqlite.Connection, evaluatee_id: int) -> list[Sheet]:
+async def evaluatee_sheets(conn: Connection, evaluatee_id: int) -> list[Sheet]:
     """The servant's submitted sheets, newest quarter first."""
     return await _sheets(
         conn, "WHERE sh.evaluatee_id = ? AND sh.status = 'submitted' "
@@ -242,7 +248,7 @@ async def record_answer(db: Database, sheet: Sheet, ordinal: int, parameter: str
     return dataclasses.replace(sheet, answers=answers, position=ordinal + 1)
 
 
-async def record_answer_with_comment(conn: aiosqlite.Connection, sheet: Sheet, ordinal: int,
+async def record_answer_with_comment(conn: Connection, sheet: Sheet, ordinal: int,
                                      parameter: str, score: Decimal, comment: str, *,
                                      at: datetime, actor: str) -> Sheet:
     """Save a score and the comment written before it, inside the caller's transaction (the
@@ -260,7 +266,7 @@ async def record_answer_with_comment(conn: aiosqlite.Connection, sheet: Sheet, o
     return dataclasses.replace(sheet, answers=answers, position=ordinal + 1)
 
 
-async def save_comment(conn: aiosqlite.Connection, sheet_id: int, parameter: str,
+async def save_comment(conn: Connection, sheet_id: int, parameter: str,
                        comment: str | None, *, at: datetime, actor: str) -> bool:
     """Set or clear the comment of an answered parameter; False if it is not answered yet."""
     cursor = await conn.execute(
@@ -279,7 +285,7 @@ async def move(db: Database, sheet: Sheet, position: int) -> Sheet:
     return dataclasses.replace(sheet, position=position)
 
 
-async def submit(conn: aiosqlite.Connection, sheet_id: int, *, average: Decimal, grade: str,
+async def submit(conn: Connection, sheet_id: int, *, average: Decimal, grade: str,
                  at: datetime, actor: str) -> bool:
     """Mark the sheet submitted with its result; False if it already was (a double tap)."""
     cursor = await conn.execute(
@@ -293,12 +299,12 @@ async def submit(conn: aiosqlite.Connection, sheet_id: int, *, average: Decimal,
     return bool(cursor.rowcount)
 
 
-async def mark_delivered(conn: aiosqlite.Connection, sheet_id: int, *, at: datetime) -> None:
+async def mark_delivered(conn: Connection, sheet_id: int, *, at: datetime) -> None:
     await conn.execute("UPDATE sheet SET delivered_at = ? WHERE id = ? AND delivered_at IS NULL",
                        (at.isoformat(timespec="seconds"), sheet_id))
 
 
-async def acknowledge(conn: aiosqlite.Connection, sheet_id: int, *, at: datetime,
+async def acknowledge(conn: Connection, sheet_id: int, *, at: datetime,
                       actor: str) -> bool:
     cursor = await conn.execute(
         "UPDATE sheet SET acknowledged_at = ? WHERE id = ? AND acknowledged_at IS NULL",
@@ -309,7 +315,7 @@ async def acknowledge(conn: aiosqlite.Connection, sheet_id: int, *, at: datetime
     return bool(cursor.rowcount)
 
 
-async def hand_over(conn: aiosqlite.Connection, sheet_id: int, colleague_id: int, *,
+async def hand_over(conn: Connection, sheet_id: int, colleague_id: int, *,
                     at: datetime, actor: str) -> None:
     """Cl. 18: an evaluator with over twenty evaluatees hands a sheet to a colleague."""
     await conn.execute("UPDATE sheet SET evaluator_id = ? WHERE id = ? AND status = 'pending'",
@@ -318,7 +324,7 @@ async def hand_over(conn: aiosqlite.Connection, sheet_id: int, colleague_id: int
                        subject=f"sheet:{sheet_id}", after=colleague_id)
 
 
-async def set_final(conn: aiosqlite.Connection, sheet_id: int, *, average: Decimal, grade: str,
+async def set_final(conn: Connection, sheet_id: int, *, average: Decimal, grade: str,
                     at: datetime, actor: str) -> None:
     """The calibrated score, which replaces the sheet's average everywhere."""
     before = await query(conn, "SELECT average FROM sheet WHERE id = ?", (sheet_id,))
@@ -328,7 +334,7 @@ async def set_final(conn: aiosqlite.Connection, sheet_id: int, *, average: Decim
                        subject=f"sheet:{sheet_id}", before=before[0][0], after=str(average))
 
 
-async def close_campaign(conn: aiosqlite.Connection, campaign_id: int, *, at: datetime,
+async def close_campaign(conn: Connection, campaign_id: int, *, at: datetime,
                          actor: str) -> None:
     await conn.execute("UPDATE campaign SET closed_at = ? WHERE id = ? AND closed_at IS NULL",
                        (at.isoformat(timespec="seconds"), campaign_id))
@@ -336,12 +342,12 @@ async def close_campaign(conn: aiosqlite.Connection, campaign_id: int, *, at: da
                        subject=f"campaign:{campaign_id}")
 
 
-async def campaign(conn: aiosqlite.Connection, campaign_id: int) -> Campaign | None:
+async def campaign(conn: Connection, campaign_id: int) -> Campaign | None:
     rows = await query(conn, "SELECT * FROM campaign WHERE id = ?", (campaign_id,))
     return _campaign(rows[0]) if rows else None
 
 
-async def sheet_counts(conn: aiosqlite.Connection, campaign_id: int) -> dict[int, int]:
+async def sheet_counts(conn: Connection, campaign_id: int) -> dict[int, int]:
     """Pending sheets per evaluator (for the notice when a campaign opens)."""
     rows = await query(
         conn, "SELECT evaluator_id, count(*) FROM sheet WHERE campaign_id = ? AND status = "

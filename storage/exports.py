@@ -1,22 +1,19 @@
 """What a quarter's export holds, read from a consistent snapshot on a connection of its own.
 
-The export runs in a worker thread: it opens its own ``sqlite3`` connection and reads inside
-one read transaction (WAL gives it the database as of its first query), so it never holds the
-bot's connection or its lock, and writers are not kept waiting.
+The export runs in a worker thread on ``Database.snapshot()``: its own connection inside one
+read transaction, so it never holds the bot's connection or its lock, and writers are not kept
+waiting.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from collections import defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from pathlib import Path
 
 from scoring import Quarter
+from storage.db import SyncConnection
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,18 +50,6 @@ class QuarterExport:
     rows: list[ExportRow]
 
 
-@contextmanager
-def snapshot(path: Path) -> Iterator[sqlite3.Connection]:
-    """A read-only connection inside one read transaction: every query sees the same state."""
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
-    try:
-        conn.execute("BEGIN")
-        yield conn
-        conn.execute("COMMIT")
-    finally:
-        conn.close()
-
-
 def _decimal(value: str | None) -> Decimal | None:
     return Decimal(value) if value else None
 
@@ -73,7 +58,7 @@ def _moment(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
-def quarter_export(conn: sqlite3.Connection, campaign_id: int) -> QuarterExport:
+def quarter_export(conn: SyncConnection, campaign_id: int) -> QuarterExport:
     """Every servant in the campaign's scope, by unit and name, with his scores."""
     body = conn.execute("SELECT name FROM body WHERE id = 1").fetchone()
     year, number, methodology, deadline = conn.execute(

@@ -7,11 +7,9 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import aiosqlite
-
 from . import accounts, audit
 from .accounts import BindOutcome
-from .db import query
+from .db import Connection, query
 
 TOKEN_BYTES = 24  # 32 characters of [A-Za-z0-9_-]: fits Telegram's 64-character start parameter
 
@@ -20,7 +18,7 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-async def issue(conn: aiosqlite.Connection, servant_id: int, *, at: datetime, ttl: timedelta,
+async def issue(conn: Connection, servant_id: int, *, at: datetime, ttl: timedelta,
                 actor: str) -> str:
     """A new token for the servant; earlier unused ones stop working."""
     token = secrets.token_urlsafe(TOKEN_BYTES)
@@ -44,7 +42,7 @@ class Redemption:
     servant_id: int | None = None
 
 
-async def redeem(conn: aiosqlite.Connection, token: str, telegram_id: int, *,
+async def redeem(conn: Connection, token: str, telegram_id: int, *,
                  at: datetime) -> Redemption:
     """Bind ``telegram_id`` to the invited servant if the token is valid, unused and unexpired."""
     rows = await query(

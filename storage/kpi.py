@@ -8,10 +8,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-import aiosqlite
-
 from . import audit
-from .db import query
+from .db import Connection, Row, insert, query
 from .models import Servant
 
 
@@ -59,13 +57,13 @@ class Plan:
     items: tuple[Item, ...]
 
 
-def _item(row: aiosqlite.Row) -> Item:
+def _item(row: Row) -> Item:
     return Item(row["position"], row["name"], row["unit"],
                 tuple(Decimal(v) for v in json.loads(row["planned"])), row["deadline"],
                 row["expected"])
 
 
-async def plan(conn: aiosqlite.Connection, plan_id: int) -> Plan | None:
+async def plan(conn: Connection, plan_id: int) -> Plan | None:
     rows = list(await query(
         conn, "SELECT p.*, s.full_name FROM kpi_plan p JOIN servant s ON s.id = p.servant_id "
         "WHERE p.id = ?", (plan_id,)))
@@ -81,30 +79,28 @@ async def plan(conn: aiosqlite.Connection, plan_id: int) -> Plan | None:
                 date.fromisoformat(r["resubmit_due"]) if r["resubmit_due"] else None, items)
 
 
-async def plan_of(conn: aiosqlite.Connection, servant_id: int, year: int) -> Plan | None:
+async def plan_of(conn: Connection, servant_id: int, year: int) -> Plan | None:
     rows = list(await query(
         conn, "SELECT id FROM kpi_plan WHERE servant_id = ? AND year = ?", (servant_id, year)))
     return await plan(conn, rows[0][0]) if rows else None
 
 
-async def _plans(conn: aiosqlite.Connection, ids: list[int]) -> list[Plan]:
+async def _plans(conn: Connection, ids: list[int]) -> list[Plan]:
     found = [await plan(conn, i) for i in ids]
     return [p for p in found if p is not None]
 
 
-async def create(conn: aiosqlite.Connection, servant_id: int, year: int, drafter_id: int,
+async def create(conn: Connection, servant_id: int, year: int, drafter_id: int,
                  approver_id: int | None, due_on: date, *, at: datetime) -> int:
-    cursor = await conn.execute(
-        "INSERT INTO kpi_plan (servant_id, year, drafter_id, approver_id, due_on) "
+    plan_id = await insert(
+        conn, "INSERT INTO kpi_plan (servant_id, year, drafter_id, approver_id, due_on) "
         "VALUES (?, ?, ?, ?, ?)", (servant_id, year, drafter_id, approver_id, due_on.isoformat()))
-    plan_id = cursor.lastrowid
-    assert plan_id is not None
     await audit.record(conn, at=at, actor=f"servant:{drafter_id}", action="kpi.create",
                        subject=f"kpi_plan:{plan_id}")
     return plan_id
 
 
-async def add_item(conn: aiosqlite.Connection, plan_id: int, name: str, unit: str,
+async def add_item(conn: Connection, plan_id: int, name: str, unit: str,
                    planned: list[Decimal], deadline: str, expected: str, *, at: datetime,
                    actor: str) -> int:
     rows = list(await query(
@@ -120,14 +116,14 @@ async def add_item(conn: aiosqlite.Connection, plan_id: int, name: str, unit: st
     return position
 
 
-async def remove_item(conn: aiosqlite.Connection, plan_id: int, position: int) -> None:
+async def remove_item(conn: Connection, plan_id: int, position: int) -> None:
     await conn.execute("DELETE FROM kpi_item WHERE plan_id = ? AND position = ?",
                        (plan_id, position))
     await conn.execute("UPDATE kpi_item SET position = position - 1 WHERE plan_id = ? AND "
                        "position > ?", (plan_id, position))
 
 
-async def set_status(conn: aiosqlite.Connection, plan_id: int, status: PlanStatus, *,
+async def set_status(conn: Connection, plan_id: int, status: PlanStatus, *,
                      at: datetime,
                      actor: str, reason: str | None = None,
                      resubmit_due: date | None = None) -> None:
@@ -139,12 +135,12 @@ async def set_status(conn: aiosqlite.Connection, plan_id: int, status: PlanStatu
                        subject=f"kpi_plan:{plan_id}", after=reason)
 
 
-async def submit(conn: aiosqlite.Connection, plan_id: int, *, at: datetime, actor: str) -> None:
+async def submit(conn: Connection, plan_id: int, *, at: datetime, actor: str) -> None:
     """The drafter sends the plan to the superior manager."""
     await set_status(conn, plan_id, PlanStatus.SUBMITTED, at=at, actor=actor)
 
 
-async def return_for_rework(conn: aiosqlite.Connection, plan_id: int, reason: str,
+async def return_for_rework(conn: Connection, plan_id: int, reason: str,
                             resubmit_due: date, *, at: datetime, actor: str) -> None:
     """The superior manager returns the plan with a reason; the resubmitted plan is a new
     version (so that its approval request is a new notice)."""
@@ -153,15 +149,16 @@ async def return_for_rework(conn: aiosqlite.Connection, plan_id: int, reason: st
     await conn.execute("UPDATE kpi_plan SET version = version + 1 WHERE id = ?", (plan_id,))
 
 
-async def approve(conn: aiosqlite.Connection, found: Plan, *, today: date, at: datetime,
+async def approve(conn: Connection, found: Plan, *, today: date, at: datetime,
                   actor: str) -> None:
     """Approve, keeping this version of the items (changes later make a new version)."""
     items = [{"name": i.name, "unit": i.unit, "planned": [str(v) for v in i.planned],
               "deadline": i.deadline, "expected": i.expected} for i in found.items]
     await conn.execute(
-        "INSERT OR REPLACE INTO kpi_plan_version (plan_id, version, items, approved_on) "
-        "VALUES (?, ?, ?, ?)", (found.id, found.version, json.dumps(items, ensure_ascii=False),
-                                today.isoformat()))
+        "INSERT INTO kpi_plan_version (plan_id, version, items, approved_on) "
+        "VALUES (?, ?, ?, ?) ON CONFLICT (plan_id, version) DO UPDATE SET "
+        "items = excluded.items, approved_on = excluded.approved_on",
+        (found.id, found.version, json.dumps(items, ensure_ascii=False), today.isoformat()))
     await conn.execute("UPDATE kpi_plan SET status = ?, approved_on = ?, "
                        "resubmit_due = NULL WHERE id = ?",
                        (PlanStatus.APPROVED.value, today.isoformat(), found.id))
@@ -169,7 +166,7 @@ async def approve(conn: aiosqlite.Connection, found: Plan, *, today: date, at: d
                        subject=f"kpi_plan:{found.id}", after=found.version)
 
 
-async def set_actual(conn: aiosqlite.Connection, plan_id: int, position: int, period: int,
+async def set_actual(conn: Connection, plan_id: int, position: int, period: int,
                      actual: Decimal, *, at: datetime, actor: str) -> None:
     await conn.execute(
         "INSERT INTO kpi_actual (plan_id, position, period, actual, entered_by, entered_at) "
@@ -181,14 +178,14 @@ async def set_actual(conn: aiosqlite.Connection, plan_id: int, position: int, pe
                        subject=f"kpi_plan:{plan_id}:{position}:{period}", after=str(actual))
 
 
-async def actuals(conn: aiosqlite.Connection, plan_id: int, period: int) -> dict[int, Decimal]:
+async def actuals(conn: Connection, plan_id: int, period: int) -> dict[int, Decimal]:
     rows = await query(
         conn, "SELECT position, actual FROM kpi_actual WHERE plan_id = ? AND period = ?",
         (plan_id, period))
     return {r[0]: Decimal(r[1]) for r in rows}
 
 
-async def plans_for(conn: aiosqlite.Connection, *, drafter: int | None = None,
+async def plans_for(conn: Connection, *, drafter: int | None = None,
                     approver: int | None = None, year: int) -> list[Plan]:
     where, params = ("drafter_id = ?", (drafter, year)) if drafter is not None else \
         (f"approver_id = ? AND status = '{PlanStatus.SUBMITTED.value}'", (approver, year))
@@ -197,13 +194,13 @@ async def plans_for(conn: aiosqlite.Connection, *, drafter: int | None = None,
     return await _plans(conn, [r[0] for r in rows])
 
 
-async def approved_plans(conn: aiosqlite.Connection, year: int) -> list[Plan]:
+async def approved_plans(conn: Connection, year: int) -> list[Plan]:
     rows = await query(conn, "SELECT id FROM kpi_plan WHERE year = ? AND status = ? ORDER BY id",
         (year, PlanStatus.APPROVED.value))
     return await _plans(conn, [r[0] for r in rows])
 
 
-async def missing_actuals(conn: aiosqlite.Connection, year: int, period: int) -> int:
+async def missing_actuals(conn: Connection, year: int, period: int) -> int:
     """How many approved plans of ``year`` still lack an actual value for ``period``."""
     rows = list(await query(
         conn, "SELECT count(*) FROM kpi_plan p WHERE p.year = ? AND p.status = ? AND EXISTS "
@@ -214,7 +211,7 @@ async def missing_actuals(conn: aiosqlite.Connection, year: int, period: int) ->
     return count
 
 
-async def subordinates(conn: aiosqlite.Connection, supervisor_id: int, today: date
+async def subordinates(conn: Connection, supervisor_id: int, today: date
                        ) -> list[Servant]:
     """The servants a supervisor directly supervises who have not left before ``today``, by
     name: the ones he drafts plans for."""

@@ -8,12 +8,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-import aiosqlite
-
 from scoring.campaign import Absence
 
 from . import audit
-from .db import query
+from .db import Connection, Row, insert, query
 
 
 class ReviewStatus(StrEnum):
@@ -82,7 +80,7 @@ class Person:
     position: str
 
 
-def _review(r: aiosqlite.Row) -> Review:
+def _review(r: Row) -> Review:
     return Review(
         r["id"], r["year"], r["servant_id"], r["full_name"], bool(r["public_services"]),
         r["category"], r["evaluator_id"], r["approver_id"], ReviewStatus(r["status"]),
@@ -100,12 +98,12 @@ _REVIEW = ("SELECT r.*, s.full_name, s.public_services, s.category FROM annual_r
            "JOIN servant s ON s.id = r.servant_id ")
 
 
-async def review(conn: aiosqlite.Connection, review_id: int) -> Review | None:
+async def review(conn: Connection, review_id: int) -> Review | None:
     rows = list(await query(conn, _REVIEW + "WHERE r.id = ?", (review_id,)))
     return _review(rows[0]) if rows else None
 
 
-async def reviews(conn: aiosqlite.Connection, year: int, *, evaluator: int | None = None,
+async def reviews(conn: Connection, year: int, *, evaluator: int | None = None,
                   status: ReviewStatus | None = None) -> list[Review]:
     where: list[str] = ["r.year = ?"]
     params: list[int | str] = [year]
@@ -120,21 +118,22 @@ async def reviews(conn: aiosqlite.Connection, year: int, *, evaluator: int | Non
     return [_review(r) for r in rows]
 
 
-async def open_year(conn: aiosqlite.Connection, year: int,
+async def open_year(conn: Connection, year: int,
                     people: list[tuple[int, int, int | None]], *, at: datetime,
                     actor: str) -> int:
     """Reviews for (servant, direct supervisor, superior manager); existing ones are kept."""
-    before = conn.total_changes
+    count = "SELECT count(*) FROM annual_review WHERE year = ?"
+    before = (await query(conn, count, (year,)))[0][0]
     await conn.executemany(
-        "INSERT OR IGNORE INTO annual_review (year, servant_id, evaluator_id, approver_id) "
-        "VALUES (?, ?, ?, ?)", [(year, s, e, a) for s, e, a in people])
-    added = conn.total_changes - before
+        "INSERT INTO annual_review (year, servant_id, evaluator_id, approver_id) "
+        "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING", [(year, s, e, a) for s, e, a in people])
+    added = int((await query(conn, count, (year,)))[0][0] - before)
     await audit.record(conn, at=at, actor=actor, action="legacy.open", subject=str(year),
                        after=added)
     return added
 
 
-async def candidates(conn: aiosqlite.Connection) -> list[Candidate]:
+async def candidates(conn: Connection) -> list[Candidate]:
     """Every servant who has a direct supervisor, with the superior manager if there is one."""
     rows = await query(
         conn, "SELECT s.id, s.supervisor_id, b.supervisor_id, s.appointed_on, s.dismissed_on "
@@ -144,7 +143,7 @@ async def candidates(conn: aiosqlite.Connection) -> list[Candidate]:
                       date.fromisoformat(r[4]) if r[4] else None) for r in rows]
 
 
-async def absences(conn: aiosqlite.Connection, first: date, last: date) -> list[Absence]:
+async def absences(conn: Connection, first: date, last: date) -> list[Absence]:
     """The roster's absences that overlap ``first`` … ``last``."""
     rows = await query(
         conn, "SELECT servant_id, starts_on, ends_on, kind, substitute_id FROM absence "
@@ -153,20 +152,20 @@ async def absences(conn: aiosqlite.Connection, first: date, last: date) -> list[
             for r in rows]
 
 
-async def personnel_ids(conn: aiosqlite.Connection, *, active: bool = False) -> dict[str, int]:
+async def personnel_ids(conn: Connection, *, active: bool = False) -> dict[str, int]:
     """Personnel number -> servant id, of everyone (or of those not dismissed)."""
     rows = await query(conn, "SELECT personnel_no, id FROM servant" +
         (" WHERE dismissed_on IS NULL" if active else ""))
     return {r[0]: r[1] for r in rows}
 
 
-async def people(conn: aiosqlite.Connection) -> dict[int, Person]:
+async def people(conn: Connection) -> dict[int, Person]:
     """Every servant's name and position, by id."""
     rows = await query(conn, "SELECT id, full_name, position FROM servant")
     return {r[0]: Person(r[1], r[2]) for r in rows}
 
 
-async def save(conn: aiosqlite.Connection, review_id: int, *,
+async def save(conn: Connection, review_id: int, *,
                achieved: Mapping[int, bool] | None = None,
                observed: Mapping[str, list[int]] | None = None) -> None:
     if achieved is not None:
@@ -177,7 +176,7 @@ async def save(conn: aiosqlite.Connection, review_id: int, *,
                            (json.dumps(observed), review_id))
 
 
-async def set_status(conn: aiosqlite.Connection, review_id: int, status: ReviewStatus, *,
+async def set_status(conn: Connection, review_id: int, status: ReviewStatus, *,
                      at: datetime, actor: str, grade: str | None = None,
                      reason: str | None = None) -> None:
     await conn.execute(
@@ -187,20 +186,19 @@ async def set_status(conn: aiosqlite.Connection, review_id: int, status: ReviewS
                        subject=f"review:{review_id}", after=grade or reason)
 
 
-async def create_commission(conn: aiosqlite.Connection, year: int, chair: int, secretary: int,
+async def create_commission(conn: Connection, year: int, chair: int, secretary: int,
                             members: list[int], *, at: datetime, actor: str) -> int:
-    cursor = await conn.execute(
-        "INSERT INTO commission (year, chair_id, secretary_id) VALUES (?, ?, ?)",
+    commission_id = await insert(
+        conn, "INSERT INTO commission (year, chair_id, secretary_id) VALUES (?, ?, ?)",
         (year, chair, secretary))
     await conn.executemany("INSERT INTO commission_member VALUES (?, ?)",
-                           [(cursor.lastrowid, m) for m in members])
+                           [(commission_id, m) for m in members])
     await audit.record(conn, at=at, actor=actor, action="legacy.commission", subject=str(year),
                        after=members)
-    assert cursor.lastrowid is not None
-    return cursor.lastrowid
+    return commission_id
 
 
-async def commission(conn: aiosqlite.Connection, year: int) -> Commission | None:
+async def commission(conn: Connection, year: int) -> Commission | None:
     rows = list(await query(conn, "SELECT * FROM commission WHERE year = ?", (year,)))
     if not rows:
         return None
@@ -214,23 +212,24 @@ async def commission(conn: aiosqlite.Connection, year: int) -> Commission | None
                       date.fromisoformat(r["met_on"]) if r["met_on"] else None)
 
 
-async def record_attendance(conn: aiosqlite.Connection, commission_id: int,
+async def record_attendance(conn: Connection, commission_id: int,
                             present: list[int] | None, today: date) -> None:
     await conn.execute("UPDATE commission SET present = ?, met_on = ? WHERE id = ?",
                        (json.dumps(present) if present is not None else None,
                         today.isoformat(), commission_id))
 
 
-async def vote(conn: aiosqlite.Connection, commission_id: int, review_id: int, member: int,
+async def vote(conn: Connection, commission_id: int, review_id: int, member: int,
                choice: str, *, round_no: int) -> bool:
     """A member's vote in the review's round; False if he already voted in it."""
     cursor = await conn.execute(
-        "INSERT OR IGNORE INTO commission_vote (commission_id, review_id, round, member_id, "
-        "choice) VALUES (?, ?, ?, ?, ?)", (commission_id, review_id, round_no, member, choice))
+        "INSERT INTO commission_vote (commission_id, review_id, round, member_id, "
+        "choice) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        (commission_id, review_id, round_no, member, choice))
     return bool(cursor.rowcount)
 
 
-async def votes(conn: aiosqlite.Connection, commission_id: int, review_id: int, *,
+async def votes(conn: Connection, commission_id: int, review_id: int, *,
                 round_no: int) -> dict[int, str]:
     """Member -> choice in one round of the vote on a review."""
     rows = await query(
@@ -239,7 +238,7 @@ async def votes(conn: aiosqlite.Connection, commission_id: int, review_id: int, 
     return {r[0]: r[1] for r in rows}
 
 
-async def repeat_vote(conn: aiosqlite.Connection, review_id: int, round_no: int,
+async def repeat_vote(conn: Connection, review_id: int, round_no: int,
                       options: tuple[str, ...], *, at: datetime) -> None:
     """No majority (seed 001 cl. 33): the vote on the review is repeated between ``options``."""
     await conn.execute("UPDATE annual_review SET vote_round = ?, ballot = ? WHERE id = ?",
@@ -249,7 +248,7 @@ async def repeat_vote(conn: aiosqlite.Connection, review_id: int, round_no: int,
                                                              "options": list(options)})
 
 
-async def decide(conn: aiosqlite.Connection, review_id: int, final_grade: str, *,
+async def decide(conn: Connection, review_id: int, final_grade: str, *,
                  at: datetime, today: date) -> None:
     await conn.execute(
         "UPDATE annual_review SET status = ?, final_grade = ?, decided_on = ? WHERE id = ?",
@@ -258,7 +257,7 @@ async def decide(conn: aiosqlite.Connection, review_id: int, final_grade: str, *
                        subject=f"review:{review_id}", after=final_grade)
 
 
-async def recommend(conn: aiosqlite.Connection, review_id: int, text: str | None, *,
+async def recommend(conn: Connection, review_id: int, text: str | None, *,
                     at: datetime, actor: str) -> None:
     """The commission's recommendation on one result, as the protocol records it."""
     await conn.execute("UPDATE annual_review SET recommendation = ? WHERE id = ?",
@@ -267,7 +266,7 @@ async def recommend(conn: aiosqlite.Connection, review_id: int, text: str | None
                        subject=f"review:{review_id}", after=text)
 
 
-async def acquaint(conn: aiosqlite.Connection, review_id: int, today: date, *,
+async def acquaint(conn: Connection, review_id: int, today: date, *,
                    refused: bool) -> bool:
     column = "refused_on" if refused else "acquainted_on"
     cursor = await conn.execute(

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-import aiosqlite
+from .db import Row
 
 
 class Role(StrEnum):
@@ -39,7 +39,7 @@ class Servant:
     public_services: bool
 
     @classmethod
-    def from_row(cls, row: aiosqlite.Row) -> Servant:
+    def from_row(cls, row: Row) -> Servant:
         return cls(
             id=row["id"], personnel_no=row["personnel_no"], full_name=row["full_name"],
             position=row["position"], category=row["category"],

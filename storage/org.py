@@ -5,9 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-import aiosqlite
-
-from .db import query
+from .db import Connection, query
 from .models import Role, Servant
 
 
@@ -17,30 +15,31 @@ class Body:
     methodology: str
 
 
-async def ensure_body(conn: aiosqlite.Connection, name: str, methodology: str) -> Body:
+async def ensure_body(conn: Connection, name: str, methodology: str) -> Body:
     """The body row, created from the settings on the first start."""
-    await conn.execute("INSERT OR IGNORE INTO body (id, name, methodology) VALUES (1, ?, ?)",
+    await conn.execute("INSERT INTO body (id, name, methodology) VALUES (1, ?, ?) "
+                       "ON CONFLICT DO NOTHING",
                        (name, methodology))
     return await body(conn)
 
 
-async def body(conn: aiosqlite.Connection) -> Body:
+async def body(conn: Connection) -> Body:
     row = (await query(conn, "SELECT name, methodology FROM body WHERE id = 1"))[0]
     return Body(row["name"], row["methodology"])
 
 
-async def servant(conn: aiosqlite.Connection, servant_id: int) -> Servant | None:
+async def servant(conn: Connection, servant_id: int) -> Servant | None:
     rows = await query(conn, "SELECT * FROM servant WHERE id = ?", (servant_id,))
     return Servant.from_row(rows[0]) if rows else None
 
 
-async def by_personnel_no(conn: aiosqlite.Connection, personnel_no: str) -> Servant | None:
+async def by_personnel_no(conn: Connection, personnel_no: str) -> Servant | None:
     rows = await query(conn, "SELECT * FROM servant WHERE personnel_no = ?",
                                        (personnel_no.strip(),))
     return Servant.from_row(rows[0]) if rows else None
 
 
-async def active_by_phone(conn: aiosqlite.Connection, phone: str, today: date) -> list[Servant]:
+async def active_by_phone(conn: Connection, phone: str, today: date) -> list[Servant]:
     rows = await query(
         conn, "SELECT * FROM servant WHERE phone = ? AND (dismissed_on IS NULL OR dismissed_on "
         ">= ?)",
@@ -48,14 +47,14 @@ async def active_by_phone(conn: aiosqlite.Connection, phone: str, today: date) -
     return [Servant.from_row(r) for r in rows]
 
 
-async def hr_by_name(conn: aiosqlite.Connection, name: str) -> list[Servant]:
+async def hr_by_name(conn: Connection, name: str) -> list[Servant]:
     """HR officers whose full name contains ``name`` (case-insensitive)."""
     rows = await query(conn, "SELECT * FROM servant WHERE is_hr = 1 ORDER BY full_name")
     needle = name.casefold().strip()
     return [Servant.from_row(r) for r in rows if needle in r["full_name"].casefold()]
 
 
-async def count_subordinates(conn: aiosqlite.Connection, servant_id: int, today: date) -> int:
+async def count_subordinates(conn: Connection, servant_id: int, today: date) -> int:
     rows = await query(conn, "SELECT count(*) FROM servant WHERE supervisor_id = ? "
         "AND (dismissed_on IS NULL OR dismissed_on >= ?)", (servant_id, today.isoformat()))
     return rows[0][0]
@@ -68,7 +67,7 @@ class InviteRow:
     bound: bool
 
 
-async def servants_for_invites(conn: aiosqlite.Connection, today: date) -> list[InviteRow]:
+async def servants_for_invites(conn: Connection, today: date) -> list[InviteRow]:
     """Active servants with their unit and whether a Telegram account is already bound."""
     rows = await query(
         conn, "SELECT s.*, u.path AS unit_path, a.telegram_id AS bound FROM servant s "
@@ -78,7 +77,7 @@ async def servants_for_invites(conn: aiosqlite.Connection, today: date) -> list[
     return [InviteRow(Servant.from_row(r), r["unit_path"], r["bound"] is not None) for r in rows]
 
 
-async def roles(conn: aiosqlite.Connection, servant: Servant, today: date) -> frozenset[Role]:
+async def roles(conn: Connection, servant: Servant, today: date) -> frozenset[Role]:
     """The servant's roles today (see ``accounts.roles_of``)."""
     from .accounts import roles_of
 

@@ -7,9 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-import aiosqlite
-
-from .db import Database
+from .db import Connection, Database
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,14 +24,14 @@ class Message:
     priority: int = 0  # 0: caused by someone's action; 1: bulk (reminders, openings)
 
 
-async def enqueue(conn: aiosqlite.Connection, kind: str, subject: str, recipient_id: int, *,
+async def enqueue(conn: Connection, kind: str, subject: str, recipient_id: int, *,
                   due_on: date, not_before: datetime, at: datetime,
                   payload: dict[str, Any] | None = None, priority: int = 0) -> bool:
     """Add a message unless the same (kind, subject, recipient, day) is already there; call it
     inside the transaction of the change. True if it was added."""
     cursor = await conn.execute(
-        "INSERT OR IGNORE INTO outbox (kind, subject, recipient_id, due_on, payload, not_before,"
-        " created_at, priority) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO outbox (kind, subject, recipient_id, due_on, payload, not_before,"
+        " created_at, priority) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
         (kind, subject, recipient_id, due_on.isoformat(), json.dumps(payload or {}),
          _utc(not_before), _utc(at), priority))
     return cursor.rowcount == 1

@@ -7,12 +7,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-import aiosqlite
-
 from scoring import Methodology, Quarter, annual_score
 
 from . import audit
-from .db import query
+from .db import Connection, query
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +29,7 @@ class UnitProgress:
         return self.done + self.in_progress + self.not_started + self.overdue
 
 
-async def progress(conn: aiosqlite.Connection, campaign_id: int, today: date
+async def progress(conn: Connection, campaign_id: int, today: date
                    ) -> list[UnitProgress]:
     rows = await query(conn, "SELECT coalesce(u.path, '—') AS unit, sh.status, "
         "EXISTS (SELECT 1 FROM answer a WHERE a.sheet_id = sh.id) AS answered, c.deadline "
@@ -50,7 +48,7 @@ async def progress(conn: aiosqlite.Connection, campaign_id: int, today: date
     return [UnitProgress(unit, *values) for unit, values in sorted(counts.items())]
 
 
-async def quarters_opened(conn: aiosqlite.Connection) -> dict[Quarter, bool]:
+async def quarters_opened(conn: Connection) -> dict[Quarter, bool]:
     """Every quarter that has a campaign, and whether it is closed."""
     rows = await query(conn, "SELECT year, quarter, closed_at IS NOT NULL FROM campaign")
     return {Quarter(r[0], r[1]): bool(r[2]) for r in rows}
@@ -64,7 +62,7 @@ class LateEvaluator:
     reachable: bool
 
 
-async def late_evaluators(conn: aiosqlite.Connection, campaign_id: int) -> list[LateEvaluator]:
+async def late_evaluators(conn: Connection, campaign_id: int) -> list[LateEvaluator]:
     rows = await query(conn, "SELECT e.full_name, e.personnel_no, count(*) AS pending, "
         "a.telegram_id IS NOT NULL AND a.unreachable_at IS NULL AS reachable "
         "FROM sheet sh JOIN servant e ON e.id = sh.evaluator_id "
@@ -74,7 +72,7 @@ async def late_evaluators(conn: aiosqlite.Connection, campaign_id: int) -> list[
     return [LateEvaluator(r[0], r[1], r[2], bool(r[3])) for r in rows]
 
 
-async def exclusions(conn: aiosqlite.Connection, campaign_id: int) -> list[tuple[str, str, str]]:
+async def exclusions(conn: Connection, campaign_id: int) -> list[tuple[str, str, str]]:
     """(personnel no., name, reason) of everyone not evaluated in the campaign."""
     rows = await query(conn, "SELECT s.personnel_no, s.full_name, x.reason FROM exclusion x "
         "JOIN servant s ON s.id = x.servant_id WHERE x.campaign_id = ? ORDER BY s.full_name",
@@ -82,7 +80,7 @@ async def exclusions(conn: aiosqlite.Connection, campaign_id: int) -> list[tuple
     return [(r[0], r[1], r[2]) for r in rows]
 
 
-async def to_notify_by_letter(conn: aiosqlite.Connection, campaign_id: int
+async def to_notify_by_letter(conn: Connection, campaign_id: int
                               ) -> list[tuple[str, str, str | None]]:
     """Dismissed servants evaluated without participation (cl. 7, 10): name, no., phone."""
     rows = await query(conn, "SELECT s.full_name, s.personnel_no, s.phone FROM sheet sh "
@@ -113,7 +111,7 @@ class AnnualRow:
     by_quarter: tuple[QuarterScore, ...] = ()
 
 
-async def form_annual(conn: aiosqlite.Connection, methodology: Methodology, year: int, *,
+async def form_annual(conn: Connection, methodology: Methodology, year: int, *,
                       at: datetime, actor: str) -> tuple[list[AnnualRow], list[tuple[str, str]]]:
     """Cl. 5: the average of the year's evaluated quarters (a calibrated score replaces the
     quarter's). Returns the scores formed and (name, reason) of those with none."""
@@ -146,7 +144,7 @@ async def form_annual(conn: aiosqlite.Connection, methodology: Methodology, year
     return sorted(formed, key=lambda r: r.full_name), missing
 
 
-async def _quarter_scores(conn: aiosqlite.Connection, year: int
+async def _quarter_scores(conn: Connection, year: int
                           ) -> dict[int, tuple[QuarterScore, ...]]:
     """Each servant's submitted quarters of the year, in order (a calibrated score replaces
     the quarter's)."""
@@ -160,7 +158,7 @@ async def _quarter_scores(conn: aiosqlite.Connection, year: int
     return {servant: tuple(scores) for servant, scores in found.items()}
 
 
-async def annual_scores(conn: aiosqlite.Connection, year: int) -> list[AnnualRow]:
+async def annual_scores(conn: Connection, year: int) -> list[AnnualRow]:
     rows = await query(
         conn, "SELECT a.servant_id, s.personnel_no, s.full_name, a.average, a.grade, a.quarters "
         "FROM annual_score a JOIN servant s ON s.id = a.servant_id WHERE a.year = ? "
@@ -170,7 +168,7 @@ async def annual_scores(conn: aiosqlite.Connection, year: int) -> list[AnnualRow
             for r in rows]
 
 
-async def unreachable(conn: aiosqlite.Connection, since: datetime | None = None
+async def unreachable(conn: Connection, since: datetime | None = None
                       ) -> list[tuple[str, str]]:
     """(name, personnel no.) of servants the bot cannot write to (they blocked it), only
     those found so after ``since`` if given."""
@@ -181,7 +179,7 @@ async def unreachable(conn: aiosqlite.Connection, since: datetime | None = None
             if since is None or datetime.fromisoformat(r[2]) > since]
 
 
-async def last_digest_day(conn: aiosqlite.Connection, recipient_id: int, before: date
+async def last_digest_day(conn: Connection, recipient_id: int, before: date
                           ) -> date | None:
     """The day HR's previous daily digest was sent to him, if any."""
     rows = await query(conn, "SELECT max(due_on) FROM outbox WHERE kind = 'hr_digest' "
@@ -190,7 +188,7 @@ async def last_digest_day(conn: aiosqlite.Connection, recipient_id: int, before:
     return date.fromisoformat(rows[0][0]) if rows and rows[0][0] else None
 
 
-async def active_hr(conn: aiosqlite.Connection, today: date) -> list[int]:
+async def active_hr(conn: Connection, today: date) -> list[int]:
     rows = await query(
         conn, "SELECT id FROM servant WHERE is_hr = 1 AND (dismissed_on IS NULL OR dismissed_on "
         ">= ?)",
@@ -198,7 +196,7 @@ async def active_hr(conn: aiosqlite.Connection, today: date) -> list[int]:
     return [r[0] for r in rows]
 
 
-async def pending_by_evaluator(conn: aiosqlite.Connection, campaign_id: int,
+async def pending_by_evaluator(conn: Connection, campaign_id: int,
                                evaluator_id: int) -> int:
     rows = await query(
         conn, "SELECT count(*) FROM sheet WHERE campaign_id = ? AND evaluator_id = ? "
@@ -206,7 +204,7 @@ async def pending_by_evaluator(conn: aiosqlite.Connection, campaign_id: int,
     return rows[0][0]
 
 
-async def pending_evaluatees(conn: aiosqlite.Connection, year: int) -> list[str]:
+async def pending_evaluatees(conn: Connection, year: int) -> list[str]:
     """Names of servants with an unsubmitted sheet in the year: their annual score would miss
     a quarter."""
     rows = await query(conn, "SELECT DISTINCT s.full_name FROM sheet sh JOIN campaign c "
@@ -215,14 +213,14 @@ async def pending_evaluatees(conn: aiosqlite.Connection, year: int) -> list[str]
     return [r[0] for r in rows]
 
 
-async def annual_formed(conn: aiosqlite.Connection, year: int) -> bool:
+async def annual_formed(conn: Connection, year: int) -> bool:
     """Whether the year's annual scores have been formed (by HR or the scheduler)."""
     rows = await query(conn, "SELECT 1 FROM annual_score WHERE year = ? LIMIT 1",
                                        (year,))
     return bool(rows)
 
 
-async def annual_score_of(conn: aiosqlite.Connection, year: int, servant_id: int
+async def annual_score_of(conn: Connection, year: int, servant_id: int
                           ) -> AnnualRow | None:
     """One servant's annual score for the year, if it has been formed."""
     rows = [r for r in await annual_scores(conn, year) if r.servant_id == servant_id]

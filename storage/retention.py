@@ -7,13 +7,11 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, datetime
 
-import aiosqlite
-
 from scoring import ALMATY
 from scoring.retention import CalibrationSteps, completed_on
 
 from . import audit
-from .db import query
+from .db import Connection, query
 
 # What is removed, in an order the foreign keys allow; "{ids}" stands for the completed
 # quarters' campaigns, "?" for the cutoff. Answers go with their sheets, votes and panels with
@@ -30,7 +28,7 @@ PURGES: tuple[tuple[str, str], ...] = (
 )
 
 
-async def completed_before(conn: aiosqlite.Connection, day: date) -> list[int]:
+async def completed_before(conn: Connection, day: date) -> list[int]:
     """The campaigns whose evaluation was completed before ``day``."""
     steps: dict[int, list[CalibrationSteps]] = defaultdict(list)
     for row in await query(
@@ -51,7 +49,7 @@ def _day(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
-async def purge(conn: aiosqlite.Connection, *, before: datetime, at: datetime,
+async def purge(conn: Connection, *, before: datetime, at: datetime,
                 actor: str) -> dict[str, int]:
     """Delete records completed before ``before``; call inside one transaction."""
     cutoff = before.isoformat(timespec="seconds")

@@ -8,10 +8,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-import aiosqlite
-
 from . import audit
-from .db import query
+from .db import Connection, insert, query
 from .roster_file import Roster, ServantRow
 
 _FIELDS = ("full_name", "position", "category", "managerial", "unit_head", "unit_id",
@@ -72,7 +70,7 @@ def _plan(roster: Roster, existing: dict[str, dict[str, Any]], units: dict[str, 
     return plan
 
 
-async def apply(conn: aiosqlite.Connection, roster: Roster, *, at: datetime,
+async def apply(conn: Connection, roster: Roster, *, at: datetime,
                 actor: str) -> ImportReport:
     """Upsert every row by personnel number; call inside one transaction. Re-import is a no-op.
     Each kind of statement goes to SQLite once for all rows, and the per-row work runs in a
@@ -99,7 +97,8 @@ async def apply(conn: aiosqlite.Connection, roster: Roster, *, at: datetime,
     sanctions_added = absences_changed = 0
     for sanction in roster.sanctions:
         cursor = await conn.execute(
-            "INSERT OR IGNORE INTO sanction (servant_id, kind, imposed_on) VALUES (?, ?, ?)",
+            "INSERT INTO sanction (servant_id, kind, imposed_on) VALUES (?, ?, ?) "
+            "ON CONFLICT DO NOTHING",
             (ids[sanction.personnel_no], sanction.kind, sanction.imposed_on.isoformat()))
         sanctions_added += cursor.rowcount
     for absence in roster.absences:
@@ -107,8 +106,8 @@ async def apply(conn: aiosqlite.Connection, roster: Roster, *, at: datetime,
             "INSERT INTO absence (servant_id, starts_on, ends_on, kind, substitute_id) "
             "VALUES (?, ?, ?, ?, ?) ON CONFLICT (servant_id, starts_on, kind) DO UPDATE SET "
             "ends_on = excluded.ends_on, substitute_id = excluded.substitute_id "
-            "WHERE ends_on IS NOT excluded.ends_on "
-            "OR substitute_id IS NOT excluded.substitute_id",
+            "WHERE absence.ends_on IS DISTINCT FROM excluded.ends_on "
+            "OR absence.substitute_id IS DISTINCT FROM excluded.substitute_id",
             (ids[absence.personnel_no], absence.starts_on.isoformat(), absence.ends_on.isoformat(),
              absence.kind, ids.get(absence.substitute) if absence.substitute else None))
         absences_changed += cursor.rowcount
@@ -122,7 +121,7 @@ async def apply(conn: aiosqlite.Connection, roster: Roster, *, at: datetime,
     return report
 
 
-async def personnel_numbers(conn: aiosqlite.Connection) -> frozenset[str]:
+async def personnel_numbers(conn: Connection) -> frozenset[str]:
     """Everyone already in the bot (a new file's supervisors may be among them)."""
     return frozenset(r[0] for r in await query(conn, "SELECT personnel_no FROM servant"))
 
@@ -142,7 +141,7 @@ def _values(servant: ServantRow, units: dict[str, int], ids: dict[str, int]) -> 
     }
 
 
-async def _units(conn: aiosqlite.Connection, paths: set[str]) -> dict[str, int]:
+async def _units(conn: Connection, paths: set[str]) -> dict[str, int]:
     """Ids of every unit path and its ancestors ("A / B" needs "A"), creating missing ones."""
     wanted: set[str] = set()
     for path in paths:
@@ -153,7 +152,6 @@ async def _units(conn: aiosqlite.Connection, paths: set[str]) -> dict[str, int]:
         if path in ids:
             continue
         parent, _, name = path.rpartition(" / ")
-        cursor = await conn.execute("INSERT INTO unit (path, name, parent_id) VALUES (?, ?, ?)",
-                                    (path, name, ids.get(parent)))
-        ids[path] = cursor.lastrowid
+        ids[path] = await insert(conn, "INSERT INTO unit (path, name, parent_id) VALUES (?, ?, ?)",
+                                 (path, name, ids.get(parent)))
     return ids

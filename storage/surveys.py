@@ -14,11 +14,9 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-import aiosqlite
-
 from scoring.survey import ReportCircle, RespondentRole
 
-from .db import query
+from .db import Connection, Row, engine_of, insert, query
 
 
 class SurveyKind(StrEnum):
@@ -60,7 +58,7 @@ class Invitation:
     done: bool
 
 
-def _survey(r: aiosqlite.Row, id_column: str = "id") -> Survey:
+def _survey(r: Row, id_column: str = "id") -> Survey:
     return Survey(r[id_column], SurveyKind(r["kind"]), r["year"],
                   date.fromisoformat(r["closes_on"]),
                   date.fromisoformat(r["started_on"]) if r["started_on"] else None,
@@ -79,7 +77,7 @@ class StaffMember:
     unit_head: bool
 
 
-async def active_colleagues(conn: aiosqlite.Connection, today: date) -> list[StaffMember]:
+async def active_colleagues(conn: Connection, today: date) -> list[StaffMember]:
     """Everyone not dismissed before ``today``."""
     rows = await query(
         conn, "SELECT id, personnel_no, full_name, supervisor_id, category, unit_head "
@@ -88,7 +86,7 @@ async def active_colleagues(conn: aiosqlite.Connection, today: date) -> list[Sta
     return [StaffMember(r[0], r[1], r[2], r[3], r[4], bool(r[5])) for r in rows]
 
 
-async def apparatus_staff(conn: aiosqlite.Connection, today: date) -> list[int]:
+async def apparatus_staff(conn: Connection, today: date) -> list[int]:
     """The ids of everyone not dismissed before ``today`` but the appointing officials: the
     staff who rate the chief of staff in the working-conditions survey (decision 47)."""
     rows = await query(
@@ -97,31 +95,28 @@ async def apparatus_staff(conn: aiosqlite.Connection, today: date) -> list[int]:
     return [r[0] for r in rows]
 
 
-async def create(conn: aiosqlite.Connection, kind: SurveyKind, year: int, methodology: str, *,
+async def create(conn: Connection, kind: SurveyKind, year: int, methodology: str, *,
                  today: date, closes_on: date, key_id: bytes) -> int:
-    cursor = await conn.execute(
-        "INSERT INTO survey (kind, year, methodology, opened_on, closes_on, key_id) VALUES "
+    return await insert(
+        conn, "INSERT INTO survey (kind, year, methodology, opened_on, closes_on, key_id) VALUES "
         "(?, ?, ?, ?, ?, ?)",
         (kind, year, methodology, today.isoformat(), closes_on.isoformat(), key_id))
-    assert cursor.lastrowid is not None
-    return cursor.lastrowid
 
 
-async def add_target(conn: aiosqlite.Connection, survey_id: int, subject_id: int | None,
+async def add_target(conn: Connection, survey_id: int, subject_id: int | None,
                      question_set: str, respondents: Sequence[tuple[int, RespondentRole]]
                      ) -> int:
     """A target with its respondents (the evaluatee's self-assessment included by the caller)."""
-    cursor = await conn.execute(
-        "INSERT INTO survey_target (survey_id, subject_id, question_set) VALUES (?, ?, ?)",
+    target_id = await insert(
+        conn, "INSERT INTO survey_target (survey_id, subject_id, question_set) VALUES (?, ?, ?)",
         (survey_id, subject_id, question_set))
     await conn.executemany(
         "INSERT INTO survey_invitation (target_id, respondent_id, role) VALUES (?, ?, ?)",
-        [(cursor.lastrowid, r, role) for r, role in respondents])
-    assert cursor.lastrowid is not None
-    return cursor.lastrowid
+        [(target_id, r, role) for r, role in respondents])
+    return target_id
 
 
-async def replace_respondents(conn: aiosqlite.Connection, target_id: int,
+async def replace_respondents(conn: Connection, target_id: int,
                               respondents: Sequence[tuple[int, RespondentRole]]) -> None:
     """HR's adjustment before the survey starts; the self-assessment stays."""
     await conn.execute("DELETE FROM survey_invitation WHERE target_id = ? AND role != 'self'",
@@ -131,24 +126,24 @@ async def replace_respondents(conn: aiosqlite.Connection, target_id: int,
         [(target_id, r, role) for r, role in respondents])
 
 
-async def survey(conn: aiosqlite.Connection, survey_id: int) -> Survey | None:
+async def survey(conn: Connection, survey_id: int) -> Survey | None:
     rows = list(await query(conn, "SELECT * FROM survey WHERE id = ?", (survey_id,)))
     return _survey(rows[0]) if rows else None
 
 
-async def open_surveys(conn: aiosqlite.Connection) -> list[Survey]:
+async def open_surveys(conn: Connection) -> list[Survey]:
     rows = await query(conn, "SELECT * FROM survey WHERE closed_on IS NULL ORDER BY id")
     return [_survey(r) for r in rows]
 
 
-async def closed_surveys(conn: aiosqlite.Connection, limit: int) -> list[Survey]:
+async def closed_surveys(conn: Connection, limit: int) -> list[Survey]:
     """The most recently closed first."""
     rows = await query(conn, "SELECT * FROM survey WHERE closed_on IS NOT NULL "
                        "ORDER BY closed_on DESC, id DESC LIMIT ?", (limit,))
     return [_survey(r) for r in rows]
 
 
-async def start(conn: aiosqlite.Connection, survey_id: int, today: date
+async def start(conn: Connection, survey_id: int, today: date
                 ) -> list[tuple[int, int]]:
     """Mark the survey started; returns the invitations to send: (invitation, respondent)."""
     await conn.execute("UPDATE survey SET started_on = ? WHERE id = ? AND started_on IS NULL",
@@ -166,18 +161,18 @@ _INVITATION = (
     "JOIN survey v ON v.id = t.survey_id LEFT JOIN servant s ON s.id = t.subject_id ")
 
 
-def _invitation(r: aiosqlite.Row) -> Invitation:
+def _invitation(r: Row) -> Invitation:
     return Invitation(r["id"], _survey(r, "sid"), r["target_id"], r["subject_id"],
                       r["subject_name"], r["question_set"], RespondentRole(r["role"]),
                       r["position"], bool(r["done"]))
 
 
-async def invitation(conn: aiosqlite.Connection, invitation_id: int) -> Invitation | None:
+async def invitation(conn: Connection, invitation_id: int) -> Invitation | None:
     rows = await query(conn, _INVITATION + "WHERE i.id = ?", (invitation_id,))
     return _invitation(rows[0]) if rows else None
 
 
-async def own_invitation(conn: aiosqlite.Connection, invitation_id: int, respondent_id: int
+async def own_invitation(conn: Connection, invitation_id: int, respondent_id: int
                          ) -> Invitation | None:
     """The invitation if it is addressed to this respondent."""
     rows = await query(conn, _INVITATION + "WHERE i.id = ? AND i.respondent_id = ?",
@@ -185,7 +180,7 @@ async def own_invitation(conn: aiosqlite.Connection, invitation_id: int, respond
     return _invitation(rows[0]) if rows else None
 
 
-async def invitations_of(conn: aiosqlite.Connection, respondent_id: int) -> list[Invitation]:
+async def invitations_of(conn: Connection, respondent_id: int) -> list[Invitation]:
     """The respondent's pending invitations in started, open surveys."""
     rows = await query(conn, _INVITATION + "WHERE i.respondent_id = ? AND i.done = 0 AND "
                           "v.started_on IS NOT NULL AND v.closed_on IS NULL ORDER BY i.id",
@@ -193,13 +188,13 @@ async def invitations_of(conn: aiosqlite.Connection, respondent_id: int) -> list
     return [_invitation(r) for r in rows]
 
 
-async def sealed_draft(conn: aiosqlite.Connection, invitation_id: int) -> bytes | None:
+async def sealed_draft(conn: Connection, invitation_id: int) -> bytes | None:
     rows = await query(conn, "SELECT sealed FROM survey_draft WHERE invitation_id = ?",
                        (invitation_id,))
     return bytes(rows[0][0]) if rows else None
 
 
-async def save_draft(conn: aiosqlite.Connection, invitation_id: int, sealed: bytes,
+async def save_draft(conn: Connection, invitation_id: int, sealed: bytes,
                      position: int) -> None:
     """Replace the respondent's sealed draft and move him on."""
     await conn.execute(
@@ -210,7 +205,7 @@ async def save_draft(conn: aiosqlite.Connection, invitation_id: int, sealed: byt
                        (position, invitation_id))
 
 
-async def move(conn: aiosqlite.Connection, invitation_id: int, position: int) -> None:
+async def move(conn: Connection, invitation_id: int, position: int) -> None:
     await conn.execute("UPDATE survey_invitation SET position = ? WHERE id = ? AND done = 0",
                     (position, invitation_id))
 
@@ -218,7 +213,7 @@ async def move(conn: aiosqlite.Connection, invitation_id: int, position: int) ->
 BALLOT_ID_BYTES = 16
 
 
-async def submit(conn: aiosqlite.Connection, invitation: Invitation, ballot: bytes) -> bool:
+async def submit(conn: Connection, invitation: Invitation, ballot: bytes) -> bool:
     """Mark the invitation done, add the sealed ballot under a random id, delete the draft — or
     nothing, if it was already submitted (a double tap)."""
     cursor = await conn.execute(
@@ -235,14 +230,14 @@ async def submit(conn: aiosqlite.Connection, invitation: Invitation, ballot: byt
     return True
 
 
-async def ballots(conn: aiosqlite.Connection, survey_id: int) -> list[bytes]:
+async def ballots(conn: Connection, survey_id: int) -> list[bytes]:
     """Every sealed ballot of the survey (in the random order of their ids)."""
     rows = await query(conn, "SELECT sealed FROM survey_ballot WHERE survey_id = ?",
                        (survey_id,))
     return [bytes(r[0]) for r in rows]
 
 
-async def close(conn: aiosqlite.Connection, survey_id: int, today: date,
+async def close(conn: Connection, survey_id: int, today: date,
                 results: dict[int, bytes], outbox_kinds: Sequence[str]) -> None:
     """Close the survey with its sealed aggregates (released targets only); delete its ballots
     and the drafts left unsubmitted; drop its unsent invitations and reminders in the outbox
@@ -268,7 +263,7 @@ async def close(conn: aiosqlite.Connection, survey_id: int, today: date,
         f"ON t.id = i.target_id WHERE t.survey_id = ?)", (*outbox_kinds, survey_id))
 
 
-async def forget_notices(conn: aiosqlite.Connection, outbox_kinds: Sequence[str]) -> int:
+async def forget_notices(conn: Connection, outbox_kinds: Sequence[str]) -> int:
     """Delete the invitations and reminders in the outbox of every closed survey — a dated list
     of who had not answered yet. Left to the tick after the close, so that no row the outbox
     worker may still hold is deleted (its id could be given to a new message)."""
@@ -281,7 +276,7 @@ async def forget_notices(conn: aiosqlite.Connection, outbox_kinds: Sequence[str]
     return cursor.rowcount
 
 
-async def results(conn: aiosqlite.Connection, survey_id: int) -> dict[int, bytes]:
+async def results(conn: Connection, survey_id: int) -> dict[int, bytes]:
     """The sealed aggregate of every released target (and carried-over totals of a survey that
     is still open, see ``seal_unsealed``)."""
     rows = await query(conn, "SELECT r.target_id, r.sealed FROM survey_result r "
@@ -290,20 +285,20 @@ async def results(conn: aiosqlite.Connection, survey_id: int) -> dict[int, bytes
     return {r[0]: bytes(r[1]) for r in rows}
 
 
-async def result(conn: aiosqlite.Connection, target_id: int) -> bytes | None:
+async def result(conn: Connection, target_id: int) -> bytes | None:
     """The sealed aggregate of a released target."""
     rows = await query(conn, "SELECT sealed FROM survey_result WHERE target_id = ?",
                        (target_id,))
     return bytes(rows[0][0]) if rows else None
 
 
-async def is_hr_head(conn: aiosqlite.Connection, servant_id: int) -> bool:
+async def is_hr_head(conn: Connection, servant_id: int) -> bool:
     """Whether he heads the personnel service (roster role hr_head)."""
     rows = await query(conn, "SELECT is_hr_head FROM servant WHERE id = ?", (servant_id,))
     return bool(rows and rows[0][0])
 
 
-async def answered(conn: aiosqlite.Connection, target_id: int, respondent_id: int) -> bool:
+async def answered(conn: Connection, target_id: int, respondent_id: int) -> bool:
     """Whether he answered about this target as a colleague (his own answers are in its
     totals); a self-assessment does not count."""
     rows = await query(
@@ -312,7 +307,7 @@ async def answered(conn: aiosqlite.Connection, target_id: int, respondent_id: in
     return bool(rows)
 
 
-async def answered_targets(conn: aiosqlite.Connection, survey_id: int, respondent_id: int
+async def answered_targets(conn: Connection, survey_id: int, respondent_id: int
                            ) -> set[int]:
     """The targets of this survey he answered about as a colleague."""
     rows = await query(
@@ -322,7 +317,7 @@ async def answered_targets(conn: aiosqlite.Connection, survey_id: int, responden
     return {r[0] for r in rows}
 
 
-async def report_circle(conn: aiosqlite.Connection, target_id: int) -> ReportCircle | None:
+async def report_circle(conn: Connection, target_id: int) -> ReportCircle | None:
     """Who stands around a 360 target's report (justice cl. 26): the evaluatee; his direct
     supervisor and whoever evaluates him in a campaign of the survey's year; the members of
     calibration panels on those sheets."""
@@ -347,7 +342,7 @@ async def report_circle(conn: aiosqlite.Connection, target_id: int) -> ReportCir
     return ReportCircle(subject, frozenset(evaluators), frozenset(panel))
 
 
-async def personnel_readers(conn: aiosqlite.Connection, today: date, *, heads_only: bool
+async def personnel_readers(conn: Connection, today: date, *, heads_only: bool
                             ) -> list[int]:
     """Active HR officers who read every report: the heads of the service, or all of it."""
     column = "is_hr_head" if heads_only else "is_hr"
@@ -368,7 +363,7 @@ class TargetCount:
     self_done: bool
 
 
-async def counts(conn: aiosqlite.Connection, survey_id: int) -> list[TargetCount]:
+async def counts(conn: Connection, survey_id: int) -> list[TargetCount]:
     """Done and invited per target — counts only, never who."""
     rows = await query(
         conn, "SELECT t.id, t.subject_id, coalesce(s.full_name, ''), t.question_set, "
@@ -392,7 +387,7 @@ class Target:
     survey: Survey
 
 
-async def target(conn: aiosqlite.Connection, target_id: int) -> Target | None:
+async def target(conn: Connection, target_id: int) -> Target | None:
     rows = await query(
         conn, "SELECT t.id AS target, t.subject_id, t.question_set, t.others_done, "
         "x.full_name, s.* FROM survey_target t JOIN survey s ON s.id = t.survey_id "
@@ -415,7 +410,7 @@ class Evaluatee:
     survey_id: int
 
 
-async def evaluatee_of(conn: aiosqlite.Connection, target_id: int) -> Evaluatee | None:
+async def evaluatee_of(conn: Connection, target_id: int) -> Evaluatee | None:
     """None for a target about nobody (the working-conditions survey) or no target at all."""
     rows = list(await query(
         conn, "SELECT t.subject_id, s.supervisor_id, s.category, v.started_on, v.id "
@@ -426,7 +421,7 @@ async def evaluatee_of(conn: aiosqlite.Connection, target_id: int) -> Evaluatee 
         if rows else None
 
 
-async def targets_of_subject(conn: aiosqlite.Connection, subject_id: int) -> list[TargetCount]:
+async def targets_of_subject(conn: Connection, subject_id: int) -> list[TargetCount]:
     rows = await query(
         conn, "SELECT t.survey_id FROM survey_target t WHERE t.subject_id = ?", (subject_id,))
     found = []
@@ -435,7 +430,7 @@ async def targets_of_subject(conn: aiosqlite.Connection, subject_id: int) -> lis
     return found
 
 
-async def released_about_subordinates(conn: aiosqlite.Connection, supervisor_id: int
+async def released_about_subordinates(conn: Connection, supervisor_id: int
                                       ) -> list[TargetCount]:
     """The released 360 reports (those with a sealed aggregate) about his direct
     subordinates."""
@@ -450,7 +445,7 @@ async def released_about_subordinates(conn: aiosqlite.Connection, supervisor_id:
     return found
 
 
-async def pending_invitations(conn: aiosqlite.Connection, survey_id: int
+async def pending_invitations(conn: Connection, survey_id: int
                               ) -> list[tuple[int, int]]:
     """(invitation, respondent) not yet answered, for reminders only; never shown to anyone."""
     rows = await query(
@@ -459,7 +454,7 @@ async def pending_invitations(conn: aiosqlite.Connection, survey_id: int
     return [(r[0], r[1]) for r in rows]
 
 
-async def open_key_ids(conn: aiosqlite.Connection) -> list[bytes]:
+async def open_key_ids(conn: Connection) -> list[bytes]:
     """The key ids of the surveys still open (their ballot keys must stay)."""
     rows = await query(conn, "SELECT key_id FROM survey WHERE closed_on IS NULL "
                        "AND key_id IS NOT NULL")
@@ -467,23 +462,26 @@ async def open_key_ids(conn: aiosqlite.Connection) -> list[bytes]:
 
 
 # ------------------------------------------------------------------ before sealing (0012)
-async def unsealed_left(conn: aiosqlite.Connection) -> bool:
-    """Whether the plaintext tables of migration 0005 are still there."""
+async def unsealed_left(conn: Connection) -> bool:
+    """Whether the plaintext tables of migration 0005 are still there (never on PostgreSQL,
+    whose schema begins after migration 0012)."""
+    if engine_of(conn) != "sqlite":
+        return False
     rows = await query(conn, "SELECT 1 FROM sqlite_master WHERE type = 'table' "
                        "AND name = 'survey_total_unsealed'")
     return bool(rows)
 
 
-async def without_key(conn: aiosqlite.Connection) -> list[Survey]:
+async def without_key(conn: Connection) -> list[Survey]:
     rows = await query(conn, "SELECT * FROM survey WHERE key_id IS NULL ORDER BY id")
     return [_survey(r) for r in rows]
 
 
-async def set_key(conn: aiosqlite.Connection, survey_id: int, key_id: bytes) -> None:
+async def set_key(conn: Connection, survey_id: int, key_id: bytes) -> None:
     await conn.execute("UPDATE survey SET key_id = ? WHERE id = ?", (key_id, survey_id))
 
 
-async def unsealed_drafts(conn: aiosqlite.Connection) -> dict[int, dict[str, str]]:
+async def unsealed_drafts(conn: Connection) -> dict[int, dict[str, str]]:
     """Per invitation, the plaintext draft of before 0012."""
     found: dict[int, dict[str, str]] = {}
     for r in await query(conn, "SELECT invitation_id, item, answer FROM survey_draft_unsealed"):
@@ -491,7 +489,7 @@ async def unsealed_drafts(conn: aiosqlite.Connection) -> dict[int, dict[str, str
     return found
 
 
-async def unsealed_totals(conn: aiosqlite.Connection
+async def unsealed_totals(conn: Connection
                           ) -> dict[int, tuple[dict[str, tuple[int, int]],
                                                dict[str, tuple[int, int]]]]:
     """Per target, the plaintext totals of before 0012: (others, self)."""
@@ -502,13 +500,13 @@ async def unsealed_totals(conn: aiosqlite.Connection
     return found
 
 
-async def drop_unsealed(conn: aiosqlite.Connection) -> None:
+async def drop_unsealed(conn: Connection) -> None:
     """Drop the plaintext tables (secure delete overwrites their pages)."""
     await conn.execute("DROP TABLE survey_draft_unsealed")
     await conn.execute("DROP TABLE survey_total_unsealed")
 
 
-async def save_result(conn: aiosqlite.Connection, target_id: int, sealed: bytes) -> None:
+async def save_result(conn: Connection, target_id: int, sealed: bytes) -> None:
     await conn.execute(
         "INSERT INTO survey_result (target_id, sealed) VALUES (?, ?) ON CONFLICT (target_id) "
         "DO UPDATE SET sealed = excluded.sealed", (target_id, sealed))
