@@ -54,6 +54,9 @@ def main(argv: list[str] | None = None) -> int:
     purge.add_argument("--years", type=int, help="keep documents longer than the retention "
                                                  "period (a shorter one is refused)")
     commands.add_parser("migrate", help="bring the database schema up to date")
+    move = commands.add_parser("migrate-to", help="copy this SQLite body into an empty "
+                                                  "PostgreSQL database and verify the copy")
+    move.add_argument("url", help="postgresql://user:password@host:5432/name")
     commands.add_parser("check", help="check the settings, the token, the Bot API, the database, "
                                       "file permissions, the methodology and the calendar")
     calendar = commands.add_parser("calendar", help="list a year's days off and transferred "
@@ -87,11 +90,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     handler = {"run": _run, "import-roster": _import, "invite": _invite, "backup": _backup,
                "purge": _purge, "migrate": _migrate, "sandbox": _sandbox, "check": _check,
-               "restore": _restore, "calendar": _calendar}[command]
+               "restore": _restore, "calendar": _calendar, "migrate-to": _migrate_to}[command]
     try:
         return asyncio.run(handler(settings, args))
     except ops.BotRunning:
-        return _fail(f"A bot is running on {settings.database_path}: stop it first (a second "
+        return _fail(f"A bot is running on {settings.database_name}: stop it first (a second "
                      "one would answer the same people twice).", 2)
     except MethodologyError as error:
         return _fail(f"The methodology could not be loaded: {error}", 2)
@@ -118,7 +121,9 @@ def _fail(paragraph: str, code: int) -> int:
 
 
 async def _run(settings: Settings, args: argparse.Namespace) -> int:
-    with ops.exclusive(settings.database_path):
+    if settings.sqlite_file is None:  # PostgreSQL: several workers may share the database
+        return await _serve(settings)
+    with ops.exclusive(settings.sqlite_file):
         return await _serve(settings)
 
 
@@ -140,7 +145,7 @@ async def _serve(settings: Settings) -> int:
         await app.close()  # the database thread would otherwise keep the process alive
         raise
     logging.getLogger("bagalau").info("running as @%s, methodology %s, database %s",
-                                      me.username, app.methodology.id, settings.database_path)
+                                      me.username, app.methodology.id, settings.database_name)
     await (run_webhook(app) if settings.webhook_url else run_polling(app))
     return 0
 
@@ -196,12 +201,14 @@ async def _invite(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _backup(settings: Settings, args: argparse.Namespace) -> int:
+    if settings.sqlite_file is None:
+        return _fail("On PostgreSQL, back up with pg_dump (README, \"Running on PostgreSQL\").", 2)
     db = await _open(settings)
     try:
         await db.backup(args.target)
     finally:
         await db.close()
-    print(f"Backed up {settings.database_path} to {args.target}")
+    print(f"Backed up {settings.database_name} to {args.target}")
     return 0
 
 
@@ -237,7 +244,37 @@ async def _migrate(settings: Settings, args: argparse.Namespace) -> int:
         version = await db.migrate()
     finally:
         await db.close()
-    print(f"{settings.database_path}: schema version {version}")
+    print(f"{settings.database_name}: schema version {version}")
+    return 0
+
+
+async def _migrate_to(settings: Settings, args: argparse.Namespace) -> int:
+    from storage import transfer
+    from storage.postgres import PostgresDatabase
+    from storage.sqlite import SqliteDatabase
+
+    if settings.sqlite_file is None or not args.url.startswith(("postgresql://", "postgres://")):
+        return _fail("migrate-to copies the SQLite body at DATABASE_PATH (leave DATABASE_URL "
+                     "unset) into the postgresql://… database given.", 2)
+    with ops.exclusive(settings.sqlite_file):  # the bot must be stopped meanwhile
+        source = await SqliteDatabase.connect(settings.sqlite_file)
+        target = await PostgresDatabase.connect(args.url)
+        try:
+            copied = await transfer.copy(source, target)
+            checks = await transfer.verify(source, target)
+        except transfer.TargetNotEmpty as error:
+            return _fail(f"Nothing copied: the PostgreSQL database is not empty ({error}).", 1)
+        finally:
+            await target.close()
+            await source.close()
+    for check in checks:
+        print(f"{'OK  ' if check.ok else 'FAIL'} {check.table}: {check.rows_source} rows → "
+              f"{check.rows_target}, sha256 {check.checksum_target[:16]}")
+    if not all(c.ok for c in checks):
+        return _fail("The copy differs from the SQLite body: do not switch to it.", 1)
+    print(f"Copied {sum(copied.values())} rows in {len(copied)} tables. Start the bot with "
+          f"DATABASE_URL set to the new database and SURVEY_KEYS_PATH={settings.survey_keys_file}"
+          " (the survey keys never move into a database).")
     return 0
 
 
@@ -266,7 +303,7 @@ async def _sandbox(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _open(settings: Settings) -> Database:
-    return await Database.open(settings.database_path)
+    return await Database.open(settings.database_target, pool_size=settings.database_pool_size)
 
 
 def _context(settings: Settings, db: Database) -> Context:

@@ -14,7 +14,6 @@ from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
-from aiogram.fsm.storage.memory import SimpleEventIsolation
 from aiogram.types import ErrorEvent
 from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
@@ -33,8 +32,9 @@ from storage.db import Database
 from storage.sealing import SurveyKeys
 from storage.sqlite import loose_files
 
-from .fsm_storage import SQLiteStorage
+from .fsm_storage import DatabaseStorage, isolation_for
 from .i18n import UserLanguageMiddleware, create_i18n, user_language
+from .leader import Leader
 from .metrics import MeasureUpdates, Metrics
 from .middlewares import AccountMiddleware, PrivateChatGuard
 from .network import RetryServerErrors, session_kwargs
@@ -65,6 +65,7 @@ class App:
     context: Context
     metrics: Metrics
     ticking: asyncio.Lock = field(default_factory=asyncio.Lock)  # held while a tick runs
+    leader: Leader | None = None  # PostgreSQL: leads only while it holds the leader lock
 
     @property
     def default_language(self) -> str:
@@ -72,7 +73,9 @@ class App:
 
     async def tick(self) -> int:
         """Enqueue what is due now (the scheduler does this every few minutes) and forget
-        handled update ids too old to come back."""
+        handled update ids too old to come back. Only the leading worker ticks."""
+        if self.leader is not None and not self.leader.leading:
+            return 0
         async with self.ticking:
             added = await self.reminders.tick()
             await updates.forget_old(self.context)
@@ -118,8 +121,8 @@ async def create_app(settings: Settings, *, clock: Clock | None = None,
     overrides = [settings.calendar_overrides] if settings.calendar_overrides else []
     calendar = WorkCalendar.kazakhstan(overrides)
     clock = clock or Clock(shipped_zone(settings.timezone))
-    db = await Database.open(settings.database_path)
-    for path, mode in loose_files(settings.database_path):
+    db = await Database.open(settings.database_target, pool_size=settings.database_pool_size)
+    for path, mode in loose_files(settings.sqlite_file) if settings.sqlite_file else ():
         log.warning("%s can be read by other users of this machine (mode %o); it holds phone "
                     "numbers and scores: chmod 600 it", path, mode)
     async with db.transaction() as conn:
@@ -137,7 +140,7 @@ async def create_app(settings: Settings, *, clock: Clock | None = None,
     reminders = Reminders(context, Schedule(*parse_window(settings.quiet_hours),
                                             days_before=parse_days(settings.reminder_days)))
     dispatcher = Dispatcher(
-        storage=SQLiteStorage(db), events_isolation=SimpleEventIsolation(),
+        storage=DatabaseStorage(db), events_isolation=isolation_for(db),
         context=context, i18n=i18n, schedule=reminders.schedule,
         invite_ttl=timedelta(days=settings.invite_ttl_days),
     )
@@ -151,10 +154,16 @@ async def create_app(settings: Settings, *, clock: Clock | None = None,
     dispatcher.errors.register(on_error)
     scheduler = None
 
-    async def on_startup(bot: Bot) -> None:
-        await set_default_commands(bot, i18n)
+    async def lead() -> None:
         notifier.start()
         await app.resume_jobs()
+
+    async def on_startup(bot: Bot) -> None:
+        await set_default_commands(bot, i18n)
+        if app.leader is None:
+            await lead()
+        else:
+            app.leader.start()
         if scheduler is not None:
             scheduler.start()
 
@@ -164,12 +173,24 @@ async def create_app(settings: Settings, *, clock: Clock | None = None,
         with suppress(TimeoutError):  # a tick under way finishes its transactions first
             async with asyncio.timeout(30), app.ticking:
                 pass
+        if app.leader is not None:
+            await app.leader.stop()
         await notifier.stop()
 
     dispatcher.startup.register(on_startup)
     dispatcher.shutdown.register(on_shutdown)
     app = App(settings, db, bot, dispatcher, clock, i18n, methodology, calendar, notifier,
               reminders, context, metrics)
+    if db.engine == "postgresql":
+        from storage.postgres import Leadership
+
+        async def take_over() -> None:  # the sender starts, a tick catches up what is due
+            await lead()
+            if scheduler is not None:
+                await app.tick()
+
+        app.leader = Leader(Leadership(settings.database_target), begin=take_over,
+                            end=notifier.stop, wake=notifier.wake)
     if schedule:
         scheduler = create_scheduler(app.tick, clock)
     return app

@@ -80,7 +80,8 @@ async def check(settings: Settings) -> list[Finding]:
                                                               settings.telegram_proxy)))
         finally:
             await bot.session.close()
-    findings += await _database(settings.database_path)
+    findings += (await _database(settings.sqlite_file) if settings.sqlite_file
+                 else await _postgres(settings))
     try:
         methodology = load_methodology(settings.methodology)
         findings.append(Finding(True, "methodology", f"{methodology.id} ({settings.methodology})"))
@@ -114,6 +115,25 @@ async def _database(path: Path) -> list[Finding]:
                             "owner only (600)" if not loose else
                             "; ".join(f"{p} is {m:o}: chmod 600 {p}" for p, m in loose)))
     return findings
+
+
+async def _postgres(settings: Settings) -> list[Finding]:
+    """PostgreSQL answers, and the schema version against this release's."""
+    import asyncpg
+
+    latest = max((v for v, _sql in available_migrations("postgresql")), default=0)
+    try:
+        conn = await asyncpg.connect(settings.database_url, timeout=10)
+    except (OSError, asyncpg.PostgresError) as error:
+        return [Finding(False, "database", f"{settings.database_name}: {error}")]
+    try:
+        version = await conn.fetchval("SELECT max(version) FROM schema_version") \
+            if await conn.fetchval("SELECT to_regclass('schema_version') IS NOT NULL") else 0
+    finally:
+        await conn.close()
+    return [Finding(True, "database", f"{settings.database_name} answers"),
+            Finding((version or 0) <= latest, "schema version",
+                    f"{version or 0} (this release migrates up to {latest})")]
 
 
 def _calendar(settings: Settings) -> list[Finding]:
@@ -174,7 +194,10 @@ def calendar_listing(settings: Settings, year: int) -> list[str]:
 async def restore(settings: Settings, backup: Path) -> str:
     """Replace the database by ``backup`` (checked first); the old files are kept beside it.
     Raises BotRunning while the bot runs, ValueError for a file that is not a sound backup."""
-    database = settings.database_path
+    database = settings.sqlite_file
+    if database is None:
+        raise ValueError("on PostgreSQL, restore a pg_dump with pg_restore (README, \"Running "
+                         "on PostgreSQL\")")
     latest = max((v for v, _sql in available_migrations()), default=0)
     try:
         with sqlite3.connect(f"file:{backup}?mode=ro", uri=True) as source:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import time
 from pathlib import Path
 
@@ -23,6 +24,10 @@ class Settings(BaseSettings):
 
     bot_token: SecretStr | None = None
     database_path: Path = Path("data/bagalau.sqlite3")
+    # postgresql://user:password@host:5432/name for PostgreSQL (README, "Running on
+    # PostgreSQL"); unset, or sqlite:///path, keeps SQLite at DATABASE_PATH.
+    database_url: str | None = None
+    database_pool_size: int = 10  # PostgreSQL connections per bot process (2–200)
     # The survey key file (docs/anonymity.md): never in the database nor in its backups.
     # Default: beside the database, <name>.survey-keys; better on a volume the backups skip.
     survey_keys_path: Path | None = None
@@ -44,6 +49,42 @@ class Settings(BaseSettings):
     webhook_port: int = 8080
     metrics_port: int | None = None  # /healthz and /metrics when polling (webhook: its port)
     metrics_host: str = "127.0.0.1"
+
+    @property
+    def database_target(self) -> str:
+        """What ``Database.open`` is given: the PostgreSQL URL or the SQLite file."""
+        return self.database_url or str(self.database_path)
+
+    @property
+    def sqlite_file(self) -> Path | None:
+        """The SQLite file; None on PostgreSQL."""
+        if not self.database_url:
+            return self.database_path
+        if self.database_url.startswith("sqlite:///"):
+            return Path(self.database_url.removeprefix("sqlite:///"))
+        return None
+
+    @property
+    def database_name(self) -> str:
+        """The database for messages: the file, or the URL without its password."""
+        if self.sqlite_file is not None:
+            return str(self.sqlite_file)
+        return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", self.database_url or "")
+
+    @field_validator("database_pool_size")
+    @classmethod
+    def _pool_size(cls, value: int) -> int:
+        if not 2 <= value <= 200:
+            raise ValueError("must be between 2 and 200")
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("postgresql://", "postgres://", "sqlite:///")):
+            raise ValueError("must be postgresql://user:password@host:5432/name or "
+                             "sqlite:///path/to/file.sqlite3")
+        return value or None
 
     @property
     def survey_keys_file(self) -> Path:

@@ -64,9 +64,9 @@ class Database(ABC):
         url = str(target)
         if url.startswith(("postgresql://", "postgres://")):
             from storage.postgres import PostgresDatabase
-            return await PostgresDatabase.open(url, pool_size=pool_size)
+            return await PostgresDatabase.connect(url, pool_size=pool_size)
         from storage.sqlite import SqliteDatabase
-        return await SqliteDatabase.open(sqlite_path(url), synchronous=synchronous)
+        return await SqliteDatabase.connect(sqlite_path(url), synchronous=synchronous)
 
     @property
     @abstractmethod

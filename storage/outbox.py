@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from .db import Connection, Database
+from .db import Connection, Database, engine_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +34,10 @@ async def enqueue(conn: Connection, kind: str, subject: str, recipient_id: int, 
         " created_at, priority) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
         (kind, subject, recipient_id, due_on.isoformat(), json.dumps(payload or {}),
          _utc(not_before), _utc(at), priority))
-    return cursor.rowcount == 1
+    added = cursor.rowcount == 1
+    if added and engine_of(conn) == "postgresql":  # wakes the leader's sender at the commit
+        await conn.execute("SELECT pg_notify('outbox:' || current_schema(), '')")
+    return added
 
 
 def _utc(moment: datetime) -> str:

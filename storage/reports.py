@@ -68,7 +68,8 @@ async def late_evaluators(conn: Connection, campaign_id: int) -> list[LateEvalua
         "FROM sheet sh JOIN servant e ON e.id = sh.evaluator_id "
         "LEFT JOIN account a ON a.servant_id = e.id "
         "WHERE sh.campaign_id = ? AND sh.status = 'pending' "
-        "GROUP BY e.id ORDER BY pending DESC, e.full_name", (campaign_id,))
+        "GROUP BY e.id, a.telegram_id, a.unreachable_at ORDER BY pending DESC, e.full_name",
+        (campaign_id,))
     return [LateEvaluator(r[0], r[1], r[2], bool(r[3])) for r in rows]
 
 

@@ -45,8 +45,7 @@ class SqliteDatabase(Database):
         return self._path
 
     @classmethod
-    async def open(cls, path: str | Path, *, synchronous: str = "FULL",  # type: ignore[override]
-                   pool_size: int = 1) -> SqliteDatabase:
+    async def connect(cls, path: str | Path, *, synchronous: str = "FULL") -> SqliteDatabase:
         """Open (creating the folder and file if needed) and bring the schema up to date."""
         path = Path(path)
         if str(path) != ":memory:":

@@ -12,6 +12,7 @@ from bot.app import App, create_app
 from bot.settings import Settings
 from services.clock import Clock
 from tests.harness import FakeTelegram
+from tests.harness.databases import on_postgresql, target_for
 
 ROOT = Path(__file__).parents[2]
 POLL_TIMEOUT = 10
@@ -20,6 +21,7 @@ POLL_TIMEOUT = 10
 def settings_for(telegram: FakeTelegram, database: Path, **overrides: Any) -> Settings:
     values: dict[str, Any] = {
         "bot_token": telegram.token, "database_path": database,
+        "database_url": target_for(database) if on_postgresql() else None,
         "telegram_api_base": telegram.base_url, "body_name": "Test Ministry",
     }
     values.update(overrides)
@@ -74,9 +76,12 @@ class RunningBot:
 
 
 def cli_env(telegram: FakeTelegram, database: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "TELEGRAM_"))}
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("BOT_", "TELEGRAM_", "DATABASE_"))}
     env.update(BOT_TOKEN=telegram.token, TELEGRAM_API_BASE=telegram.base_url,
                DATABASE_PATH=str(database), BODY_NAME="Test Ministry")
+    if on_postgresql():
+        env["DATABASE_URL"] = target_for(database)
     return env
 
 

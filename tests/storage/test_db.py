@@ -87,6 +87,7 @@ async def test_retention_purges_only_old_records(db):
     assert guard[0][0] == 0  # the log is append-only again
 
 
+@pytest.mark.sqlite_only
 async def test_online_backup_while_writing(db, tmp_path):
     async with db.transaction() as conn:
         await audit.record(conn, at=NOW, actor="cli", action="before-backup")
@@ -167,6 +168,7 @@ async def test_a_quarter_is_kept_three_years_from_its_last_calibration(db):
     assert [tuple(r) for r in left] == [(2021, 4), (2022, 1)]
 
 
+@pytest.mark.sqlite_only
 async def test_secure_delete_is_on_and_the_wal_truncates(db, tmp_path):
     """Deleted survey rows are overwritten, not just unlinked, whatever the SQLite build's
     default; a checkpoint leaves the write-ahead log empty (docs/anonymity.md)."""
