@@ -69,9 +69,9 @@ async def settle(db: Database, message_id: int, status: str, *, at: datetime,
                  error: str | None = None) -> None:
     """Close a message: sent, unreachable (blocked, no account), dropped (obsolete) or failed."""
     await db.change(
-        "UPDATE outbox SET status = ?, sent_at = CASE WHEN ? = 'sent' THEN ? END, "
+        "UPDATE outbox SET status = ?, sent_at = ?, "
         "attempts = attempts + 1, last_error = ? WHERE id = ? AND status = 'pending'",
-        (status, status, _utc(at), error, message_id))
+        (status, _utc(at) if status == "sent" else None, error, message_id))
 
 
 async def retry(db: Database, message_id: int, not_before: datetime, error: str) -> None:
