@@ -203,7 +203,9 @@ async def _invite(settings: Settings, args: argparse.Namespace) -> int:
 async def _backup(settings: Settings, args: argparse.Namespace) -> int:
     if settings.sqlite_file is None:
         return _fail("On PostgreSQL, back up with pg_dump (README, \"Running on PostgreSQL\").", 2)
-    db = await _open(settings)
+    from storage.sqlite import SqliteDatabase
+
+    db = await SqliteDatabase.connect(settings.sqlite_file)  # PostgreSQL has pg_dump
     try:
         await db.backup(args.target)
     finally:

@@ -116,10 +116,6 @@ class Database(ABC):
     async def checkpoint(self) -> bool:
         """Leave no deleted row in a log beside the database; False if that could not finish."""
 
-    @abstractmethod
-    async def backup(self, target: str | Path) -> None:
-        """Copy the live database to ``target`` (SQLite; PostgreSQL has pg_dump)."""
-
 
 def sqlite_path(target: str) -> str:
     """The file of an SQLite target: a plain path or ``sqlite:///path``."""

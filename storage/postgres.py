@@ -257,10 +257,6 @@ class PostgresDatabase(Database):
             await raw.execute("VACUUM survey_ballot, survey_draft")
         return True
 
-    async def backup(self, target: str | Path) -> None:
-        raise NotImplementedError("PostgreSQL is backed up with pg_dump (README, "
-                                  "\"Running on PostgreSQL\")")
-
 
 class SyncBridge:
     """The blocking connection a worker thread reads through on PostgreSQL."""

@@ -96,6 +96,7 @@ def _opens(blob: bytes, keys: list[bytes]) -> bool:
     return False
 
 
+@pytest.mark.sqlite_only  # the attack copies SQLite's files; PostgreSQL: docs/anonymity.md
 async def test_copies_of_the_database_around_each_submit_give_away_no_answer(
         telegram, bot, tmp_path):
     attacker = Attacker(bot, tmp_path)
