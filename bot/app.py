@@ -155,8 +155,13 @@ async def create_app(settings: Settings, *, clock: Clock | None = None,
     scheduler = None
 
     async def lead() -> None:
+        metrics.leading.set(1)
         notifier.start()
         await app.resume_jobs()
+
+    async def step_down() -> None:
+        metrics.leading.set(0)
+        await notifier.stop()
 
     async def on_startup(bot: Bot) -> None:
         await set_default_commands(bot, i18n)
@@ -190,7 +195,7 @@ async def create_app(settings: Settings, *, clock: Clock | None = None,
                 await app.tick()
 
         app.leader = Leader(Leadership(settings.database_target), begin=take_over,
-                            end=notifier.stop, wake=notifier.wake)
+                            end=step_down, wake=notifier.wake)
     if schedule:
         scheduler = create_scheduler(app.tick, clock)
     return app

@@ -1,5 +1,6 @@
 """What an operator watches, in Prometheus text format: updates and their latency, the outbox
-(depth, the age of its oldest pending message, sends by result) and the reminder ticks.
+(depth, the age of its oldest pending message, sends by result), the reminder ticks and whether
+this worker leads.
 
 Served at ``/metrics`` beside ``/healthz`` on the webhook's port, or on METRICS_PORT when
 polling. Each app has its own registry (tests start many apps in one process)."""
@@ -40,6 +41,9 @@ class Metrics:
         self.enqueued = Counter("bagalau_reminders_enqueued", "Reminders the ticks enqueued.",
                                 registry=self.registry)
         self.pending = Gauge("bagalau_outbox_pending", "Messages waiting in the outbox.",
+                             registry=self.registry)
+        self.leading = Gauge("bagalau_leader", "1 while this worker sends the outbox and runs "
+                             "the reminder tick (exactly one worker of a deployment).",
                              registry=self.registry)
         self.oldest = Gauge("bagalau_outbox_oldest_pending_seconds", "Age of the oldest message "
                             "that is due and not yet sent.", registry=self.registry)

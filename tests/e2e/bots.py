@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import os
+import socket
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
+
+import aiohttp
 
 from bot.app import App, create_app
+from bot.run import WEBHOOK_PATH
 from bot.settings import Settings
 from services.clock import Clock
 from tests.harness import FakeTelegram
@@ -95,7 +99,10 @@ async def run_cli(telegram: FakeTelegram, database: Path, *args: str) -> tuple[i
 
 
 class BotProcess:
-    """``python -m bot`` as its own process: for signals, crashes and the real entry point."""
+    """``python -m bot`` as its own process: for signals, crashes and the real entry point.
+    Every process still running when its test ends is killed (tests/e2e/conftest.py)."""
+
+    running: ClassVar[set[asyncio.subprocess.Process]] = set()
 
     def __init__(self, telegram: FakeTelegram, database: Path, **env: str) -> None:
         self.telegram = telegram
@@ -106,9 +113,8 @@ class BotProcess:
         self.process = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "bot", cwd=ROOT, env=self.env,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
-        waiting = asyncio.create_task(self.telegram.wait_until(
-            lambda: self.telegram.polling, timeout=30,
-            describe=lambda: "the bot process did not start polling"))
+        BotProcess.running.add(self.process)
+        waiting = asyncio.create_task(self._ready())
         exited = asyncio.create_task(self.process.wait())
         await asyncio.wait({waiting, exited}, return_when=asyncio.FIRST_COMPLETED)
         if exited.done():
@@ -119,8 +125,58 @@ class BotProcess:
         await waiting
         return self
 
+    async def _ready(self) -> None:
+        await self.telegram.wait_until(
+            lambda: self.telegram.polling, timeout=30,
+            describe=lambda: "the bot process did not start polling")
+
     async def signal(self, signum: int) -> tuple[int, str]:
         """Send ``signum`` and wait for the exit; returns (exit code, output)."""
+        assert self.process is not None
         self.process.send_signal(signum)
         output, _ = await asyncio.wait_for(self.process.communicate(), timeout=30)
+        BotProcess.running.discard(self.process)
         return self.process.returncode, output.decode()
+
+    @classmethod
+    async def kill_all(cls) -> None:
+        for process in cls.running:
+            if process.returncode is None:
+                process.kill()
+                await process.wait()
+        cls.running.clear()
+
+
+class WebhookWorker(BotProcess):
+    """``python -m bot`` in webhook mode on a port of its own: one of several workers behind
+    the emulator's balancer (``FakeTelegram.balance``)."""
+
+    PUBLIC_URL = "https://bagalau.example.kz"
+
+    def __init__(self, telegram: FakeTelegram, database: Path, **env: str) -> None:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        super().__init__(telegram, database, WEBHOOK_URL=self.PUBLIC_URL,
+                         WEBHOOK_HOST="127.0.0.1", WEBHOOK_PORT=str(self.port), **env)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}{WEBHOOK_PATH}"
+
+    async def _ready(self) -> None:
+        """Until the worker registered the webhook and answers /healthz."""
+        registered = len(self.telegram.calls("setWebhook"))
+        await self.telegram.wait_until(
+            lambda: len(self.telegram.calls("setWebhook")) > registered, timeout=30,
+            describe=lambda: f"the worker on port {self.port} did not set the webhook")
+        async with aiohttp.ClientSession() as http, \
+                http.get(f"http://127.0.0.1:{self.port}/healthz") as response:
+            assert response.status == 200, await response.text()
+
+    async def leading(self) -> bool:
+        """Whether this worker now sends the outbox and ticks (its /metrics says)."""
+        async with aiohttp.ClientSession() as http, \
+                http.get(f"http://127.0.0.1:{self.port}/metrics") as response:
+            metrics = await response.text()
+        return "\nbagalau_leader 1.0" in metrics

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from storage import accounts, roster
+from scoring import Quarter, WorkCalendar, load_methodology
+from storage import accounts, evaluation, roster
 from storage.db import Database
 from storage.roster_file import SanctionRow, parse
 
@@ -41,3 +42,18 @@ async def load(db: Database, at: datetime) -> dict[str, int]:
         for no, telegram_id in TELEGRAM.items():
             await accounts.bind(conn, telegram_id, ids[no], at=at, how="test")
     return ids
+
+
+async def sheet_of_kim_in_q1(target: str, at: datetime) -> int:
+    """A fresh database with this body and Q1 2026 open; returns Ким Дмитрий's sheet id."""
+    db = await Database.open(target)
+    try:
+        ids = await load(db, at)
+        async with db.transaction() as conn:
+            await evaluation.open_campaign(conn, load_methodology("typical-2025"),
+                                           Quarter(2026, 1), WorkCalendar.kazakhstan(),
+                                           at=at, today=at.date(), actor="test")
+        rows = await db.fetch("SELECT id FROM sheet WHERE evaluatee_id = ?", (ids["201"],))
+        return int(rows[0][0])
+    finally:
+        await db.close()

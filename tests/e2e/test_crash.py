@@ -7,30 +7,14 @@ import signal
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from scoring import Quarter, WorkCalendar, load_methodology
-from storage import evaluation
 from storage.db import Database
 from tests.harness import ChatMessage, FakeTelegram, FakeUser
+from tests.harness.databases import target_for
 
 from . import org
 from .bots import BotProcess
 
 APRIL_6 = datetime(2026, 4, 6, 10, 0, tzinfo=ZoneInfo("Asia/Almaty"))
-
-
-async def _prepare(database) -> int:
-    db = await Database.open(database)
-    try:
-        ids = await org.load(db, APRIL_6)
-        async with db.transaction() as conn:
-            await evaluation.open_campaign(conn, load_methodology("typical-2025"),
-                                           Quarter(2026, 1), WorkCalendar.kazakhstan(),
-                                           at=APRIL_6, today=APRIL_6.date(), actor="test")
-            rows = await conn.execute_fetchall("SELECT id FROM sheet WHERE evaluatee_id = ?",
-                                               (ids["201"],))
-        return rows[0][0]
-    finally:
-        await db.close()
 
 
 async def _sheet_list(director: FakeUser, label: str) -> ChatMessage:
@@ -42,7 +26,7 @@ async def _sheet_list(director: FakeUser, label: str) -> ChatMessage:
 async def test_sigkill_right_after_an_acknowledged_answer(telegram: FakeTelegram,
                                                           tmp_path) -> None:
     database = tmp_path / "bagalau.sqlite3"
-    sheet_id = await _prepare(database)
+    sheet_id = await org.sheet_of_kim_in_q1(target_for(database), APRIL_6)
     process = await BotProcess(telegram, database).start()
     director = telegram.user(org.TELEGRAM["200"], "Нұрлан", language_code="ru")
     await director.send("/sheets")
@@ -59,7 +43,7 @@ async def test_sigkill_right_after_an_acknowledged_answer(telegram: FakeTelegram
     code, _ = await process.signal(signal.SIGKILL)  # no goodbye, no flush, no cleanup
     assert code == -signal.SIGKILL
 
-    db = await Database.open(database)
+    db = await Database.open(target_for(database))
     try:
         async with db.reading() as conn:
             answers = await conn.execute_fetchall(
